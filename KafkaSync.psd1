@@ -1,0 +1,22 @@
+@{
+    RootModule           = 'KafkaSync.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b0f7d3e-6a41-4c2e-9d8a-3f1c2b7e9a10'
+    Author               = 'KafkaSync contributors'
+    CompanyName          = 'KafkaSync'
+    Copyright            = '(c) KafkaSync contributors.'
+    Description          = 'Syncs Kafka topics between sites through sequenced disk queues, zstd frames and a resumable authenticated link; keeps time-series nodes filled from Kafka with failover and load-balanced reads.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @()
+    CmdletsToExport      = @()
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('Kafka', 'Replication', 'MirrorMaker', 'InfluxDB', 'VictoriaMetrics', 'zstd')
+            ProjectUri = ''
+        }
+    }
+}

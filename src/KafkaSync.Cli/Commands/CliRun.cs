@@ -1,0 +1,62 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using KafkaSync.Engine.Configuration;
+
+namespace KafkaSync.Cli.Commands;
+
+/// <summary>
+/// What every command shares: exit codes, error reporting, JSON output for scripts, and
+/// Ctrl+C / SIGTERM turned into a cancellation the engine drains on.
+/// </summary>
+internal static class CliRun
+{
+    /// <summary>Success.</summary>
+    public const int Ok = 0;
+
+    /// <summary>The work failed (I/O, network, corrupt data).</summary>
+    public const int Failed = 1;
+
+    /// <summary>The command line or the config is wrong.</summary>
+    public const int BadInput = 2;
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    /// <summary>Runs <paramref name="body"/>, mapping known failures to a one-line message on stderr and an exit code.</summary>
+    public static async Task<int> GuardAsync(Func<CancellationToken, Task<int>> body, CancellationToken cancellation)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM,
+            context =>
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            });
+        try
+        {
+            return await body(stop.Token);
+        }
+        catch (OptionsException ex)
+        {
+            await Console.Error.WriteLineAsync("kafkasync: " + ex.Message);
+            return BadInput;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return Ok;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or InvalidOperationException or ArgumentException)
+        {
+            await Console.Error.WriteLineAsync("kafkasync: " + ex.Message);
+            return Failed;
+        }
+    }
+
+    /// <summary>Writes <paramref name="value"/> as indented camelCase JSON on stdout.</summary>
+    public static void WriteJson<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Json));
+}

@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace KafkaSync.Cli.Commands;
+
+/// <summary>Every top-level command of the host, in the order `kafkasync --help` lists them.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield break;
+    }
+}

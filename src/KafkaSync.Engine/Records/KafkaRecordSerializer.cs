@@ -1,0 +1,181 @@
+using System.Buffers;
+using System.Text;
+
+namespace KafkaSync.Engine.Records;
+
+/// <summary>
+/// The compact binary form of a <see cref="KafkaRecord"/> inside a queue record:
+/// a format byte, then varint-prefixed fields. Nullable byte fields store length + 1 (0 = null).
+/// </summary>
+public static class KafkaRecordSerializer
+{
+    private const byte FormatVersion = 1;
+
+    /// <summary>An upper bound on the encoded size, for sizing buffers.</summary>
+    public static int MaxSize(KafkaRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var size = 1 + 5 + Encoding.UTF8.GetMaxByteCount(record.Topic.Length) + 5 + 10 + 10 + 1
+            + 5 + (record.Key?.Length ?? 0) + 5 + (record.Value?.Length ?? 0) + 5;
+        foreach (var h in record.Headers)
+        {
+            size += 5 + Encoding.UTF8.GetMaxByteCount(h.Key.Length) + 5 + (h.Value?.Length ?? 0);
+        }
+
+        return size;
+    }
+
+    /// <summary>Serializes <paramref name="record"/> to a new array.</summary>
+    public static byte[] Serialize(KafkaRecord record)
+    {
+        var buffer = new ArrayBufferWriter<byte>(MaxSize(record));
+        Write(record, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Appends the serialized form of <paramref name="record"/> to <paramref name="output"/>.</summary>
+    public static void Write(KafkaRecord record, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(output);
+        var span = output.GetSpan(MaxSize(record));
+        var pos = 0;
+        span[pos++] = FormatVersion;
+        pos += WriteString(span[pos..], record.Topic);
+        pos += VarInt.WriteUnsigned(span[pos..], VarInt.ZigZag(record.Partition));
+        pos += VarInt.WriteUnsigned(span[pos..], VarInt.ZigZag(record.Offset));
+        pos += VarInt.WriteUnsigned(span[pos..], VarInt.ZigZag(record.Timestamp));
+        span[pos++] = (byte)record.TimestampType;
+        pos += WriteNullable(span[pos..], record.Key);
+        pos += WriteNullable(span[pos..], record.Value);
+        pos += VarInt.WriteUnsigned(span[pos..], (ulong)record.Headers.Count);
+        foreach (var h in record.Headers)
+        {
+            pos += WriteString(span[pos..], h.Key);
+            pos += WriteNullable(span[pos..], h.Value);
+        }
+
+        output.Advance(pos);
+    }
+
+    /// <summary>Reads a record written by <see cref="Write"/>.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a serialized record.</exception>
+    public static KafkaRecord Deserialize(ReadOnlySpan<byte> data)
+    {
+        var reader = new SpanReader(data);
+        var format = reader.Byte();
+        if (format != FormatVersion)
+        {
+            throw new InvalidDataException($"Unknown record format {format}; this version reads format {FormatVersion}.");
+        }
+
+        var topic = reader.String();
+        var partition = checked((int)VarInt.UnZigZag(reader.VarUInt()));
+        var offset = VarInt.UnZigZag(reader.VarUInt());
+        var timestamp = VarInt.UnZigZag(reader.VarUInt());
+        var timestampType = (KafkaTimestampType)reader.Byte();
+        var key = reader.Nullable();
+        var value = reader.Nullable();
+        var headerCount = reader.VarUInt();
+        if (headerCount > (ulong)data.Length)
+        {
+            throw new InvalidDataException("Record declares more headers than it has bytes.");
+        }
+
+        var headers = new KafkaHeader[(int)headerCount];
+        for (var i = 0; i < headers.Length; i++)
+        {
+            headers[i] = new KafkaHeader(reader.String(), reader.Nullable());
+        }
+
+        if (!reader.AtEnd)
+        {
+            throw new InvalidDataException("Record has trailing bytes.");
+        }
+
+        return new KafkaRecord
+        {
+            Topic = topic, Partition = partition, Offset = offset, Timestamp = timestamp,
+            TimestampType = timestampType, Key = key, Value = value, Headers = headers,
+        };
+    }
+
+    private static int WriteString(Span<byte> span, string value)
+    {
+        var length = Encoding.UTF8.GetBytes(value, span[5..]);
+        var prefix = VarInt.WriteUnsigned(span, (ulong)length);
+        if (prefix != 5)
+        {
+            span.Slice(5, length).CopyTo(span[prefix..]);
+        }
+
+        return prefix + length;
+    }
+
+    private static int WriteNullable(Span<byte> span, byte[]? value)
+    {
+        if (value is null)
+        {
+            return VarInt.WriteUnsigned(span, 0);
+        }
+
+        var prefix = VarInt.WriteUnsigned(span, (ulong)value.Length + 1);
+        value.CopyTo(span[prefix..]);
+        return prefix + value.Length;
+    }
+
+    private ref struct SpanReader(ReadOnlySpan<byte> data)
+    {
+        private readonly ReadOnlySpan<byte> _data = data;
+        private int _pos;
+
+        public readonly bool AtEnd => _pos == _data.Length;
+
+        public byte Byte()
+        {
+            if (_pos >= _data.Length)
+            {
+                throw Truncated();
+            }
+
+            return _data[_pos++];
+        }
+
+        public ulong VarUInt()
+        {
+            if (!VarInt.TryReadUnsigned(_data[_pos..], out var value, out var used))
+            {
+                throw Truncated();
+            }
+
+            _pos += used;
+            return value;
+        }
+
+        public string String()
+        {
+            var length = VarUInt();
+            return Encoding.UTF8.GetString(Take(length));
+        }
+
+        public byte[]? Nullable()
+        {
+            var length = VarUInt();
+            return length == 0 ? null : Take(length - 1).ToArray();
+        }
+
+        private ReadOnlySpan<byte> Take(ulong length)
+        {
+            if (length > (ulong)(_data.Length - _pos))
+            {
+                throw Truncated();
+            }
+
+            var slice = _data.Slice(_pos, (int)length);
+            _pos += (int)length;
+            return slice;
+        }
+
+        private static InvalidDataException Truncated() => new("Record is truncated.");
+    }
+}
