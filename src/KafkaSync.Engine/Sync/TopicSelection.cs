@@ -11,7 +11,7 @@ namespace KafkaSync.Engine.Sync;
 public sealed record TopicSelection
 {
     /// <summary>Topics to copy by name.</summary>
-    public IReadOnlyList<string> Topics { get; init; } = [];
+    public IReadOnlyList<string> Names { get; init; } = [];
 
     /// <summary>Regex of topics to copy, e.g. "orders\\..*".</summary>
     public string? Include { get; init; }
@@ -23,14 +23,14 @@ public sealed record TopicSelection
     /// <exception cref="OptionsException">Nothing is selected or a regex does not compile.</exception>
     public void Validate(string prefix)
     {
-        if (Topics.Count == 0 && string.IsNullOrEmpty(Include))
+        if (Names.Count == 0 && string.IsNullOrEmpty(Include))
         {
-            throw new OptionsException($"{prefix}.topics", "select at least one topic: list names in topics or give an include regex.");
+            throw new OptionsException($"{prefix}.names", "select at least one topic: list names in names or give an include regex.");
         }
 
-        if (Topics.Any(string.IsNullOrWhiteSpace))
+        if (Names.Any(string.IsNullOrWhiteSpace))
         {
-            throw new OptionsException($"{prefix}.topics", "contains an empty topic name.");
+            throw new OptionsException($"{prefix}.names", "contains an empty topic name.");
         }
 
         Compile(Include, $"{prefix}.include");
@@ -41,7 +41,7 @@ public sealed record TopicSelection
     public bool Matches(string topic)
     {
         ArgumentNullException.ThrowIfNull(topic);
-        var selected = Topics.Contains(topic, StringComparer.Ordinal)
+        var selected = Names.Contains(topic, StringComparer.Ordinal)
             || (Include is not null && !topic.StartsWith("__", StringComparison.Ordinal) && Whole(Include).IsMatch(topic));
         return selected && (Exclude is null || !Whole(Exclude).IsMatch(topic));
     }
@@ -55,10 +55,10 @@ public sealed record TopicSelection
     public IReadOnlyList<string> Resolve(IEnumerable<string> existingTopics, string prefix)
     {
         var existing = existingTopics.ToHashSet(StringComparer.Ordinal);
-        var missing = Topics.Where(t => !existing.Contains(t)).ToList();
+        var missing = Names.Where(t => !existing.Contains(t)).ToList();
         if (missing.Count > 0)
         {
-            throw new OptionsException($"{prefix}.topics", $"the source cluster has no topic named {string.Join(", ", missing.Select(t => $"'{t}'"))}; check the spelling or create it first.");
+            throw new OptionsException($"{prefix}.names", $"the source cluster has no topic named {string.Join(", ", missing.Select(t => $"'{t}'"))}; check the spelling or create it first.");
         }
 
         return existing.Where(Matches).Order(StringComparer.Ordinal).ToList();
