@@ -55,6 +55,12 @@ public sealed record AgentStatus
     /// <summary>Record bytes divided by link bytes (higher is better); 0 before anything crossed the link.</summary>
     public double CompressionRatio { get; init; }
 
+    /// <summary>What the agent is waiting for, if anything ("queue full", "target cluster unreachable").</summary>
+    public string Note { get; init; } = "";
+
+    /// <summary>When the agent started (UTC).</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
     /// <summary>The last error, or null.</summary>
     public string? LastError { get; init; }
 

@@ -30,6 +30,19 @@ public sealed record SourceAgentOptions
     /// <summary>The agent's disk queue.</summary>
     public AgentQueueOptions Queue { get; init; } = new();
 
+    /// <summary>The link to the target agent: "target" (host:port) is required; frames, window and TLS are optional.</summary>
+    public Link.LinkSenderOptions? Link { get; init; }
+
+    /// <summary>Path of the file holding the link's pre-shared key.</summary>
+    public string? LinkKeyFile { get; init; }
+
+    /// <summary>Name of the environment variable holding the link's pre-shared key.</summary>
+    public string? LinkKeyEnvironmentVariable { get; init; }
+
+    /// <summary>The link key given in code (the cmdlets take it from a PSCredential); never read from a file config.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Link.LinkKey? LinkKey { get; init; }
+
     /// <summary>How often an include pattern is matched again against the cluster's topics. Default 30 s.</summary>
     public TimeSpan TopicRefreshInterval { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -59,6 +72,12 @@ public sealed record SourceAgentOptions
         }
 
         Queue.Validate("queue");
+        if (Link is null)
+        {
+            throw new OptionsException("link.target", "is required; give the target agent's host:port.");
+        }
+
+        AgentLinkKey.Validate(Link.Validate);
         OptionsException.ThrowIfOutOfRange("topicRefreshInterval", TopicRefreshInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         OptionsException.ThrowIfOutOfRange("connectTimeout", ConnectTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
         OptionsException.ThrowIfOutOfRange("maxBatchRecords", MaxBatchRecords, 1, 1_000_000);

@@ -11,6 +11,19 @@ public sealed record TargetAgentOptions
     /// <summary>The agent's name; also its transactional id ("kafkasync-NAME") and checkpoint key. Default "target".</summary>
     public string Name { get; init; } = "target";
 
+    /// <summary>Where the link listens: "listen" (host:port; port 0 picks a free one) is required; TLS and frame limits are optional.</summary>
+    public Link.LinkReceiverOptions? Link { get; init; }
+
+    /// <summary>Path of the file holding the link's pre-shared key.</summary>
+    public string? LinkKeyFile { get; init; }
+
+    /// <summary>Name of the environment variable holding the link's pre-shared key.</summary>
+    public string? LinkKeyEnvironmentVariable { get; init; }
+
+    /// <summary>The link key given in code (the cmdlets take it from a PSCredential); never read from a file config.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Link.LinkKey? LinkKey { get; init; }
+
     /// <summary>The target cluster.</summary>
     public KafkaConnectionOptions Kafka { get; init; } = new();
 
@@ -64,6 +77,12 @@ public sealed record TargetAgentOptions
 
         Kafka.Validate("kafka");
         Queue.Validate("queue");
+        if (Link is null)
+        {
+            throw new OptionsException("link.listen", "is required; give host:port to listen on, e.g. 0.0.0.0:7070.");
+        }
+
+        AgentLinkKey.Validate(Link.Validate);
         Topics.Validate("topics");
         if (!Enum.IsDefined(PartitionMismatch))
         {
