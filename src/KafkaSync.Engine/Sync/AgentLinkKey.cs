@@ -19,7 +19,14 @@ internal static class AgentLinkKey
             throw new OptionsException("linkKeyFile", "give the link key only once: a credential, linkKeyFile or linkKeyEnvironmentVariable.");
         }
 
-        return given ?? (file is not null ? LinkKey.FromFile(file) : LinkKey.FromEnvironment(variable!));
+        try
+        {
+            return given ?? (file is not null ? LinkKey.FromFile(file) : LinkKey.FromEnvironment(variable!));
+        }
+        catch (OptionsException ex)
+        {
+            throw new OptionsException(file is not null ? "linkKeyFile" : "linkKeyEnvironmentVariable", ex.Problem);
+        }
     }
 
     /// <summary>Re-throws a link option error with its place in the agent config ("link.windowBytes").</summary>

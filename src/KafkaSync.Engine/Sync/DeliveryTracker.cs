@@ -43,5 +43,19 @@ internal sealed class DeliveryTracker(long doneSeq)
         }
     }
 
+    /// <summary>Every seq up to <paramref name="seq"/> is delivered (a committed transaction).</summary>
+    public void DeliveredThrough(long seq)
+    {
+        lock (_gate)
+        {
+            _done = Math.Max(_done, seq);
+            _ahead.RemoveWhere(s => s <= _done);
+            while (_ahead.Remove(_done + 1))
+            {
+                _done++;
+            }
+        }
+    }
+
     public void Failed(Exception error) => Interlocked.CompareExchange(ref _failure, error, null);
 }

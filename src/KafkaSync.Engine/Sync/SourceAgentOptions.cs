@@ -9,6 +9,10 @@ namespace KafkaSync.Engine.Sync;
 /// </summary>
 public sealed record SourceAgentOptions
 {
+    /// <summary>The JSON schema the config file names for editors; ignored by the agent.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("$schema")]
+    public string? Schema { get; init; }
+
     /// <summary>The agent's name: its consumer group defaults to "kafkasync-NAME". Default "source".</summary>
     public string Name { get; init; } = "source";
 

@@ -8,6 +8,10 @@ namespace KafkaSync.Engine.Sync;
 /// </summary>
 public sealed record TargetAgentOptions
 {
+    /// <summary>The JSON schema the config file names for editors; ignored by the agent.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("$schema")]
+    public string? Schema { get; init; }
+
     /// <summary>The agent's name; also its transactional id ("kafkasync-NAME") and checkpoint key. Default "target".</summary>
     public string Name { get; init; } = "target";
 

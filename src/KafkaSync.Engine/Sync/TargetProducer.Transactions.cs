@@ -47,7 +47,7 @@ internal sealed partial class TargetProducer
                 {
                     var last = batch[^1].Seq;
                     _counters.AddOut(batch.Count(b => !TopicDescriptor.IsDescriptor(b.Record)));
-                    tracker.Delivered(last);
+                    tracker.DeliveredThrough(last);
                     MoveCursor(last);
                     batch.Clear();
                 }
