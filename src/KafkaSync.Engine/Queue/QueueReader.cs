@@ -94,7 +94,9 @@ public sealed class QueueReader : IDisposable
             {
                 case ReadStatus.Record when header.Seq == NextSeq:
                     NextSeq++;
-                    record = new QueueRecord(header.Seq, payload);
+                    // Copied out of the reused read buffer: small young arrays cost far less than
+                    // a fresh large buffer per refill (page faults, gen2 collections).
+                    record = new QueueRecord(header.Seq, payload.ToArray());
                     return true;
                 case ReadStatus.Record when header.Seq < NextSeq:
                     continue; // still skipping up to the start seq after positioning by the index
@@ -150,7 +152,7 @@ public sealed class QueueReader : IDisposable
         _cursor?.Dispose();
         try
         {
-            _cursor = new SegmentCursor(segment.Path, position, segment.DurableLength);
+            _cursor = new SegmentCursor(segment.Path, position, segment.DurableLength, reuseBuffer: true);
         }
         catch (FileNotFoundException)
         {
