@@ -46,6 +46,7 @@ public sealed class QueueReader : IDisposable
     /// Waits until a record is ready to read (true) or the queue is disposed (false). Wakes on new
     /// durable data; never polls.
     /// </summary>
+    /// <exception cref="QueueException">Everything durable was read and the queue's writer failed, so no more will come.</exception>
     public async ValueTask<bool> WaitToReadAsync(CancellationToken ct)
     {
         while (true)
@@ -60,6 +61,8 @@ public sealed class QueueReader : IDisposable
             {
                 return false;
             }
+
+            _queue.ThrowIfFailed();
 
             await changed.WaitAsync(ct).ConfigureAwait(false);
         }
