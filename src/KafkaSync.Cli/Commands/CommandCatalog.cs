@@ -12,6 +12,7 @@ internal static class CommandCatalog
         yield return AgentCommands.Target();
         yield return StatusCommand.Create();
         yield return EmbeddedCommand.Create();
+        yield return QueueCommand.Create();
         yield return BenchCommand.Create();
     }
 }
