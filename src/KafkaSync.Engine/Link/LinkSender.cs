@@ -44,7 +44,7 @@ public sealed partial class LinkSender
         _key = key;
         _logger = logger ?? NullLogger.Instance;
         _target = LinkEndpoint.Parse(options.Target, "target");
-        _sourceId = options.SourceId ?? Environment.MachineName;
+        _sourceId = options.SourceId ?? $"{Environment.MachineName}:{Path.GetFullPath(source.Directory)}";
         _bucket = options.BandwidthBytesPerSecond > 0
             ? new TokenBucket(options.BandwidthBytesPerSecond, Math.Max(64 << 10, options.BandwidthBytesPerSecond / 20))
             : null;

@@ -22,6 +22,7 @@ public sealed class LinkTransferTests
 
         fx.AssertSameRecords(20_000);
         Assert.Equal(20_000, fx.Source.GetCursor("link"));
+        Assert.True(fx.Source.FirstSeq > 1, "the source keeps segments the target acknowledged");
         var status = sender.Status;
         Assert.Equal(20_000, status.Records);
         Assert.True(status.CompressionRatio > 2, $"ratio {status.CompressionRatio:0.00} on repetitive JSON-like records");
