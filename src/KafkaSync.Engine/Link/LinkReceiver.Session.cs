@@ -58,7 +58,7 @@ public sealed partial class LinkReceiver
             await connection.SendAsync(LinkMessageType.Welcome, new Welcome(proof, resumeAt).Encode(), ct);
             Update(s => s with { State = LinkState.Connected, Peer = peer, Connections = s.Connections + 1, AckedSeq = resumeAt - 1 });
             LogAccepted(_logger, hello.SourceId, peer, resumeAt, null);
-            await ServeAsync(connection, ct);
+            await ServeAsync(connection, resumeAt, ct);
         }
         catch (Exception ex) when (AsLinkFailure(ex, ct) is { } failure)
         {
@@ -144,9 +144,10 @@ public sealed partial class LinkReceiver
         return mine;
     }
 
-    private async Task ServeAsync(LinkConnection connection, CancellationToken ct)
+    private async Task ServeAsync(LinkConnection connection, long resumeAt, CancellationToken ct)
     {
-        using var decoder = new FrameDecoder(_options.Frames);
+        // The source resumes exactly where the Welcome said: any other first seq is a protocol error.
+        using var decoder = new FrameDecoder(_options.Frames) { ExpectedFirstSeq = resumeAt };
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var appended = new SemaphoreSlim(0);
         var keepAlive = connection.KeepAliveAsync(_options.HeartbeatInterval, _options.HeartbeatTimeout, session.Token);

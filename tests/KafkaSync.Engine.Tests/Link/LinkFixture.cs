@@ -40,6 +40,8 @@ internal sealed class LinkFixture : IAsyncDisposable
 
     public ListLogger ReceiverLog { get; } = new();
 
+    public ListLogger SenderLog { get; } = new();
+
     public LinkReceiver? Receiver { get; private set; }
 
     public string Root => _root;
