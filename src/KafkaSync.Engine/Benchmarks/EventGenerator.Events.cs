@@ -31,9 +31,9 @@ public sealed partial class EventGenerator
 
     private (string Key, string Value) Order()
     {
-        var customer = "cus-" + _random.Next(10_000, 99_999).ToString(CultureInfo.InvariantCulture);
+        var customer = Customer();
         _text.Clear()
-            .Append("{\"event\":\"order.").Append(Pick(Statuses)).Append("\",\"order_id\":\"ord-").Append(Hex(6))
+            .Append("{\"event\":\"order.").Append(Pick(Statuses)).Append("\",\"order_id\":\"").Append(Live(_orders, "ord-", 6, 0.2))
             .Append("\",\"customer_id\":\"").Append(customer).Append("\",\"created_at\":\"").Append(Iso(_clock))
             .Append("\",\"currency\":\"").Append(Pick(Currencies)).Append("\",\"items\":[");
         var items = _random.Next(1, 4);
@@ -49,7 +49,7 @@ public sealed partial class EventGenerator
 
     private (string Key, string Value) Payment()
     {
-        var order = "ord-" + Hex(6);
+        var order = Live(_orders, "ord-", 6, 0);
         _text.Clear()
             .Append("{\"event\":\"payment.").Append(_random.Next(10) == 0 ? "declined" : "authorized").Append("\",\"payment_id\":\"pay_")
             .Append(Hex(12)).Append("\",\"order_id\":\"").Append(order).Append("\",\"method\":\"").Append(Pick(Methods))
@@ -62,14 +62,13 @@ public sealed partial class EventGenerator
 
     private (string Key, string Value) PageView()
     {
-        var session = Hex(16);
+        var session = Live(_sessions, "", 16, 0.05);
         _text.Clear()
             .Append("{\"event\":\"page_view\",\"session_id\":\"").Append(session).Append("\",\"user_id\":")
-            .Append(_random.Next(3) == 0 ? "null" : _random.Next(10_000, 99_999).ToString(CultureInfo.InvariantCulture))
+            .Append(_random.Next(3) == 0 ? "null" : Customer()[4..])
             .Append(",\"url\":\"https://shop.example.com").Append(Pick(Pages)).Append(Words[_random.Next(Words.Length)])
             .Append("\",\"referrer\":\"").Append(_random.Next(2) == 0 ? "https://www.example.org/" : "").Append("\",\"user_agent\":\"")
-            .Append(Pick(Agents)).Append("\",\"viewport\":{\"w\":").Append(_random.Next(360, 1920)).Append(",\"h\":")
-            .Append(_random.Next(640, 1200)).Append("},\"ts\":").Append(_clock).Append('}');
+            .Append(Pick(Agents)).Append("\",\"ts\":").Append(_clock).Append('}');
         return (session, _text.ToString());
     }
 
@@ -92,6 +91,25 @@ public sealed partial class EventGenerator
             .Append(_random.Next(8) == 0 ? "denied" : "ok").Append("\",\"at\":\"").Append(Iso(_clock)).Append("\",\"message\":\"")
             .Append(Sentence(4, 16)).Append("\"}");
         return (actor, _text.ToString());
+    }
+
+    /// <summary>A live entity id; with probability <paramref name="renew"/> the entity is replaced by a new one first.</summary>
+    private string Live(string[] pool, string prefix, int bytes, double renew)
+    {
+        var slot = _random.Next(pool.Length);
+        if (_random.NextDouble() < renew)
+        {
+            pool[slot] = prefix + Hex(bytes);
+        }
+
+        return pool[slot];
+    }
+
+    /// <summary>Customers: a few are frequent, most are occasional (a skewed pick from 50,000).</summary>
+    private string Customer()
+    {
+        var u = _random.NextDouble();
+        return "cus-" + (10_000 + (int)(50_000 * u * u * u)).ToString(CultureInfo.InvariantCulture);
     }
 
     private string Pick(string[] options) => options[_random.Next(options.Length)];

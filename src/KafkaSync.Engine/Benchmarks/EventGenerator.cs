@@ -27,12 +27,26 @@ public sealed partial class EventGenerator
     private readonly Dictionary<(int Topic, int Partition), long> _offsets = [];
     private readonly StringBuilder _text = new(512);
     private readonly int _totalWeight = TopicSpecs.Sum(t => t.Weight);
+
+    // Live entities: an order, a session or a customer shows up in many events over time,
+    // as in real traffic, not once.
+    private readonly string[] _sessions = new string[3_000];
+    private readonly string[] _orders = new string[2_000];
     private long _clock = 1_700_000_000_000;
 
     /// <summary>Creates a generator; equal seeds give equal sequences.</summary>
     public EventGenerator(int seed = 42)
     {
         _random = new Random(seed);
+        for (var i = 0; i < _sessions.Length; i++)
+        {
+            _sessions[i] = Hex(16);
+        }
+
+        for (var i = 0; i < _orders.Length; i++)
+        {
+            _orders[i] = "ord-" + Hex(6);
+        }
     }
 
     /// <summary>The topics and their partition counts.</summary>
@@ -106,7 +120,7 @@ public sealed partial class EventGenerator
         var producer = new KafkaHeader("producer", Encoding.ASCII.GetBytes(Pick(Services) + "-" + _random.Next(1, 7).ToString(CultureInfo.InvariantCulture)));
         return topic switch
         {
-            2 => [trace],
+            2 => [new KafkaHeader("content-type", "application/json"u8.ToArray())],
             4 => [producer, new KafkaHeader("content-type", "application/json"u8.ToArray()), new KafkaHeader("signature", null)],
             _ => [trace, producer, new KafkaHeader("content-type", "application/json"u8.ToArray())],
         };
