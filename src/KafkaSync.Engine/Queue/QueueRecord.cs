@@ -1,6 +1,6 @@
 namespace KafkaSync.Engine.Queue;
 
-/// <summary>One record of a disk queue: its sequence number and its payload (a serialized KafkaRecord).</summary>
-/// <param name="Seq">The queue's sequence number, assigned in append order.</param>
-/// <param name="Payload">The record's bytes.</param>
+/// <summary>One record read from a <see cref="DiskQueue"/>: its sequence number and its payload bytes.</summary>
+/// <param name="Seq">The sequence number the queue gave the record on append.</param>
+/// <param name="Payload">The bytes appended (in practice a serialized KafkaRecord).</param>
 public readonly record struct QueueRecord(long Seq, ReadOnlyMemory<byte> Payload);
