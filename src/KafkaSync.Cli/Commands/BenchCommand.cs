@@ -19,5 +19,6 @@ internal static class BenchCommand
     private static IEnumerable<Command> Areas()
     {
         yield return BenchFramesCommand.Create();
+        yield return BenchLinkCommand.Create();
     }
 }
