@@ -10,7 +10,7 @@ namespace KafkaSync.Engine.Link;
 /// </summary>
 internal sealed class AdaptiveLevel
 {
-    private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(100);
 
     private readonly bool _enabled;
     private readonly int _min;
@@ -44,9 +44,13 @@ internal sealed class AdaptiveLevel
             return;
         }
 
-        // The link is the bottleneck when we waited on it for longer than we compressed; the
-        // compressor is when waiting was negligible next to compressing.
-        if (_waiting > _encoding && Level < _max)
+        // The link is the bottleneck when we waited on it for longer than we compressed (by far:
+        // climb faster); the compressor is when waiting was negligible next to compressing.
+        if (_waiting > _encoding * 3 && Level < _max)
+        {
+            Level = Math.Min(_max, Level + 2);
+        }
+        else if (_waiting > _encoding && Level < _max)
         {
             Level++;
         }
