@@ -21,6 +21,7 @@ internal sealed class LinkConnection : IAsyncDisposable
     private long _bytesReceived;
     private long _lastReceive = Stopwatch.GetTimestamp();
     private long _lastSend = Stopwatch.GetTimestamp();
+    private int _receiving;
     private LinkException? _abortReason;
     private int _disposed;
 
@@ -81,6 +82,13 @@ internal sealed class LinkConnection : IAsyncDisposable
     /// <summary>Receives one message; its body stays valid until the next call.</summary>
     public async ValueTask<(LinkMessageType Type, ReadOnlyMemory<byte> Body)> ReceiveAsync(int maxFrameBody, CancellationToken ct)
     {
+        // Silence counts only while we wait for the peer: time this side spends elsewhere (e.g.
+        // waiting for room in a full queue, so not reading) must not look like a dead peer.
+        if (Interlocked.Exchange(ref _receiving, 1) == 0)
+        {
+            Volatile.Write(ref _lastReceive, Stopwatch.GetTimestamp());
+        }
+
         try
         {
             await ReadExactlyOrThrowAsync(_header, ct);
@@ -93,12 +101,15 @@ internal sealed class LinkConnection : IAsyncDisposable
             var body = _body.AsMemory(0, length);
             await ReadExactlyOrThrowAsync(body, ct);
             Interlocked.Add(ref _bytesReceived, length + LinkEnvelope.HeaderLength);
-            Volatile.Write(ref _lastReceive, Stopwatch.GetTimestamp());
             return (type, body);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
             throw Translate(ex);
+        }
+        finally
+        {
+            Volatile.Write(ref _receiving, 0);
         }
     }
 
@@ -114,7 +125,7 @@ internal sealed class LinkConnection : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(ct))
             {
-                if (Stopwatch.GetElapsedTime(Volatile.Read(ref _lastReceive)) > timeout)
+                if (Volatile.Read(ref _receiving) == 1 && Stopwatch.GetElapsedTime(Volatile.Read(ref _lastReceive)) > timeout)
                 {
                     Abort(new LinkException(LinkFailure.Timeout, $"no message from {Peer} for {Configuration.Duration.Format(timeout)} (heartbeat timeout)"));
                     return;
@@ -201,6 +212,9 @@ internal sealed class LinkConnection : IAsyncDisposable
             }
 
             read += n;
+
+            // Progress within a long message on a slow link is a sign of life too.
+            Volatile.Write(ref _lastReceive, Stopwatch.GetTimestamp());
         }
     }
 

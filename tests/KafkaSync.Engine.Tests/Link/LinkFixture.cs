@@ -18,11 +18,11 @@ internal sealed class LinkFixture : IAsyncDisposable
     private readonly CancellationTokenSource _receiverStop = new();
     private Task? _receiverRun;
 
-    public LinkFixture(LinkReceiverOptions? receiverOptions = null, FsyncPolicy fsync = FsyncPolicy.EachCommit, long segmentBytes = 1 << 20)
+    public LinkFixture(LinkReceiverOptions? receiverOptions = null, FsyncPolicy fsync = FsyncPolicy.EachCommit, long segmentBytes = 1 << 20, long targetCapacityBytes = 8L << 30)
     {
         Directory.CreateDirectory(_root);
         Source = DiskQueue.Open(new DiskQueueOptions { Path = Path.Combine(_root, "source"), SegmentBytes = segmentBytes, Fsync = fsync });
-        Target = DiskQueue.Open(new DiskQueueOptions { Path = Path.Combine(_root, "target"), SegmentBytes = segmentBytes, Fsync = fsync });
+        Target = DiskQueue.Open(new DiskQueueOptions { Path = Path.Combine(_root, "target"), SegmentBytes = segmentBytes, Fsync = fsync, CapacityBytes = targetCapacityBytes });
         ReceiverOptions = receiverOptions ?? new LinkReceiverOptions
         {
             Listen = "127.0.0.1:0",
