@@ -21,8 +21,8 @@ public sealed record LinkBenchmarkOptions
     /// <summary>Bandwidth cap in megabits per second (token bucket); 0 for none.</summary>
     public double LinkMbit { get; init; }
 
-    /// <summary>Raw payload bytes per frame. Default 256 KiB.</summary>
-    public int FrameBytes { get; init; } = 256 << 10;
+    /// <summary>Raw payload bytes per frame. Default 1 MiB, the link's default.</summary>
+    public int FrameBytes { get; init; } = 1 << 20;
 
     /// <summary>Unacknowledged bytes in flight. Default 16 MiB.</summary>
     public long WindowBytes { get; init; } = 16L << 20;
