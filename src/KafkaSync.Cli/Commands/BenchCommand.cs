@@ -20,5 +20,6 @@ internal static class BenchCommand
     {
         yield return BenchFramesCommand.Create();
         yield return BenchLinkCommand.Create();
+        yield return QueueBenchCommand.Create();
     }
 }
