@@ -1,4 +1,6 @@
 using KafkaSync.Engine.Framing;
+using KafkaSync.Engine.Queue;
+using KafkaSync.Engine.Records;
 
 namespace KafkaSync.Engine.Tests.Framing;
 
@@ -30,5 +32,23 @@ public sealed class FrameRoundTripTests
             Assert.Equal(records.Sum(r => r.Payload.Length), decoded.RawBytes);
             seq += records.Length;
         }
+    }
+
+    [Fact]
+    public void A_frame_with_hundreds_of_topics_and_header_keys_round_trips()
+    {
+        var records = Enumerable.Range(0, 2000).Select(i => new QueueRecord(i + 1, KafkaRecordSerializer.Serialize(new KafkaRecord
+        {
+            Topic = "topic-" + (i * 7 % 300),
+            Partition = i % 5,
+            Offset = i / 3,
+            Key = [(byte)i],
+            Value = [1, 2, 3],
+            Headers = [new KafkaHeader("k" + (i % 150), null), new KafkaHeader("k" + (i % 7), [9])],
+        }))).ToArray();
+        var options = new FrameOptions();
+        using var encoder = new FrameEncoder(options);
+        using var decoder = new FrameDecoder(options);
+        FrameTestData.AssertSame(records, FrameTestData.DecodeOne(decoder, FrameTestData.Encode(encoder, records)));
     }
 }
