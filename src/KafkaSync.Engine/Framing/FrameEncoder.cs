@@ -37,7 +37,7 @@ public sealed class FrameEncoder : IDisposable
                 dictionary = _ownedDictionary = ZstdDictionary.Load(options.DictionaryPath);
             }
 
-            _zstd = new ZstdCompressor(options.Level, dictionary, options.WindowLog);
+            _zstd = new ZstdCompressor(options.Level, dictionary, options.WindowLog, options.MinHashLog);
         }
     }
 
