@@ -1,4 +1,5 @@
 using KafkaSync.Engine.Framing;
+using KafkaSync.Engine.Native;
 using KafkaSync.Engine.Queue;
 using KafkaSync.Engine.Records;
 
@@ -50,5 +51,24 @@ public sealed class FrameRoundTripTests
         using var encoder = new FrameEncoder(options);
         using var decoder = new FrameDecoder(options);
         FrameTestData.AssertSame(records, FrameTestData.DecodeOne(decoder, FrameTestData.Encode(encoder, records)));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Level_changes_between_frames_need_nothing_from_the_receiver(bool withDictionary)
+    {
+        using var dictionary = withDictionary ? ZstdDictionary.Train(FrameTestData.Records(1, 3000, seed: 9).Select(r => r.Payload).ToArray(), 8192) : null;
+        var options = new FrameOptions();
+        using var encoder = new FrameEncoder(options, dictionary);
+        using var decoder = new FrameDecoder(options, dictionary is null ? null : [dictionary]);
+        var seq = 1L;
+        foreach (var level in new[] { 1, 1, 5, 5, -2, 3, 1, 19, 1 })
+        {
+            encoder.Level = level;
+            var records = FrameTestData.Records(seq, 60, seed: level + 100);
+            FrameTestData.AssertSame(records, FrameTestData.DecodeOne(decoder, FrameTestData.Encode(encoder, records)));
+            seq += records.Length;
+        }
     }
 }
