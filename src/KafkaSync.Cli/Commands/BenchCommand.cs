@@ -18,6 +18,7 @@ internal static class BenchCommand
 
     private static IEnumerable<Command> Areas()
     {
+        yield return QueueBenchCommand.Create();
         yield return BenchFramesCommand.Create();
     }
 }

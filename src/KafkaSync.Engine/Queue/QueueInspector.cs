@@ -101,12 +101,13 @@ internal static class QueueInspector
                     break;
                 }
 
-                if (isTail)
+                var why = status == ReadStatus.Record ? $"seq {header.Seq} where {next} was expected" : cursor.Problem;
+                if (isTail && !Recovery.ProvenCommitted(cursor, at, cursor.FileLength, next))
                 {
                     return records; // a write in progress or a torn tail: whole records end here
                 }
 
-                var why = status == ReadStatus.Record ? $"seq {header.Seq} where {next} was expected" : cursor.Problem;
+                why = status == ReadStatus.Record ? $"seq {header.Seq} where {next} was expected" : cursor.Problem;
                 throw new QueueCorruptException(segment.Path, at, next, why);
             }
 
