@@ -9,5 +9,6 @@ internal static class CommandCatalog
     {
         yield return QueueCommand.Create();
         yield return BenchCommand.Create();
+        yield return FramesCommand.Create();
     }
 }
