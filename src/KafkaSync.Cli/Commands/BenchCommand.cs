@@ -18,8 +18,8 @@ internal static class BenchCommand
 
     private static IEnumerable<Command> Areas()
     {
+        yield return QueueBenchCommand.Create();
         yield return BenchFramesCommand.Create();
         yield return BenchLinkCommand.Create();
-        yield return QueueBenchCommand.Create();
     }
 }

@@ -10,5 +10,6 @@ internal static class CommandCatalog
         yield return QueueCommand.Create();
         yield return LinkCommand.Create();
         yield return BenchCommand.Create();
+        yield return FramesCommand.Create();
     }
 }

@@ -67,6 +67,21 @@ internal static unsafe partial class ZstdNative
     [LibraryImport(NativeLibraries.Zstd, EntryPoint = "ZSTD_compressBound")]
     public static partial nuint CompressBound(nuint srcSize);
 
+    [StructLayout(LayoutKind.Sequential)]
+    public struct CompressionParameters
+    {
+        public uint WindowLog;
+        public uint ChainLog;
+        public uint HashLog;
+        public uint SearchLog;
+        public uint MinMatch;
+        public uint TargetLength;
+        public int Strategy;
+    }
+
+    [LibraryImport(NativeLibraries.Zstd, EntryPoint = "ZSTD_getCParams")]
+    public static partial CompressionParameters GetCParams(int level, ulong estimatedSrcSize, nuint dictSize);
+
     [LibraryImport(NativeLibraries.Zstd, EntryPoint = "ZSTD_createCCtx")]
     public static partial nint CreateCCtx();
 

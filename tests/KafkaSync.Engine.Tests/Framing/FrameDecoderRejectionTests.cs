@@ -146,12 +146,12 @@ public sealed class FrameDecoderRejectionTests
         // A 60 KiB topic name used by 60,000 records would rebuild to 3.6 GB; the output cap stops it at the limit.
         var layout = new List<byte>();
         var topic = new byte[60_000];
-        byte[] tables = [.. Varint(1), .. Varint((ulong)topic.Length), .. topic, .. Varint(0)];
+        byte[] tables = [.. Varint(1), .. Varint((ulong)topic.Length), .. topic, .. Varint(0), .. Varint(1), .. Varint(0), .. Varint(0)];
         byte[][] columns =
         [
-            new byte[60_000], // shape: all parsed
             tables,
-            new byte[60_000], new byte[60_000], new byte[60_000], new byte[60_000], new byte[60_000], // topic, partition, offset, ts, type
+            Enumerable.Repeat((byte)1, 60_000).ToArray(), // every record in group 1
+            new byte[60_000], new byte[60_000], new byte[60_000], // offset, timestamp, timestamp type
             new byte[60_000], new byte[60_000], new byte[60_000], // key and value lengths (null), header count
             [], [], [], [], [], [],
         ];
