@@ -20,5 +20,7 @@ internal static class BenchCommand
     {
         yield return E2eBenchCommand.Create();
         yield return QueueBenchCommand.Create();
+        yield return BenchFramesCommand.Create();
+        yield return BenchLinkCommand.Create();
     }
 }

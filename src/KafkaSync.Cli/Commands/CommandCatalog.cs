@@ -13,6 +13,8 @@ internal static class CommandCatalog
         yield return StatusCommand.Create();
         yield return EmbeddedCommand.Create();
         yield return QueueCommand.Create();
+        yield return LinkCommand.Create();
         yield return BenchCommand.Create();
+        yield return FramesCommand.Create();
     }
 }

@@ -34,6 +34,14 @@ public sealed record FrameOptions
     /// <summary>Log2 of the history window a zstd stream may reach back into (10..27), 0 for the level's default. Default 23 (8 MiB).</summary>
     public int WindowLog { get; init; } = 23;
 
+    /// <summary>
+    /// Log2 of the smallest zstd match-finder hash table (6..26), 0 for each level's own. Default 16: the
+    /// fast levels size their table (2^14 at level 1) for one-shot inputs, so on a long stream they forget
+    /// repeats that are still in the window; 2^16 bought about 4% ratio at level 1 (see docs/framing.md).
+    /// Only the sender uses it.
+    /// </summary>
+    public int MinHashLog { get; init; } = 16;
+
     /// <summary>A trained zstd dictionary file (see <see cref="ZstdDictionary.Train"/>); the receiver needs the same file.</summary>
     public string? DictionaryPath { get; init; }
 
@@ -70,6 +78,11 @@ public sealed record FrameOptions
         if (WindowLog != 0)
         {
             OptionsException.ThrowIfOutOfRange("frames.windowLog", WindowLog, 10, 27);
+        }
+
+        if (MinHashLog != 0)
+        {
+            OptionsException.ThrowIfOutOfRange("frames.minHashLog", MinHashLog, 6, 26);
         }
 
         OptionsException.ThrowIfOutOfRange("frames.maxFrameRawBytes", MaxFrameRawBytes, 4096, MaxFrameRawBytesLimit, ByteSize.Format);
