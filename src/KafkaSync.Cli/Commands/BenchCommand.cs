@@ -20,5 +20,6 @@ internal static class BenchCommand
     {
         yield return QueueBenchCommand.Create();
         yield return BenchFramesCommand.Create();
+        yield return BenchLinkCommand.Create();
     }
 }
