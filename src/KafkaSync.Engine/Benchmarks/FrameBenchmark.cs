@@ -42,14 +42,14 @@ public static class FrameBenchmark
         foreach (var layout in new[] { FrameLayout.Row, FrameLayout.Columnar })
         {
             var plain = BestOf3(batches, new FrameOptions { Codec = FrameCodec.None, Layout = layout });
-            output.WriteLine(Invariant($"no codec  : encode {Mb(payload) / plain.EncodeSeconds,7:F1} MB/s, decode {Mb(payload) / plain.DecodeSeconds,7:F1} MB/s ({layout.ToString().ToLowerInvariant()} layout alone)"));
+            output.WriteLine(Invariant($"no codec  : encode {Mb(payload) / plain.EncodeSeconds,7:F1} MB/s ({Mb(payload) / plain.EncodeCpu,6:F0} per CPU-s), decode {Mb(payload) / plain.DecodeSeconds,7:F1} MB/s ({Mb(payload) / plain.DecodeCpu,6:F0} per CPU-s) ({layout.ToString().ToLowerInvariant()} layout alone)"));
         }
 
         foreach (var level in options.Levels)
         {
             cancellation.ThrowIfCancellationRequested();
             var run = BestOf3(batches, new FrameOptions { Level = level });
-            output.WriteLine(Invariant($"level {level,2}: compress {Mb(payload) / run.EncodeSeconds,7:F1} MB/s, decompress {Mb(payload) / run.DecodeSeconds,7:F1} MB/s, ratio {(double)payload / run.WireBytes:F2} (columnar, streaming)"));
+            output.WriteLine(Invariant($"level {level,2}: compress {Mb(payload) / run.EncodeSeconds,7:F1} MB/s ({Mb(payload) / run.EncodeCpu,6:F0} per CPU-s), decompress {Mb(payload) / run.DecodeSeconds,7:F1} MB/s ({Mb(payload) / run.DecodeCpu,6:F0} per CPU-s), ratio {(double)payload / run.WireBytes:F2} (columnar, streaming)"));
         }
 
         var level0 = options.Level;
@@ -116,6 +116,7 @@ public static class FrameBenchmark
         using var decoder = new FrameDecoder(options, dictionary is null ? null : [dictionary]);
         var wire = new ArrayBufferWriter<byte>(64 << 20);
         var ends = new List<int>(batches.Count);
+        var cpu = ThreadCpuClock.Seconds();
         var clock = Stopwatch.StartNew();
         foreach (var batch in batches)
         {
@@ -124,6 +125,8 @@ public static class FrameBenchmark
         }
 
         var encodeSeconds = clock.Elapsed.TotalSeconds;
+        var encodeCpu = ThreadCpuClock.Seconds() - cpu;
+        cpu = ThreadCpuClock.Seconds();
         clock.Restart();
         var input = new ReadOnlySequence<byte>(wire.WrittenMemory);
         var decoded = new List<DecodedFrame>(batches.Count);
@@ -133,15 +136,16 @@ public static class FrameBenchmark
         }
 
         var decodeSeconds = clock.Elapsed.TotalSeconds;
+        var decodeCpu = ThreadCpuClock.Seconds() - cpu;
         Verify(batches, decoded);
-        return new Measurement(wire.WrittenCount, encodeSeconds, decodeSeconds);
+        return new Measurement(wire.WrittenCount, encodeSeconds, decodeSeconds, encodeCpu, decodeCpu);
     }
 
     /// <summary>Speeds are the best of three passes: on a shared machine the slower passes measure the neighbours.</summary>
     private static Measurement BestOf3(List<QueueRecord[]> batches, FrameOptions options)
     {
         var runs = Enumerable.Range(0, 3).Select(_ => Measure(batches, options)).ToArray();
-        return new Measurement(runs[0].WireBytes, runs.Min(r => r.EncodeSeconds), runs.Min(r => r.DecodeSeconds));
+        return new Measurement(runs[0].WireBytes, runs.Min(r => r.EncodeSeconds), runs.Min(r => r.DecodeSeconds), runs.Min(r => r.EncodeCpu), runs.Min(r => r.DecodeCpu));
     }
 
     private static void Verify(List<QueueRecord[]> batches, List<DecodedFrame> decoded)
@@ -167,5 +171,5 @@ public static class FrameBenchmark
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private readonly record struct Measurement(long WireBytes, double EncodeSeconds, double DecodeSeconds);
+    private readonly record struct Measurement(long WireBytes, double EncodeSeconds, double DecodeSeconds, double EncodeCpu, double DecodeCpu);
 }
