@@ -42,6 +42,7 @@ public sealed class SourceAgent
     /// <exception cref="AgentException">The cluster is unreachable, a topic is missing, or the link was refused for good.</exception>
     public async Task<AgentStatus> RunAsync(CancellationToken ct)
     {
+        _log?.Report("Source agent starting.");
         var key = AgentLinkKey.Resolve(_options.LinkKey, _options.LinkKeyFile, _options.LinkKeyEnvironmentVariable);
         _started = DateTimeOffset.UtcNow;
         Directory.CreateDirectory(_options.Queue.Path);

@@ -123,6 +123,11 @@ internal sealed partial class SourceConsumer
             seq = WaitForCapacity(consumer, _buffer.WrittenMemory, stop);
         }
 
+        if (_lastAppendedSeq == 0 && _log is not null)
+        {
+            _log.Report($"First record queued: {result.Topic}[{result.Partition.Value}] offset {result.Offset.Value} as seq {seq}.");
+        }
+
         _lastAppendedSeq = seq;
         _batchHighest[result.TopicPartition] = result.Offset;
         _batchRecords++;
