@@ -140,6 +140,12 @@ internal sealed partial class SourceConsumer
     /// </summary>
     private long WaitForCapacity(IConsumer<byte[]?, byte[]?> consumer, ReadOnlyMemory<byte> payload, CancellationToken stop)
     {
+        // The link reads only durable records: commit what is appended, or nothing could ever
+        // be sent and retired to make room.
+        // The checkpoint's cursor must not hold back retention either.
+        Flush(consumer);
+        ApplyCommitted(consumer, waitForAll: true);
+        Checkpoint();
         var paused = consumer.Assignment;
         consumer.Pause(paused);
         _counters.Note = "queue full";
