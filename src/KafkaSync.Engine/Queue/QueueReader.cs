@@ -33,7 +33,19 @@ public sealed class QueueReader : IDisposable
 
         try
         {
+            // Once any reader has met damage, no reader of this queue serves past it.
+            if (_queue.Corruption is { } known && NextSeq >= known.Seq)
+            {
+                throw known;
+            }
+
             return TryReadCore(out record);
+        }
+        catch (QueueCorruptException ex)
+        {
+            _queue.ReportCorruption(ex);
+            _failure = ex;
+            throw;
         }
         catch (QueueException ex)
         {
