@@ -38,8 +38,10 @@ public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
         _nextSeq = tail.LastSeq + 1;
         _durableSeq = _nextSeq - 1;
         _retainedBytes = segments.Sum(s => s.Length);
-        _flusher = new Thread(FlushLoop) { IsBackground = true, Name = "queue flusher " + Path.GetFileName(directory) };
+        _flusher = new Thread(FlushLoop) { IsBackground = true, Name = "queue writer " + Path.GetFileName(directory) };
+        _syncer = new Thread(SyncLoop) { IsBackground = true, Name = "queue syncer " + Path.GetFileName(directory) };
         _flusher.Start();
+        _syncer.Start();
     }
 
     /// <summary>The queue's folder (full path).</summary>
@@ -140,6 +142,7 @@ public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
         }
 
         _flusher.Join();
+        _syncer.Join();
         _writeFile?.Dispose();
         _lock.Dispose();
         _durableSignal.Set();
