@@ -31,7 +31,8 @@ public sealed partial class DiskQueue
     private void SyncLoop()
     {
         var sinceSync = Stopwatch.StartNew();
-        long published = _nextSeq - 1;
+        // Not NextSeq: appends may already have run before this thread started.
+        long published = Volatile.Read(ref _durableSeq);
         WrittenPoint? unsynced = null;
         try
         {

@@ -192,8 +192,9 @@ public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
     {
         lock (_gate)
         {
+            // Retention may already have removed the reader's own segment: then the next one is the oldest left.
             var index = Segment.Find(_segments, segment.FirstSeq);
-            return index < 0 || index + 1 >= _segments.Count ? null : _segments[index + 1];
+            return index + 1 >= _segments.Count ? null : _segments[index + 1];
         }
     }
 

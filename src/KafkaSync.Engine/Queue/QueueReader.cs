@@ -63,6 +63,7 @@ public sealed class QueueReader : IDisposable
     {
         while (true)
         {
+            ct.ThrowIfCancellationRequested();
             var changed = _queue.DurableChanged;
             if (NextSeq <= _queue.DurableSeq)
             {
@@ -120,7 +121,9 @@ public sealed class QueueReader : IDisposable
                 case ReadStatus.End:
                     if (!NextSegment())
                     {
-                        return false;
+                        // Durable records past the end of the last segment cannot exist; failing
+                        // loudly beats a consumer spinning on "ready" with nothing to read.
+                        throw new QueueException($"Seq {NextSeq} is durable but the reader found no segment after '{_segment!.Path}'.");
                     }
 
                     continue;
