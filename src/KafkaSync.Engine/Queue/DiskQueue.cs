@@ -23,6 +23,7 @@ public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
     private long _retainedBytes;
     private bool _disposed;
     private Exception? _failure;
+    private QueueCorruptException? _corruption;
 
     private DiskQueue(DiskQueueOptions options, string directory, FileStream lockFile, List<Segment> segments, CursorStore cursors, long tornBytes)
     {
@@ -153,6 +154,21 @@ public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
     }
 
     internal bool IsDisposed => Volatile.Read(ref _disposed);
+
+    /// <summary>The first damage a reader met, if any; readers serve nothing from its seq on until a repair.</summary>
+    internal QueueCorruptException? Corruption => Volatile.Read(ref _corruption);
+
+    internal void ReportCorruption(QueueCorruptException ex)
+    {
+        while (true)
+        {
+            var known = Volatile.Read(ref _corruption);
+            if ((known is not null && known.Seq <= ex.Seq) || Interlocked.CompareExchange(ref _corruption, ex, known) == known)
+            {
+                return;
+            }
+        }
+    }
 
     internal Task DurableChanged => _durableSignal.WaitTask;
 

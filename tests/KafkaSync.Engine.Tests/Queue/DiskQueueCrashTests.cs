@@ -146,6 +146,33 @@ public sealed class DiskQueueCrashTests
     }
 
     [Fact]
+    public void Once_damage_is_met_no_reader_serves_past_it_even_one_opened_beyond_it()
+    {
+        using var dir = new QueueTestDir();
+        Fill(dir, 400);
+        var segment = dir.SegmentFiles()[1];
+        var victim = FirstSeqOf(segment) + 2;
+        FlipByte(segment, (2 * FrameSize) + 40, 0x10);
+        using var queue = DiskQueue.Open(dir.Options());
+        using (var first = queue.OpenReader(1))
+        {
+            Assert.Throws<QueueCorruptException>(() =>
+            {
+                while (first.TryRead(out _))
+                {
+                }
+            });
+        }
+
+        using var beyond = queue.OpenReader(victim + 5);
+        Assert.Equal(victim, Assert.Throws<QueueCorruptException>(() => beyond.TryRead(out _)).Seq);
+        using var before = queue.OpenReader(victim - 1);
+        Assert.True(before.TryRead(out var last));
+        Assert.Equal(victim - 1, last.Seq);
+        Assert.Throws<QueueCorruptException>(() => before.TryRead(out _));
+    }
+
+    [Fact]
     public void Repair_refuses_while_the_owner_runs()
     {
         using var dir = new QueueTestDir();
