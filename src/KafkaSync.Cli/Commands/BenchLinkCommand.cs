@@ -17,10 +17,11 @@ internal static class BenchLinkCommand
         var mbit = new Option<double>("--link-mbit") { Description = "Cap the link at this many Mbit/s (token bucket); also prints the baseline's records/s at that cap." };
         var frameBytes = new Option<int>("--frame-bytes") { Description = "Raw payload bytes per frame.", DefaultValueFactory = _ => defaults.FrameBytes };
         var fsync = new Option<FsyncPolicy>("--fsync") { Description = "Fsync policy of both queues.", DefaultValueFactory = _ => defaults.Fsync };
+        var codec = new Option<KafkaSync.Engine.Framing.FrameCodec>("--codec") { Description = "Frame codec (none shows what the link and queues move without compression).", DefaultValueFactory = _ => defaults.Codec };
         var directory = new Option<string?>("--dir") { Description = "Folder for the two queues (default: a temporary folder, deleted afterwards)." };
         var command = new Command("link", "Link: generated events through source queue → loopback link → target queue; MB/s, records/s, ratio, and last wire-vs-kafka-batches.")
         {
-            records, seed, level, adaptive, mbit, frameBytes, fsync, directory,
+            records, seed, level, adaptive, mbit, frameBytes, fsync, codec, directory,
         };
         command.SetAction((parse, cancellation) => CliRun.GuardAsync(
             async token =>
@@ -34,6 +35,7 @@ internal static class BenchLinkCommand
                     LinkMbit = parse.GetValue(mbit),
                     FrameBytes = parse.GetValue(frameBytes),
                     Fsync = parse.GetValue(fsync),
+                    Codec = parse.GetValue(codec),
                     Directory = parse.GetValue(directory),
                 };
                 await LinkBenchmark.RunAsync(options, Console.Out, token);

@@ -33,7 +33,7 @@ public static class LinkBenchmark
             var baseline = KafkaBatchBaseline.Measure(events, options.Level);
             var cap = (long)(options.LinkMbit * 1_000_000 / 8);
             output.WriteLine(Invariant($"records: {events.Length:N0} in {EventGenerator.Topics.Count} topics, {partitions} partitions; payload {raw / 1e6:F1} MB, {raw / events.Length} B per record"));
-            output.WriteLine(Invariant($"link: zstd level {options.Level}{(options.AdaptiveLevel ? " (adaptive)" : "")}, frames of {options.FrameBytes / 1024} KiB, window {options.WindowBytes >> 20} MiB, cap {(cap > 0 ? Invariant($"{options.LinkMbit} Mbit/s") : "none")}, fsync {options.Fsync}"));
+            output.WriteLine(Invariant($"link: {(options.Codec == FrameCodec.Zstd ? "zstd" : "no compression")} level {options.Level}{(options.AdaptiveLevel ? " (adaptive)" : "")}, frames of {options.FrameBytes / 1024} KiB, window {options.WindowBytes >> 20} MiB, cap {(cap > 0 ? Invariant($"{options.LinkMbit} Mbit/s") : "none")}, fsync {options.Fsync}"));
             output.WriteLine(Invariant($"kafka-batches (zstd level {options.Level}, 16 KiB per partition): {baseline.Batches:N0} batches, {baseline.CompressedBytes:N0} B, ratio {(double)raw / baseline.CompressedBytes:F2}"));
 
             var queueOptions = (string name) => new DiskQueueOptions { Path = Path.Combine(folder, name), Fsync = options.Fsync };
@@ -72,7 +72,7 @@ public static class LinkBenchmark
     {
         // The key is made up per run: the benchmark measures the link, not key handling.
         var key = LinkKey.FromBytes(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), "benchmark key");
-        var frames = new FrameOptions { Level = options.Level, TargetFrameBytes = options.FrameBytes };
+        var frames = new FrameOptions { Codec = options.Codec, Level = options.Level, TargetFrameBytes = options.FrameBytes };
         await using var receiver = new LinkReceiver(target, new LinkReceiverOptions { Listen = "127.0.0.1:0", Frames = frames }, key);
         receiver.Start();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -21,6 +21,9 @@ public sealed record LinkBenchmarkOptions
     /// <summary>Bandwidth cap in megabits per second (token bucket); 0 for none.</summary>
     public double LinkMbit { get; init; }
 
+    /// <summary>Frame codec; <see cref="Framing.FrameCodec.None"/> shows what the link and queues move without compression.</summary>
+    public Framing.FrameCodec Codec { get; init; } = Framing.FrameCodec.Zstd;
+
     /// <summary>Raw payload bytes per frame. Default 1 MiB, the link's default.</summary>
     public int FrameBytes { get; init; } = 1 << 20;
 

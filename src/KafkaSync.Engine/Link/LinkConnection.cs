@@ -54,14 +54,16 @@ internal sealed class LinkConnection : IAsyncDisposable
         await _writeLock.WaitAsync(ct);
         try
         {
+            // A message is written whole or the connection dies: cancelling half way would leave
+            // the peer a torn message. A dead peer is handled by Abort, which fails the write.
             LinkEnvelope.WriteHeader(_sendHeader, type, body.Length);
-            await _stream.WriteAsync(_sendHeader, ct);
+            await _stream.WriteAsync(_sendHeader, CancellationToken.None);
             if (body.Length > 0)
             {
-                await _stream.WriteAsync(body, ct);
+                await _stream.WriteAsync(body, CancellationToken.None);
             }
 
-            await _stream.FlushAsync(ct);
+            await _stream.FlushAsync(CancellationToken.None);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
@@ -153,7 +155,9 @@ internal sealed class LinkConnection : IAsyncDisposable
         {
             try
             {
+                // Bounded: a peer that stopped reading must not hold up the close.
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                using var deadline = cts.Token.Register(() => Abort(new LinkException(failure, reason)));
                 await SendAsync(LinkMessageType.Goodbye, new Goodbye(failure, reason).Encode(), cts.Token);
             }
             catch (Exception ex) when (ex is LinkException or OperationCanceledException)

@@ -75,7 +75,7 @@ public sealed partial class LinkSender
 
                     batch.Add(record);
                     pendingBytes += record.Payload.Length;
-                    if (frames.ShouldCut(pendingBytes, batch.Count, TimeSpan.Zero))
+                    if (pendingBytes >= _level.FrameBytes || batch.Count >= frames.MaxRecordsPerFrame)
                     {
                         await CutAsync();
                     }

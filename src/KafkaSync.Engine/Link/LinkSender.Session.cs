@@ -29,6 +29,14 @@ public sealed partial class LinkSender
             var pump = PumpAsync(connection, window, resumeAt, session.Token);
             var first = await Task.WhenAny(acks, pump);
             await session.CancelAsync();
+            if (ct.IsCancellationRequested)
+            {
+                // Stopping: let the frame being written finish, then say goodbye, so the target
+                // logs an orderly close instead of a cut.
+                await Task.WhenAny(Quietly(pump), Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
+                await connection.CloseAsync(LinkFailure.Shutdown, "the source is stopping");
+            }
+
             connection.Abort(new LinkException(LinkFailure.Shutdown, "session ended"));
             try
             {

@@ -48,7 +48,7 @@ public sealed partial class LinkSender
         _bucket = options.BandwidthBytesPerSecond > 0
             ? new TokenBucket(options.BandwidthBytesPerSecond, Math.Max(64 << 10, options.BandwidthBytesPerSecond / 20))
             : null;
-        _level = new AdaptiveLevel(options.Frames.Level, options.AdaptiveLevel, options.MinLevel, options.MaxLevel);
+        _level = new AdaptiveLevel(options.Frames.Level, options.AdaptiveLevel, options.MinLevel, options.MaxLevel, options.Frames.TargetFrameBytes, options.Frames.MaxFrameRawBytes);
         _status = new LinkStatus { State = LinkState.Idle, Level = _level.Level, AckedSeq = source.GetCursor(options.CursorName) };
     }
 

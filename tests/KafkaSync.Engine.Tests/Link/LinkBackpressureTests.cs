@@ -58,4 +58,27 @@ public sealed class LinkBackpressureTests
         Assert.Equal(Total + 1, fx.Target.NextSeq);
         Assert.Equal(1, sender.Status.Connections);
     }
+
+    [Fact]
+    public async Task Stopping_the_sender_while_the_target_is_full_does_not_hang()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var ct = timeout.Token;
+        await using var fx = new LinkFixture(segmentBytes: 64 << 10, targetCapacityBytes: 256 << 10);
+        fx.StartReceiver();
+        await fx.FillSourceAsync(1, 20_000, ct);
+        var sender = new LinkSender(fx.Source, fx.SenderOptions(fx.ReceiverAddress), LinkFixture.Key);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var run = sender.RunAsync(stop.Token);
+        while (fx.Target.RetainedBytes < (256 << 10) - (16 << 10))
+        {
+            await Task.Delay(10, ct);
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"stopping took {clock.Elapsed.TotalSeconds:F1} s");
+        Assert.Equal(LinkState.Stopped, sender.Status.State);
+    }
 }

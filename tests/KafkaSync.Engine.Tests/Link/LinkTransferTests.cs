@@ -21,6 +21,8 @@ public sealed class LinkTransferTests
         await run;
 
         fx.AssertSameRecords(20_000);
+        await fx.ReceiverLog.WaitForAsync(timeout.Token, "closed the link: the source is stopping");
+        Assert.DoesNotContain(fx.ReceiverLog.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal));
         Assert.Equal(20_000, fx.Source.GetCursor("link"));
         Assert.True(fx.Source.FirstSeq > 1, "the source keeps segments the target acknowledged");
         var status = sender.Status;
