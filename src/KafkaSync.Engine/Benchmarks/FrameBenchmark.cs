@@ -23,6 +23,7 @@ public static class FrameBenchmark
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
         options.Validate();
+        var frames = new FrameOptions { WindowLog = options.WindowLog };
         var generator = new EventGenerator(options.Seed);
         var kafkaRecords = generator.Take(options.Records);
         var records = kafkaRecords.Select((r, i) => new QueueRecord(i + 1, KafkaRecordSerializer.Serialize(r))).ToArray();
@@ -35,21 +36,21 @@ public static class FrameBenchmark
         var warmup = batches.Take(8).ToList();
         foreach (var layout in new[] { FrameLayout.Row, FrameLayout.Columnar })
         {
-            Measure(warmup, new FrameOptions { Codec = FrameCodec.None, Layout = layout });
-            Measure(warmup, new FrameOptions { Layout = layout });
+            Measure(warmup, frames with { Codec = FrameCodec.None, Layout = layout });
+            Measure(warmup, frames with { Layout = layout });
         }
 
         foreach (var layout in new[] { FrameLayout.Row, FrameLayout.Columnar })
         {
-            var plain = BestOf3(batches, new FrameOptions { Codec = FrameCodec.None, Layout = layout });
-            output.WriteLine(Invariant($"no codec  : encode {Mb(payload) / plain.EncodeSeconds,7:F1} MB/s, decode {Mb(payload) / plain.DecodeSeconds,7:F1} MB/s ({layout.ToString().ToLowerInvariant()} layout alone)"));
+            var plain = BestOf3(batches, frames with { Codec = FrameCodec.None, Layout = layout });
+            output.WriteLine(Invariant($"no codec  : encode {Mb(payload) / plain.EncodeSeconds,7:F1} MB/s ({Mb(payload) / plain.EncodeCpu,6:F0} per CPU-s), decode {Mb(payload) / plain.DecodeSeconds,7:F1} MB/s ({Mb(payload) / plain.DecodeCpu,6:F0} per CPU-s) ({layout.ToString().ToLowerInvariant()} layout alone)"));
         }
 
         foreach (var level in options.Levels)
         {
             cancellation.ThrowIfCancellationRequested();
-            var run = BestOf3(batches, new FrameOptions { Level = level });
-            output.WriteLine(Invariant($"level {level,2}: compress {Mb(payload) / run.EncodeSeconds,7:F1} MB/s, decompress {Mb(payload) / run.DecodeSeconds,7:F1} MB/s, ratio {(double)payload / run.WireBytes:F2} (columnar, streaming)"));
+            var run = BestOf3(batches, frames with { Level = level });
+            output.WriteLine(Invariant($"level {level,2}: compress {Mb(payload) / run.EncodeSeconds,7:F1} MB/s ({Mb(payload) / run.EncodeCpu,6:F0} per CPU-s), decompress {Mb(payload) / run.DecodeSeconds,7:F1} MB/s ({Mb(payload) / run.DecodeCpu,6:F0} per CPU-s), ratio {(double)payload / run.WireBytes:F2} (columnar, streaming)"));
         }
 
         var level0 = options.Level;
@@ -57,11 +58,11 @@ public static class FrameBenchmark
             (double)payload / Measure(batches, frameOptions, dictionary).WireBytes;
 
         cancellation.ThrowIfCancellationRequested();
-        output.WriteLine(Invariant($"layout row      (level {level0}, streaming): ratio {Ratio(new FrameOptions { Level = level0, Layout = FrameLayout.Row }):F2}"));
-        output.WriteLine(Invariant($"layout columnar (level {level0}, streaming): ratio {Ratio(new FrameOptions { Level = level0 }):F2}"));
-        output.WriteLine(Invariant($"hash log        (level {level0}, columnar, streaming): the level's own {Ratio(new FrameOptions { Level = level0, MinHashLog = 0 }):F2}, at least 2^16 {Ratio(new FrameOptions { Level = level0, MinHashLog = 16 }):F2}, at least 2^17 {Ratio(new FrameOptions { Level = level0, MinHashLog = 17 }):F2}"));
-        output.WriteLine(Invariant($"layout row      (level {level0}, independent frames): ratio {Ratio(new FrameOptions { Level = level0, Layout = FrameLayout.Row, Streaming = false }):F2}"));
-        output.WriteLine(Invariant($"layout columnar (level {level0}, independent frames): ratio {Ratio(new FrameOptions { Level = level0, Streaming = false }):F2}"));
+        output.WriteLine(Invariant($"layout row      (level {level0}, streaming): ratio {Ratio(frames with { Level = level0, Layout = FrameLayout.Row }):F2}"));
+        output.WriteLine(Invariant($"layout columnar (level {level0}, streaming): ratio {Ratio(frames with { Level = level0 }):F2}"));
+        output.WriteLine(Invariant($"hash log        (level {level0}, columnar, streaming): the level's own {Ratio(frames with { Level = level0, MinHashLog = 0 }):F2}, at least 2^16 {Ratio(frames with { Level = level0, MinHashLog = 16 }):F2}, at least 2^17 {Ratio(frames with { Level = level0, MinHashLog = 17 }):F2}"));
+        output.WriteLine(Invariant($"layout row      (level {level0}, independent frames): ratio {Ratio(frames with { Level = level0, Layout = FrameLayout.Row, Streaming = false }):F2}"));
+        output.WriteLine(Invariant($"layout columnar (level {level0}, independent frames): ratio {Ratio(frames with { Level = level0, Streaming = false }):F2}"));
 
         // Train on other records than those measured, as a user trains on yesterday's traffic.
         cancellation.ThrowIfCancellationRequested();
@@ -75,14 +76,14 @@ public static class FrameBenchmark
             output.WriteLine($"dictionary saved: {options.SaveDictionaryPath}");
         }
 
-        output.WriteLine(Invariant($"dictionary      (level {level0}, independent frames): ratio {Ratio(new FrameOptions { Level = level0, Streaming = false }, dictionary):F2}"));
-        output.WriteLine(Invariant($"dictionary      (level {level0}, streaming): ratio {Ratio(new FrameOptions { Level = level0 }, dictionary):F2}"));
+        output.WriteLine(Invariant($"dictionary      (level {level0}, independent frames): ratio {Ratio(frames with { Level = level0, Streaming = false }, dictionary):F2}"));
+        output.WriteLine(Invariant($"dictionary      (level {level0}, streaming): ratio {Ratio(frames with { Level = level0 }, dictionary):F2}"));
 
         var small = Cut(records, 16 << 10);
-        output.WriteLine(Invariant($"16 KiB frames   (level {level0}, columnar): streaming ratio {(double)payload / Measure(small, new FrameOptions { Level = level0 }).WireBytes:F2}, independent ratio {(double)payload / Measure(small, new FrameOptions { Level = level0, Streaming = false }).WireBytes:F2}, independent with dictionary {(double)payload / Measure(small, new FrameOptions { Level = level0, Streaming = false }, dictionary).WireBytes:F2}"));
+        output.WriteLine(Invariant($"16 KiB frames   (level {level0}, columnar): streaming ratio {(double)payload / Measure(small, frames with { Level = level0 }).WireBytes:F2}, independent ratio {(double)payload / Measure(small, frames with { Level = level0, Streaming = false }).WireBytes:F2}, independent with dictionary {(double)payload / Measure(small, frames with { Level = level0, Streaming = false }, dictionary).WireBytes:F2}"));
 
         cancellation.ThrowIfCancellationRequested();
-        var ours = Measure(batches, new FrameOptions { Level = level0 });
+        var ours = Measure(batches, frames with { Level = level0 });
         var kafka = KafkaBatchBaseline.Measure(kafkaRecords, level0);
         output.WriteLine(Invariant($"kafka-batches   (level {level0}, 16 KiB per partition): {kafka.Batches:N0} batches, ratio {(double)payload / kafka.CompressedBytes:F2}, {kafka.CompressedBytes:N0} B; frames (level {level0}, columnar, streaming): {ours.WireBytes:N0} B"));
         var ratio = (double)ours.WireBytes / kafka.CompressedBytes;
@@ -116,6 +117,7 @@ public static class FrameBenchmark
         using var decoder = new FrameDecoder(options, dictionary is null ? null : [dictionary]);
         var wire = new ArrayBufferWriter<byte>(64 << 20);
         var ends = new List<int>(batches.Count);
+        var cpu = ThreadCpuClock.Seconds();
         var clock = Stopwatch.StartNew();
         foreach (var batch in batches)
         {
@@ -124,6 +126,8 @@ public static class FrameBenchmark
         }
 
         var encodeSeconds = clock.Elapsed.TotalSeconds;
+        var encodeCpu = ThreadCpuClock.Seconds() - cpu;
+        cpu = ThreadCpuClock.Seconds();
         clock.Restart();
         var input = new ReadOnlySequence<byte>(wire.WrittenMemory);
         var decoded = new List<DecodedFrame>(batches.Count);
@@ -133,15 +137,16 @@ public static class FrameBenchmark
         }
 
         var decodeSeconds = clock.Elapsed.TotalSeconds;
+        var decodeCpu = ThreadCpuClock.Seconds() - cpu;
         Verify(batches, decoded);
-        return new Measurement(wire.WrittenCount, encodeSeconds, decodeSeconds);
+        return new Measurement(wire.WrittenCount, encodeSeconds, decodeSeconds, encodeCpu, decodeCpu);
     }
 
     /// <summary>Speeds are the best of three passes: on a shared machine the slower passes measure the neighbours.</summary>
     private static Measurement BestOf3(List<QueueRecord[]> batches, FrameOptions options)
     {
         var runs = Enumerable.Range(0, 3).Select(_ => Measure(batches, options)).ToArray();
-        return new Measurement(runs[0].WireBytes, runs.Min(r => r.EncodeSeconds), runs.Min(r => r.DecodeSeconds));
+        return new Measurement(runs[0].WireBytes, runs.Min(r => r.EncodeSeconds), runs.Min(r => r.DecodeSeconds), runs.Min(r => r.EncodeCpu), runs.Min(r => r.DecodeCpu));
     }
 
     private static void Verify(List<QueueRecord[]> batches, List<DecodedFrame> decoded)
@@ -167,5 +172,5 @@ public static class FrameBenchmark
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private readonly record struct Measurement(long WireBytes, double EncodeSeconds, double DecodeSeconds);
+    private readonly record struct Measurement(long WireBytes, double EncodeSeconds, double DecodeSeconds, double EncodeCpu, double DecodeCpu);
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using KafkaSync.Engine.Configuration;
 using KafkaSync.Engine.Native;
 
@@ -49,12 +50,14 @@ public sealed record FrameOptions
     /// The hard limit on a frame's records' payload bytes and on its declared sizes, checked before
     /// anything is allocated. Must be at least the largest record. Default 16 MiB.
     /// </summary>
+    [JsonConverter(typeof(SizeInt32JsonConverter))]
     public int MaxFrameRawBytes { get; init; } = 16 << 20;
 
     /// <summary>The hard limit on records per frame. Default 65,536.</summary>
     public int MaxRecordsPerFrame { get; init; } = 65_536;
 
     /// <summary>Cut a frame once its payloads reach this many bytes. Default 256 KiB.</summary>
+    [JsonConverter(typeof(SizeInt32JsonConverter))]
     public int TargetFrameBytes { get; init; } = 256 << 10;
 
     /// <summary>Cut a frame once its oldest record has waited this long, so a trickle still goes out promptly. Default 20 ms.</summary>

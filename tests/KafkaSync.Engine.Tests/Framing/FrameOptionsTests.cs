@@ -45,6 +45,16 @@ public sealed class FrameOptionsTests
     }
 
     [Fact]
+    public void Sizes_in_a_json_config_may_be_written_as_people_write_them()
+    {
+        var options = ConfigFile.Parse<FrameOptions>("""{ "targetFrameBytes": "1MiB", "maxFrameRawBytes": "32 MiB" }""");
+        Assert.Equal(1 << 20, options.TargetFrameBytes);
+        Assert.Equal(32 << 20, options.MaxFrameRawBytes);
+        var ex = Assert.Throws<OptionsException>(() => ConfigFile.Parse<FrameOptions>("""{ "targetFrameBytes": "lots" }"""));
+        Assert.Contains("targetFrameBytes", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_frame_is_cut_by_size_or_by_the_age_of_its_oldest_record()
     {
         var options = new FrameOptions { TargetFrameBytes = 1000, MaxFrameDelay = TimeSpan.FromMilliseconds(20) };
