@@ -19,5 +19,7 @@ internal static class BenchCommand
     private static IEnumerable<Command> Areas()
     {
         yield return QueueBenchCommand.Create();
+        yield return BenchFramesCommand.Create();
+        yield return BenchLinkCommand.Create();
     }
 }

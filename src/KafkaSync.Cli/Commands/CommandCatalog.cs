@@ -8,6 +8,8 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return QueueCommand.Create();
+        yield return LinkCommand.Create();
         yield return BenchCommand.Create();
+        yield return FramesCommand.Create();
     }
 }
