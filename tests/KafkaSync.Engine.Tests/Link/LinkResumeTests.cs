@@ -168,7 +168,16 @@ public sealed class LinkResumeTests
         await fx.ReceiverLog.WaitForAsync(ct, "connected from");
         await faults(relay, sender, ct);
         await producer;
-        await sender.WaitForAckedAsync(Total, ct);
+        try
+        {
+            await sender.WaitForAckedAsync(Total, ct);
+        }
+        catch (OperationCanceledException ex)
+        {
+            // Say where it stood, so a failure explains itself.
+            throw new TimeoutException($"acked {sender.Status.AckedSeq} of {Total}; sender {sender.Status}; receiver {fx.Receiver!.Status}\nsender log:\n{string.Join("\n", fx.SenderLog.Lines)}\nreceiver log:\n{string.Join("\n", fx.ReceiverLog.Lines)}", ex);
+        }
+
         await stop.CancelAsync();
         await run;
 
