@@ -40,7 +40,7 @@ public sealed record AgentStatus
     /// <summary>Records taken in (consumed or received) since the agent started.</summary>
     public long RecordsIn { get; init; }
 
-    /// <summary>Records passed on (sent-and-acknowledged or produced) since the agent started.</summary>
+    /// <summary>Records passed on since the agent started: sent over the link (source) or produced (target).</summary>
     public long RecordsOut { get; init; }
 
     /// <summary>Records passed on per second, averaged over the last few seconds.</summary>
