@@ -204,7 +204,13 @@ public sealed partial class LinkReceiver
         finally
         {
             await session.CancelAsync();
-            await Task.WhenAll(keepAlive, Quietly(committer));
+            var helpers = Task.WhenAll(keepAlive, Quietly(committer));
+            if (await Task.WhenAny(helpers, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None)) != helpers)
+            {
+                // A heartbeat or ack write is stuck on a peer that stopped reading: cut it loose.
+                connection.Abort(new LinkException(LinkFailure.Timeout, $"{connection.Peer} stopped reading"));
+                await helpers;
+            }
         }
     }
 

@@ -24,6 +24,7 @@ public sealed partial class LinkReceiver : IAsyncDisposable
     private readonly X509Certificate2? _certificate;
     private readonly object _gate = new();
     private readonly List<Task> _handlers = [];
+    private readonly CancellationTokenSource _disposed = new();
     private Socket? _listener;
     private ActiveSession? _active;
     private LinkStatus _status = new() { State = LinkState.Idle };
@@ -99,19 +100,29 @@ public sealed partial class LinkReceiver : IAsyncDisposable
     {
         Start();
         var listener = _listener!;
-        using var registration = ct.Register(() => listener.Dispose());
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, _disposed.Token);
+        var token = stopping.Token;
+        using var registration = token.Register(() => listener.Dispose());
         try
         {
-            while (!ct.IsCancellationRequested)
+            while (!token.IsCancellationRequested)
             {
                 Socket socket;
                 try
                 {
-                    socket = await listener.AcceptAsync(ct);
+                    socket = await listener.AcceptAsync(token);
                 }
-                catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException && ct.IsCancellationRequested)
+                catch (Exception ex) when (token.IsCancellationRequested && ex is OperationCanceledException or ObjectDisposedException or SocketException)
                 {
                     break;
+                }
+                catch (SocketException ex)
+                {
+                    // A failed accept (out of file handles, a connection reset before it was
+                    // accepted) must not stop the listener: note it and keep serving.
+                    LogClosed(_logger, "?", LinkFailure.Network, $"accepting a connection failed: {ex.Message}", null);
+                    await Task.Delay(100, CancellationToken.None);
+                    continue;
                 }
 
                 socket.NoDelay = true;
@@ -124,7 +135,7 @@ public sealed partial class LinkReceiver : IAsyncDisposable
                     continue;
                 }
 
-                var handler = HandleAsync(socket, ct);
+                var handler = HandleAsync(socket, token);
                 lock (_gate)
                 {
                     _handlers.RemoveAll(t => t.IsCompleted);
@@ -145,9 +156,10 @@ public sealed partial class LinkReceiver : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops listening. Open connections end when <see cref="RunAsync"/>'s token is cancelled.</summary>
+    /// <summary>Stops listening and ends open connections (as cancelling <see cref="RunAsync"/>'s token does).</summary>
     public ValueTask DisposeAsync()
     {
+        _disposed.Cancel();
         _listener?.Dispose();
         Update(s => s with { State = LinkState.Stopped, Peer = null });
         return ValueTask.CompletedTask;
