@@ -1,0 +1,274 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Threading.Channels;
+using Confluent.Kafka;
+using KafkaSync.Engine.Kafka;
+using KafkaSync.Engine.Tsdb.Writing;
+
+namespace KafkaSync.Engine.Tsdb.Connectors;
+
+/// <summary>
+/// Feeds one node from Kafka through its own consumer group: checks and batches line protocol,
+/// writes batches with several parallel HTTP writers, and commits a partition's offset only
+/// when every earlier record of it is written or dead-lettered. On a node failure it reports
+/// to the monitor, stops, retries after the interval, rewinds by the safety window and resumes.
+/// </summary>
+/// <remarks>
+/// The Kafka consumer is used only by the consume thread (<see cref="RunAsync"/>); writers hand
+/// finished batches back through <see cref="completions"/>.
+/// </remarks>
+internal sealed partial class NodeConnector
+{
+    private readonly TsdbClusterOptions options;
+    private readonly TsdbConnectorOptions settings;
+    private readonly NodeClient client;
+    private readonly DeadLetterSink deadLetters;
+    private readonly Action<string, string> reportFailure;
+    private readonly Action<string> log;
+    private readonly ConcurrentQueue<(PointBatch Batch, bool Written)> completions = new();
+    private readonly SemaphoreSlim completed = new(0);
+    private readonly OffsetTracker tracker = new();
+    private readonly Channel<PointBatch> toWriters;
+    private volatile Dictionary<int, long> committedView = [];
+    private volatile Dictionary<int, long> endView = [];
+    private volatile string? outageReason;
+    private volatile bool resumed;
+    private DateTime outageStartedAt;
+    private int writersInFlight;
+    private int batchesOut;
+    private long pointsWritten;
+    private long deadLettered;
+
+    public NodeConnector(TsdbClusterOptions options, TsdbNodeOptions node, NodeClient client, DeadLetterSink deadLetters, Action<string, string> reportFailure, Action<string> log)
+    {
+        this.options = options;
+        settings = options.Connector;
+        Node = node;
+        this.client = client;
+        this.deadLetters = deadLetters;
+        this.reportFailure = reportFailure;
+        this.log = log;
+        ConsumerGroup = options.ConsumerGroup(node.Name);
+        toWriters = Channel.CreateBounded<PointBatch>(new BoundedChannelOptions(settings.Writers) { SingleWriter = true });
+    }
+
+    public TsdbNodeOptions Node { get; }
+
+    public string ConsumerGroup { get; }
+
+    /// <summary>True once the partitions are assigned and the connector is not in an outage.</summary>
+    public bool Resumed => resumed;
+
+    public IReadOnlyDictionary<int, long> CommittedOffsets => committedView;
+
+    public long Lag
+    {
+        get
+        {
+            var committed = committedView;
+            long lag = 0;
+            foreach (var (partition, end) in endView)
+            {
+                lag += Math.Max(0, end - committed.GetValueOrDefault(partition));
+            }
+
+            return lag;
+        }
+    }
+
+    public int Writers => Volatile.Read(ref writersInFlight);
+
+    public long PointsWritten => Interlocked.Read(ref pointsWritten);
+
+    public long DeadLettered => Interlocked.Read(ref deadLettered);
+
+    /// <summary>Consumes and writes until <paramref name="cancellation"/> fires, then drains the writers and commits.</summary>
+    public Task RunAsync(CancellationToken cancellation) =>
+        Task.Factory.StartNew(() => ConsumeLoop(cancellation), cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void ConsumeLoop(CancellationToken cancellation)
+    {
+        var config = KafkaClients.Consumer(options.Kafka.BootstrapServers, ConsumerGroup);
+        config.FetchWaitMaxMs = 50;
+        // The consume thread stops polling while its node is down; it must keep its partitions.
+        config.MaxPollIntervalMs = 86_400_000;
+        foreach (var (key, value) in options.Kafka.Consumer)
+        {
+            config.Set(key, value);
+        }
+
+        using var consumer = new ConsumerBuilder<Ignore, byte[]>(config)
+            .SetPartitionsAssignedHandler((c, partitions) => OnAssigned(c, partitions))
+            .SetErrorHandler((_, error) => log($"{Node.Name}: Kafka: {error.Reason}"))
+            .Build();
+        var writers = Enumerable.Range(0, settings.Writers).Select(_ => Task.Run(() => WriterLoopAsync(cancellation), CancellationToken.None)).ToArray();
+        consumer.Subscribe(options.Kafka.Topic);
+        var batch = new PointBatch();
+        var lastCommit = DateTime.MinValue;
+        var lastEnds = DateTime.MinValue;
+        try
+        {
+            while (!cancellation.IsCancellationRequested)
+            {
+                if (outageReason != null)
+                {
+                    batch = new PointBatch();
+                    RideOutOutage(consumer, cancellation);
+                    continue;
+                }
+
+                DrainCompletions();
+                if (DateTime.UtcNow - lastCommit > TimeSpan.FromMilliseconds(50))
+                {
+                    Commit(consumer);
+                    lastCommit = DateTime.UtcNow;
+                }
+
+                if (DateTime.UtcNow - lastEnds > TimeSpan.FromMilliseconds(250))
+                {
+                    RefreshEnds(consumer);
+                    lastEnds = DateTime.UtcNow;
+                }
+
+                if (!batch.IsEmpty && (batch.Points >= settings.BatchPoints || batch.Bytes >= settings.BatchBytes || DateTime.UtcNow - batch.StartedAt >= settings.Linger))
+                {
+                    Dispatch(batch, cancellation);
+                    batch = new PointBatch();
+                }
+
+                var wait = batch.IsEmpty ? TimeSpan.FromMilliseconds(100) : settings.Linger - (DateTime.UtcNow - batch.StartedAt);
+                var result = consumer.Consume(wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
+                if (result?.Message == null || !tracker.IsTracked(result.Partition.Value))
+                {
+                    continue;
+                }
+
+                Accept(result, batch);
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            toWriters.Writer.TryComplete();
+            Task.WaitAll(writers, TimeSpan.FromSeconds(30));
+            DrainCompletions();
+            Commit(consumer);
+            consumer.Close();
+        }
+    }
+
+    private void OnAssigned(IConsumer<Ignore, byte[]> consumer, List<TopicPartition> partitions)
+    {
+        // The group's committed offsets are this node's own progress: resume from them.
+        var committed = consumer.Committed(partitions, TimeSpan.FromSeconds(30));
+        var view = new Dictionary<int, long>(committedView);
+        foreach (var tpo in committed)
+        {
+            var position = tpo.Offset.IsSpecial ? 0 : tpo.Offset.Value;
+            tracker.Reset(tpo.Partition.Value, position);
+            view[tpo.Partition.Value] = position;
+        }
+
+        committedView = view;
+        RefreshEnds(consumer, partitions);
+        resumed = outageReason == null;
+        log($"{Node.Name}: assigned {partitions.Count} partition(s) of {options.Kafka.Topic} in group {ConsumerGroup}");
+    }
+
+    private void Accept(ConsumeResult<Ignore, byte[]> result, PointBatch batch)
+    {
+        var value = result.Message.Value ?? [];
+        var record = new PendingRecord(result.Topic, result.Partition.Value, result.Offset.Value, result.Message.Timestamp.UnixTimestampMs, value, 0);
+        var (points, error) = LineProtocol.Check(Encoding.UTF8.GetString(value));
+        if (error != null)
+        {
+            // Offsets before it may still be in flight: the tracker keeps the commit behind them.
+            tracker.Register(record.Partition, record.Offset);
+            deadLetters.Write(Node.Name, record, "invalid line protocol: " + error);
+            Interlocked.Increment(ref deadLettered);
+            tracker.Complete(record.Partition, record.Offset);
+            return;
+        }
+
+        tracker.Register(record.Partition, record.Offset);
+        batch.Add(record with { Points = points });
+    }
+
+    private void Dispatch(PointBatch batch, CancellationToken cancellation)
+    {
+        batchesOut++;
+        while (!toWriters.Writer.TryWrite(batch))
+        {
+            // Every writer is busy: stop consuming until one finishes (backpressure, not buffering).
+            completed.Wait(TimeSpan.FromMilliseconds(100), cancellation);
+            DrainCompletions();
+        }
+    }
+
+    private void DrainCompletions()
+    {
+        while (completions.TryDequeue(out var done))
+        {
+            batchesOut--;
+            if (done.Written)
+            {
+                foreach (var r in done.Batch.Records)
+                {
+                    tracker.Complete(r.Partition, r.Offset);
+                }
+            }
+        }
+    }
+
+    private void Commit(IConsumer<Ignore, byte[]> consumer)
+    {
+        var advanced = tracker.TakeAdvanced();
+        if (advanced.Count == 0)
+        {
+            return;
+        }
+
+        CommitPositions(consumer, advanced);
+    }
+
+    private void CommitPositions(IConsumer<Ignore, byte[]> consumer, IReadOnlyCollection<(int Partition, long Position)> positions)
+    {
+        try
+        {
+            consumer.Commit(positions.Select(p => new TopicPartitionOffset(options.Kafka.Topic, p.Partition, p.Position)));
+        }
+        catch (KafkaException ex)
+        {
+            // The next commit carries the same or later positions; a crash before it replays, never skips.
+            log($"{Node.Name}: commit failed, will retry: {ex.Error.Reason}");
+            return;
+        }
+
+        var view = new Dictionary<int, long>(committedView);
+        foreach (var (partition, position) in positions)
+        {
+            view[partition] = position;
+        }
+
+        committedView = view;
+    }
+
+    private void RefreshEnds(IConsumer<Ignore, byte[]> consumer, IEnumerable<TopicPartition>? partitions = null)
+    {
+        var view = new Dictionary<int, long>(endView);
+        foreach (var tp in partitions ?? consumer.Assignment)
+        {
+            var high = consumer.GetWatermarkOffsets(tp).High;
+            if (high.IsSpecial)
+            {
+                high = consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(5)).High;
+            }
+
+            view[tp.Partition.Value] = high.IsSpecial ? view.GetValueOrDefault(tp.Partition.Value) : high.Value;
+        }
+
+        endView = view;
+    }
+}
