@@ -22,7 +22,7 @@ public static class TestClusters
                 Writers = 4,
                 RetryInterval = TimeSpan.FromMilliseconds(300),
                 RequestTimeout = TimeSpan.FromSeconds(5),
-                SafetyWindow = TimeSpan.FromSeconds(5),
+                SafetyWindow = TimeSpan.FromSeconds(30),
             },
             Monitor = new TsdbMonitorOptions { CheckInterval = TimeSpan.FromMilliseconds(500), CheckTimeout = TimeSpan.FromMilliseconds(500), Listen = "127.0.0.1:0" },
             Balancer = new TsdbBalancerOptions { Listen = "127.0.0.1:0" },
