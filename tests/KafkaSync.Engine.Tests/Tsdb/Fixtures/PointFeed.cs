@@ -32,6 +32,9 @@ public sealed class PointFeed : IDisposable
 
     public long Produced => next;
 
+    /// <summary>The timestamp (ms) of the first point; every point is one millisecond after the previous.</summary>
+    public long BaseMs => baseMs;
+
     /// <summary>Produces <paramref name="points"/> points, <paramref name="linesPerRecord"/> per record, and waits for delivery.</summary>
     public async Task ProduceAsync(int points, int linesPerRecord, CancellationToken cancellation)
     {
