@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using KafkaSync.Engine.Configuration;
 
 namespace KafkaSync.Engine.Tsdb;
@@ -9,6 +10,10 @@ namespace KafkaSync.Engine.Tsdb;
 /// </summary>
 public sealed partial record TsdbClusterOptions
 {
+    /// <summary>The JSON schema the config file names, for editors; not used otherwise.</summary>
+    [JsonPropertyName("$schema")]
+    public string? Schema { get; init; }
+
     /// <summary>The cluster's name; part of every consumer group name. Default <c>tsdb</c>.</summary>
     public string Name { get; init; } = "tsdb";
 

@@ -71,4 +71,28 @@ public sealed class NodeConnector_DeadLetter_Tests(OneInflux server) : IClassFix
         Assert.Equal(unparsable.Concat(conflicting).Order(), fromTopic.Order());
         File.Delete(deadLetterFile);
     }
+
+    [Fact]
+    public async Task Writes_to_a_missing_retention_policy_are_dead_lettered_once_not_retried_for_ever()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var kafka = new EmbeddedKafka(brokers: 1);
+        kafka.CreateTopic("points", partitions: 2);
+        var deadLetterFile = Path.Combine(Path.GetTempPath(), "kafkasync-dl-" + Guid.NewGuid().ToString("N") + ".jsonl");
+        var options = TestClusters.Options(kafka.BootstrapServers, "points", [server.Node], "rpdb", deadLetterFile);
+        options = options with { Influx = options.Influx with { RetentionPolicy = "no_such_policy" } };
+        await using var cluster = await TsdbCluster.StartAsync(options, cancellation: timeout.Token);
+        await Poll.UntilAsync(() => cluster.Nodes().All(n => n.State == TsdbNodeState.Available), TimeSpan.FromSeconds(30), "the connector joined", timeout.Token);
+        using (var feed = new PointFeed(kafka.BootstrapServers, "points", 2, "rp"))
+        {
+            await feed.ProduceAsync(40, 10, timeout.Token);
+        }
+
+        await Poll.UntilAsync(() => File.Exists(deadLetterFile) && File.ReadAllLines(deadLetterFile).Length == 4, TimeSpan.FromSeconds(30), "all 4 records are dead letters", timeout.Token);
+        await Poll.UntilAsync(() => cluster.Nodes().Single().Lag == 0, TimeSpan.FromSeconds(10), "the offsets moved past them", timeout.Token);
+        Assert.All(File.ReadAllLines(deadLetterFile), l => Assert.Contains("retention policy not found", l));
+        Assert.Equal(TsdbNodeState.Available, cluster.Nodes().Single().State);
+        Assert.Equal(4, cluster.Nodes().Single().DeadLetters);
+        File.Delete(deadLetterFile);
+    }
 }
