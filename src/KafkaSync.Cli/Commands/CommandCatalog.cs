@@ -7,6 +7,11 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
+        yield return DemoCommand.Create();
+        yield return AgentCommands.Source();
+        yield return AgentCommands.Target();
+        yield return StatusCommand.Create();
+        yield return EmbeddedCommand.Create();
         yield return BenchCommand.Create();
     }
 }

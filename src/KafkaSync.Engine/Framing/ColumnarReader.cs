@@ -1,0 +1,237 @@
+using System.Numerics;
+using KafkaSync.Engine.Records;
+
+namespace KafkaSync.Engine.Framing;
+
+/// <summary>
+/// Rebuilds payloads from the columnar layout, replaying the writer's predictors. Every length,
+/// index and count is checked against what is left; any inconsistency is a <see cref="FrameError.BadLayout"/>.
+/// </summary>
+internal static class ColumnarReader
+{
+    private const int ColumnCount = (int)Columns.Opaque + 1;
+
+    /// <summary>Writes the <paramref name="count"/> payloads to <paramref name="output"/>; <paramref name="ends"/>[i] is where payload i ends.</summary>
+    public static void Read(ReadOnlySpan<byte> raw, int count, ByteColumn output, Span<int> ends, int maxPayloadBytes, Dictionary<ulong, long> lastOffset)
+    {
+        var table = new Cursor(raw);
+        Span<int> starts = stackalloc int[ColumnCount + 1];
+        var position = 0L;
+        for (var c = 0; c < ColumnCount; c++)
+        {
+            starts[c] = (int)position;
+            position += (long)table.VarInt();
+            if (position > raw.Length)
+            {
+                throw Bad("column lengths exceed the frame");
+            }
+        }
+
+        var body = raw[table.Position..];
+        if (position != body.Length)
+        {
+            throw Bad($"column lengths add up to {position}, the frame holds {body.Length}");
+        }
+
+        starts[ColumnCount] = (int)position;
+        var columns = new Columnset(body, starts);
+        var tables = columns[Columns.Tables];
+        var topics = ReadTable(ref tables);
+        var headerKeys = ReadTable(ref tables);
+        if (!tables.AtEnd)
+        {
+            throw Bad("trailing bytes after the tables");
+        }
+
+        var sink = new Sink(output, maxPayloadBytes);
+        var shape = columns[Columns.Shape];
+        var topicIndex = columns[Columns.TopicIndex];
+        var partitions = columns[Columns.Partition];
+        var offsets = columns[Columns.OffsetDelta];
+        var timestamps = columns[Columns.TimestampDelta];
+        var timestampTypes = columns[Columns.TimestampType];
+        var keyLengths = columns[Columns.KeyLength];
+        var valueLengths = columns[Columns.ValueLength];
+        var headerCounts = columns[Columns.HeaderCount];
+        var headerKeyIndex = columns[Columns.HeaderKeyIndex];
+        var headerValueLengths = columns[Columns.HeaderValueLength];
+        var keys = columns[Columns.Keys];
+        var values = columns[Columns.Values];
+        var headerValues = columns[Columns.HeaderValues];
+        var opaque = columns[Columns.Opaque];
+
+        lastOffset.Clear();
+        long lastTimestamp = 0;
+        for (var i = 0; i < count; i++)
+        {
+            switch (shape.Byte())
+            {
+                case 1:
+                    sink.Write(opaque.Bytes(opaque.VarInt()));
+                    break;
+                case 0:
+                    sink.Byte(1);
+                    var topic = Index(topicIndex.VarInt(), topics.Count, "topic");
+                    sink.VarInt((ulong)topics[topic].Length);
+                    sink.Write(topics[topic].Span);
+                    var partition = partitions.VarInt();
+                    if (partition > uint.MaxValue)
+                    {
+                        throw Bad("partition out of range");
+                    }
+
+                    sink.VarInt(partition);
+                    var partitionKey = ((ulong)topic << 32) | partition;
+                    var offset = unchecked(lastOffset.GetValueOrDefault(partitionKey) + VarInt.UnZigZag(offsets.VarInt()));
+                    lastOffset[partitionKey] = offset;
+                    sink.VarInt(VarInt.ZigZag(offset));
+                    lastTimestamp = unchecked(lastTimestamp + VarInt.UnZigZag(timestamps.VarInt()));
+                    sink.VarInt(VarInt.ZigZag(lastTimestamp));
+                    sink.Byte(timestampTypes.Byte());
+                    CopyNullable(ref sink, ref keyLengths, ref keys);
+                    CopyNullable(ref sink, ref valueLengths, ref values);
+                    var headerCount = headerCounts.VarInt();
+                    if (headerCount > (ulong)headerKeyIndex.Remaining)
+                    {
+                        throw Bad("more headers than header keys");
+                    }
+
+                    sink.VarInt(headerCount);
+                    for (var h = 0UL; h < headerCount; h++)
+                    {
+                        var key = headerKeys[Index(headerKeyIndex.VarInt(), headerKeys.Count, "header key")].Span;
+                        sink.VarInt((ulong)key.Length);
+                        sink.Write(key);
+                        CopyNullable(ref sink, ref headerValueLengths, ref headerValues);
+                    }
+
+                    break;
+                default:
+                    throw Bad("unknown record shape");
+            }
+
+            ends[i] = output.Length;
+        }
+
+        if (!(shape.AtEnd && topicIndex.AtEnd && partitions.AtEnd && offsets.AtEnd && timestamps.AtEnd && timestampTypes.AtEnd
+            && keyLengths.AtEnd && valueLengths.AtEnd && headerCounts.AtEnd && headerKeyIndex.AtEnd && headerValueLengths.AtEnd
+            && keys.AtEnd && values.AtEnd && headerValues.AtEnd && opaque.AtEnd))
+        {
+            throw Bad("a column has bytes no record used");
+        }
+    }
+
+    private static void CopyNullable(ref Sink sink, ref Cursor lengths, ref Cursor bytes)
+    {
+        var code = lengths.VarInt();
+        sink.VarInt(code);
+        if (code != 0)
+        {
+            sink.Write(bytes.Bytes(code - 1));
+        }
+    }
+
+    private static List<ReadOnlyMemory<byte>> ReadTable(ref Cursor cursor)
+    {
+        var count = cursor.VarInt();
+        if (count > (ulong)cursor.Remaining)
+        {
+            throw Bad("table longer than its column");
+        }
+
+        var entries = new List<ReadOnlyMemory<byte>>((int)count);
+        for (var i = 0UL; i < count; i++)
+        {
+            entries.Add(cursor.Bytes(cursor.VarInt()).ToArray());
+        }
+
+        return entries;
+    }
+
+    private static int Index(ulong value, int count, string what) =>
+        value < (ulong)count ? (int)value : throw Bad($"{what} index {value} outside a table of {count}");
+
+    private static FrameException Bad(string detail) => new(FrameError.BadLayout, detail);
+
+    private readonly ref struct Columnset(ReadOnlySpan<byte> body, ReadOnlySpan<int> starts)
+    {
+        private readonly ReadOnlySpan<byte> _body = body;
+        private readonly ReadOnlySpan<int> _starts = starts;
+
+        public Cursor this[Columns column] => new(_body[_starts[(int)column].._starts[(int)column + 1]]);
+    }
+
+    private ref struct Cursor(ReadOnlySpan<byte> data)
+    {
+        private readonly ReadOnlySpan<byte> _data = data;
+
+        public int Position { get; private set; }
+
+        public readonly int Remaining => _data.Length - Position;
+
+        public readonly bool AtEnd => Position == _data.Length;
+
+        public byte Byte() => Position < _data.Length ? _data[Position++] : throw Bad("a column ended early");
+
+        public ulong VarInt()
+        {
+            if (Position < _data.Length && _data[Position] < 0x80)
+            {
+                return _data[Position++];
+            }
+
+            if (!Records.VarInt.TryReadUnsigned(_data[Position..], out var value, out var used))
+            {
+                throw Bad("a column ended inside a number");
+            }
+
+            Position += used;
+            return value;
+        }
+
+        public ReadOnlySpan<byte> Bytes(ulong length)
+        {
+            if (length > (ulong)Remaining)
+            {
+                throw Bad($"a length of {length} runs past its column");
+            }
+
+            var slice = _data.Slice(Position, (int)length);
+            Position += (int)length;
+            return slice;
+        }
+    }
+
+    /// <summary>Output with a hard cap, checked before each copy, so no table entry can be replayed into a bomb.</summary>
+    private readonly struct Sink(ByteColumn output, int max)
+    {
+        private readonly ByteColumn _output = output;
+        private readonly int _max = max;
+
+        public void Byte(byte value)
+        {
+            Check(1);
+            _output.WriteByte(value);
+        }
+
+        public void VarInt(ulong value)
+        {
+            Check((BitOperations.Log2(value | 1) / 7) + 1);
+            _output.WriteVarInt(value);
+        }
+
+        public void Write(ReadOnlySpan<byte> data)
+        {
+            Check(data.Length);
+            _output.WriteBytes(data);
+        }
+
+        private void Check(int more)
+        {
+            if ((long)_output.Length + more > _max)
+            {
+                throw new FrameException(FrameError.SizeLimit, $"the records decode to more than the {_max} bytes allowed");
+            }
+        }
+    }
+}

@@ -1,0 +1,283 @@
+using System.Buffers;
+using System.Net.Sockets;
+using KafkaSync.Engine.Framing;
+using KafkaSync.Engine.Link.Messages;
+using KafkaSync.Engine.Queue;
+
+namespace KafkaSync.Engine.Link;
+
+/// <content>One connection: handshake, claim the queue, then append frames and acknowledge commits.</content>
+public sealed partial class LinkReceiver
+{
+    private async Task HandleAsync(Socket socket, CancellationToken ct)
+    {
+        // Run off the accept loop at once, so a slow handshake never delays the next accept.
+        await Task.Yield();
+        var peer = socket.RemoteEndPoint?.ToString() ?? "?";
+        LinkConnection? connection = null;
+        ActiveSession? session = null;
+        var handshaking = true;
+        try
+        {
+            Hello hello;
+            byte[] proof;
+            using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                handshake.CancelAfter(_options.HandshakeTimeout);
+                try
+                {
+                    Stream stream = new NetworkStream(socket, ownsSocket: false);
+                    if (_certificate is not null)
+                    {
+                        stream = await LinkTls.AuthenticateServerAsync(stream, _certificate, handshake.Token);
+                    }
+
+                    connection = new LinkConnection(socket, stream, peer);
+                    (hello, proof) = await LinkHandshake.RunServerAsync(connection, _key, handshake.Token);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    throw new LinkException(LinkFailure.Timeout, $"the handshake did not finish within {Configuration.Duration.Format(_options.HandshakeTimeout)}");
+                }
+            }
+
+            Interlocked.Decrement(ref _pending);
+            handshaking = false;
+            session = await ClaimAsync(hello, connection, ct);
+
+            // Acknowledge-before-welcome: whatever an earlier connection appended is made durable,
+            // so the resume point is a durable seq and nothing below it can vanish in a crash.
+            await _target.CommitAsync(ct);
+            if (_target.NextSeq == 1 && _target.FirstSeq == _target.NextSeq && hello.SourceFirstSeq > 1)
+            {
+                // A brand-new target joins a source whose oldest records are already retired.
+                _target.AdvanceEmptyTo(hello.SourceFirstSeq);
+            }
+
+            var resumeAt = _target.NextSeq;
+            await connection.SendAsync(LinkMessageType.Welcome, new Welcome(proof, resumeAt).Encode(), ct);
+            Update(s => s with { State = LinkState.Connected, Peer = peer, Connections = s.Connections + 1, AckedSeq = resumeAt - 1 });
+            LogAccepted(_logger, hello.SourceId, peer, resumeAt, null);
+            await ServeAsync(connection, ct);
+        }
+        catch (Exception ex) when (AsLinkFailure(ex, ct) is { } failure)
+        {
+            Interlocked.Increment(ref _refused);
+            LogClosed(_logger, peer, failure.Failure, failure.Message, null);
+            Update(s => s with { LastError = $"{failure.Failure}: {failure.Message}", LastErrorAt = DateTimeOffset.UtcNow });
+            if (connection is not null)
+            {
+                await connection.CloseAsync(failure.Failure, failure.Message);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            if (connection is not null)
+            {
+                await connection.CloseAsync(LinkFailure.Shutdown, "the target is stopping");
+            }
+        }
+        finally
+        {
+            if (handshaking)
+            {
+                Interlocked.Decrement(ref _pending);
+            }
+
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+            else
+            {
+                socket.Dispose();
+            }
+
+            if (session is not null)
+            {
+                lock (_gate)
+                {
+                    _wireBytesDone += session.Connection.BytesReceived;
+                    if (_active == session)
+                    {
+                        _active = null;
+                        _status = _status with { State = LinkState.Connecting, Peer = null };
+                    }
+                }
+
+                session.Ended.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes this connection the one feeding the queue. A newer connection from the same source
+    /// replaces the old one (its socket may be half-open after a cut); another source, or an older
+    /// attempt arriving late, is refused.
+    /// </summary>
+    private async Task<ActiveSession> ClaimAsync(Hello hello, LinkConnection connection, CancellationToken ct)
+    {
+        var mine = new ActiveSession(hello.SourceId, hello.Generation, connection);
+        ActiveSession? old;
+        lock (_gate)
+        {
+            old = _active;
+            if (old is not null && old.SourceId != hello.SourceId)
+            {
+                throw new LinkException(LinkFailure.Busy, $"the target queue is already fed by source '{old.SourceId}' from {old.Connection.Peer}; a second source '{hello.SourceId}' is refused");
+            }
+
+            if (old is not null && hello.Generation <= old.Generation)
+            {
+                throw new LinkException(LinkFailure.Busy, $"a stale connection attempt from source '{hello.SourceId}' arrived after a newer one; refused");
+            }
+
+            _active = mine;
+        }
+
+        if (old is not null)
+        {
+            old.Connection.Abort(new LinkException(LinkFailure.Replaced, $"replaced by a newer connection from source '{hello.SourceId}' at {connection.Peer}"));
+            await old.Ended.Task.WaitAsync(ct);
+        }
+
+        return mine;
+    }
+
+    private async Task ServeAsync(LinkConnection connection, CancellationToken ct)
+    {
+        using var decoder = new FrameDecoder(_options.Frames);
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var appended = new SemaphoreSlim(0);
+        var keepAlive = connection.KeepAliveAsync(_options.HeartbeatInterval, _options.HeartbeatTimeout, session.Token);
+        var committer = CommitLoopAsync(connection, appended, session.Token);
+        var payloads = new List<ReadOnlyMemory<byte>>();
+        var maxWire = FrameWireLimit(_options.Frames);
+        try
+        {
+            while (true)
+            {
+                var (type, body) = await connection.ReceiveAsync(maxWire, session.Token);
+                switch (type)
+                {
+                    case LinkMessageType.Frame:
+                        var bytes = new ReadOnlySequence<byte>(body);
+                        if (!decoder.TryDecode(ref bytes, out var frame))
+                        {
+                            throw new LinkException(LinkFailure.Protocol, $"truncated frame: the {body.Length}-byte Frame message ends before its frame does");
+                        }
+
+                        if (bytes.Length != 0)
+                        {
+                            throw new LinkException(LinkFailure.Protocol, $"{bytes.Length} unexpected bytes after the frame in a Frame message");
+                        }
+
+                        if (await AppendAsync(frame, payloads, session.Token) && appended.CurrentCount == 0)
+                        {
+                            appended.Release();
+                        }
+
+                        break;
+                    case LinkMessageType.Heartbeat:
+                        break;
+                    case LinkMessageType.Goodbye:
+                        LogGoodbye(_logger, connection.Peer, Goodbye.Decode(body.Span).Reason, null);
+                        await _target.CommitAsync(ct);
+                        return;
+                    default:
+                        throw new LinkException(LinkFailure.Protocol, $"unexpected {type} message after the handshake");
+                }
+            }
+        }
+        finally
+        {
+            await session.CancelAsync();
+            await Task.WhenAll(keepAlive, Quietly(committer));
+        }
+    }
+
+    /// <summary>Appends the records the queue does not hold yet; true if any were appended.</summary>
+    private async Task<bool> AppendAsync(DecodedFrame frame, List<ReadOnlyMemory<byte>> payloads, CancellationToken ct)
+    {
+        var next = _target.NextSeq;
+        if (frame.FirstSeq > next)
+        {
+            throw new LinkException(LinkFailure.Protocol, $"gap: a frame starts at seq {frame.FirstSeq} but the target queue needs {next} next");
+        }
+
+        // Records below NextSeq are already held (resent after a reconnect): skip, never double.
+        var skip = (int)Math.Min(frame.Records.Count, next - frame.FirstSeq);
+        if (skip == frame.Records.Count)
+        {
+            return false;
+        }
+
+        payloads.Clear();
+        long raw = 0;
+        for (var i = skip; i < frame.Records.Count; i++)
+        {
+            payloads.Add(frame.Records[i].Payload);
+            raw += frame.Records[i].Payload.Length;
+        }
+
+        var last = await _target.AppendBatchAsync(payloads, ct);
+        if (last != frame.LastSeq)
+        {
+            throw new LinkException(LinkFailure.Protocol, $"the target queue assigned seq {last} to the record the source numbered {frame.LastSeq}; another writer appended to the target queue");
+        }
+
+        var count = payloads.Count;
+        Update(s => s with { Records = s.Records + count, RawBytes = s.RawBytes + raw, Frames = s.Frames + 1 });
+        return true;
+    }
+
+    /// <summary>Group commit: one commit covers every frame appended since the last, then one ack names the durable seq.</summary>
+    private async Task CommitLoopAsync(LinkConnection connection, SemaphoreSlim appended, CancellationToken ct)
+    {
+        long acked = 0;
+        try
+        {
+            while (true)
+            {
+                await appended.WaitAsync(ct);
+                var durable = await _target.CommitAsync(ct);
+                if (durable > acked)
+                {
+                    await connection.SendAsync(LinkMessageType.Ack, new Ack(durable).Encode(), ct);
+                    acked = durable;
+                    Update(s => s with { AckedSeq = durable });
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or QueueException or LinkException)
+        {
+            // Without commits the link cannot progress: end the connection, the source resumes later.
+            connection.Abort(ex as LinkException ?? new LinkException(LinkFailure.Shutdown, $"the target queue failed to commit: {ex.Message}", ex));
+        }
+    }
+
+    /// <summary>The largest Frame message a frame within <paramref name="frames"/>' limits can need, with room for incompressible data and headers.</summary>
+    internal static int FrameWireLimit(FrameOptions frames) =>
+        (int)Math.Min(int.MaxValue, frames.MaxFrameRawBytes + (frames.MaxFrameRawBytes / 8L) + (frames.MaxRecordsPerFrame * 16L) + 65536);
+
+    private static LinkException? AsLinkFailure(Exception ex, CancellationToken ct) => ex switch
+    {
+        LinkException link => link,
+        FrameException frame => new LinkException(LinkFailure.Protocol, frame.Message, frame),
+        QueueException queue => new LinkException(LinkFailure.Shutdown, $"the target queue failed: {queue.Message}", queue),
+        IOException io => new LinkException(LinkFailure.Shutdown, $"the target queue failed: {io.Message}", io),
+        OperationCanceledException when !ct.IsCancellationRequested => new LinkException(LinkFailure.Timeout, "timed out"),
+        _ => null,
+    };
+
+    private static async Task Quietly(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using KafkaSync.Engine.Configuration;
+using KafkaSync.Engine.Queue;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace KafkaSync.Engine.Link;
+
+/// <summary>
+/// The source side of a link: reads the source queue from the target's last durable seq, sends
+/// it as frames within a window of unacknowledged bytes, moves the queue's <c>link</c> cursor as
+/// acks arrive (so retention deletes only acknowledged segments), and reconnects with capped,
+/// jittered exponential backoff whenever the connection fails.
+/// </summary>
+public sealed partial class LinkSender
+{
+    private readonly DiskQueue _source;
+    private readonly LinkSenderOptions _options;
+    private readonly LinkKey _key;
+    private readonly ILogger _logger;
+    private readonly LinkEndpoint _target;
+    private readonly string _sourceId;
+    private readonly TokenBucket? _bucket;
+    private readonly AdaptiveLevel _level;
+    private readonly object _statusGate = new();
+    private readonly object _cursorGate = new();
+    private readonly SemaphoreSlim _ackedSignal = new(0);
+    private LinkStatus _status;
+    private long _generation;
+    private long _cursorSavedAt;
+    private long _wireBytesDone;
+    private LinkConnection? _current;
+
+    /// <summary>Creates a sender for <paramref name="source"/>; nothing happens until <see cref="RunAsync"/>.</summary>
+    /// <exception cref="OptionsException">An option is invalid.</exception>
+    public LinkSender(DiskQueue source, LinkSenderOptions options, LinkKey key, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(key);
+        options.Validate();
+        _source = source;
+        _options = options;
+        _key = key;
+        _logger = logger ?? NullLogger.Instance;
+        _target = LinkEndpoint.Parse(options.Target, "target");
+        _sourceId = options.SourceId ?? Environment.MachineName;
+        _bucket = options.BandwidthBytesPerSecond > 0
+            ? new TokenBucket(options.BandwidthBytesPerSecond, Math.Max(64 << 10, options.BandwidthBytesPerSecond / 20))
+            : null;
+        _level = new AdaptiveLevel(options.Frames.Level, options.AdaptiveLevel, options.MinLevel, options.MaxLevel);
+        _status = new LinkStatus { State = LinkState.Idle, Level = _level.Level, AckedSeq = source.GetCursor(options.CursorName) };
+    }
+
+    /// <summary>A snapshot of the sender's numbers and state.</summary>
+    public LinkStatus Status
+    {
+        get
+        {
+            var live = Volatile.Read(ref _current)?.BytesSent ?? 0;
+            lock (_statusGate)
+            {
+                return _status with { WireBytes = Interlocked.Read(ref _wireBytesDone) + live };
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends until <paramref name="ct"/> is cancelled, reconnecting after every transient failure.
+    /// Returns when cancelled; throws <see cref="LinkException"/> on a failure retrying cannot fix
+    /// (wrong key, protocol version, TLS pin mismatch, queues that cannot be joined).
+    /// </summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var backoff = new ReconnectBackoff(_options.ReconnectInitialDelay, _options.ReconnectMaxDelay);
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                Update(s => s with { State = LinkState.Connecting, Peer = null });
+                try
+                {
+                    await RunSessionAsync(backoff, ct);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (LinkException ex)
+                {
+                    Fail(ex);
+                    if (!ex.IsTransient)
+                    {
+                        throw;
+                    }
+                }
+
+                var delay = backoff.NextDelay();
+                Update(s => s with { State = LinkState.Backoff, Peer = null });
+                LogRetry(_logger, Duration.Format(delay), backoff.Failures, null);
+                await Task.Delay(delay, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            SaveCursor(force: true);
+            Update(s => s with { State = LinkState.Stopped, Peer = null });
+        }
+    }
+
+    /// <summary>Waits until the target has acknowledged every seq up to <paramref name="seq"/> as durable.</summary>
+    public async Task WaitForAckedAsync(long seq, CancellationToken ct)
+    {
+        while (Status.AckedSeq < seq)
+        {
+            await _ackedSignal.WaitAsync(TimeSpan.FromMilliseconds(100), ct);
+        }
+    }
+
+    private void Acked(long seq)
+    {
+        var moved = false;
+        Update(s =>
+        {
+            moved = seq > s.AckedSeq;
+            return moved ? s with { AckedSeq = seq } : s;
+        });
+        if (moved)
+        {
+            SaveCursor(force: false);
+            if (_ackedSignal.CurrentCount == 0)
+            {
+                _ackedSignal.Release();
+            }
+        }
+    }
+
+    /// <summary>Persists the cursor at most every 100 ms: each save is an fsync, and a stale cursor only delays retention.</summary>
+    private void SaveCursor(bool force)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (!force && Stopwatch.GetElapsedTime(Interlocked.Read(ref _cursorSavedAt), now) < TimeSpan.FromMilliseconds(100))
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _cursorSavedAt, now);
+        var acked = Status.AckedSeq;
+        lock (_cursorGate)
+        {
+            if (acked > _source.GetCursor(_options.CursorName))
+            {
+                _source.SetCursor(_options.CursorName, acked);
+            }
+        }
+    }
+
+    private void Fail(LinkException ex)
+    {
+        Update(s => s with { LastError = $"{ex.Failure}: {ex.Message}", LastErrorAt = DateTimeOffset.UtcNow });
+        LogFailure(_logger, ex.Failure, ex.Message, null);
+    }
+
+    private void Update(Func<LinkStatus, LinkStatus> change)
+    {
+        lock (_statusGate)
+        {
+            _status = change(_status);
+        }
+    }
+
+    private static readonly Action<ILogger, LinkFailure, string, Exception?> LogFailure =
+        LoggerMessage.Define<LinkFailure, string>(LogLevel.Warning, new EventId(1, "LinkFailed"), "Link connection failed ({Failure}): {Reason}");
+
+    private static readonly Action<ILogger, string, int, Exception?> LogRetry =
+        LoggerMessage.Define<string, int>(LogLevel.Information, new EventId(2, "LinkRetry"), "Reconnecting in {Delay} (attempt {Attempt})");
+
+    private static readonly Action<ILogger, string, long, Exception?> LogConnected =
+        LoggerMessage.Define<string, long>(LogLevel.Information, new EventId(3, "LinkConnected"), "Connected to {Peer}; resuming at seq {Seq}");
+}

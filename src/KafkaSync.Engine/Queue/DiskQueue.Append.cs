@@ -1,0 +1,183 @@
+namespace KafkaSync.Engine.Queue;
+
+/// <summary>Appending: records are framed into the write buffer under a short lock; the flusher does the I/O.</summary>
+public sealed partial class DiskQueue
+{
+    private const int ChunkBytes = 1 << 20;
+    private const long MaxPendingBytes = 32L << 20;
+
+    private List<Chunk> _pending = [];
+    private readonly Stack<Chunk> _spareChunks = new();
+    private long _pendingBytes;
+
+    /// <summary>
+    /// Appends one record without waiting. Returns false when the queue is at its capacity, or its
+    /// write buffer is full; <see cref="AppendAsync"/> waits instead.
+    /// </summary>
+    /// <exception cref="ArgumentException">The payload is larger than a segment can hold.</exception>
+    public bool TryAppend(ReadOnlySpan<byte> payload, out long seq)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        lock (_gate)
+        {
+            return TryAppendLocked(payload, now, out seq);
+        }
+    }
+
+    /// <summary>Appends one record, waiting while the queue is full. Returns its seq; cancelling the wait appends nothing.</summary>
+    public async ValueTask<long> AppendAsync(ReadOnlyMemory<byte> payload, CancellationToken ct)
+    {
+        while (true)
+        {
+            var space = _spaceSignal.WaitTask;
+            if (TryAppend(payload.Span, out var seq))
+            {
+                return seq;
+            }
+
+            ThrowIfDisposed();
+            await space.WaitAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Appends records in order, waiting for space as needed, and returns the seq of the last one.
+    /// If cancelled while waiting, the records before the wait stay appended (their seqs are
+    /// contiguous) and the rest are not.
+    /// </summary>
+    public async ValueTask<long> AppendBatchAsync(IReadOnlyList<ReadOnlyMemory<byte>> payloads, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(payloads);
+        var done = 0;
+        var last = NextSeq - 1;
+        while (done < payloads.Count)
+        {
+            var space = _spaceSignal.WaitTask;
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            lock (_gate)
+            {
+                while (done < payloads.Count && TryAppendLocked(payloads[done].Span, now, out last))
+                {
+                    done++;
+                }
+            }
+
+            if (done < payloads.Count)
+            {
+                ThrowIfDisposed();
+                await space.WaitAsync(ct).ConfigureAwait(false);
+            }
+        }
+
+        return last;
+    }
+
+    /// <summary>
+    /// Lets a queue that holds no record start numbering at <paramref name="nextSeq"/>, so that a
+    /// fresh target queue can use the source's seqs.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The queue holds records.</exception>
+    public void AdvanceEmptyTo(long nextSeq)
+    {
+        ThrowIfDisposed();
+        lock (_gate)
+        {
+            if (nextSeq < _nextSeq)
+            {
+                throw new ArgumentOutOfRangeException(nameof(nextSeq), nextSeq, $"The queue's next seq is already {_nextSeq}; seqs never go back.");
+            }
+
+            if (_segments.Count != 1 || _segments[0].Length != 0 || _pending.Count != 0)
+            {
+                throw new InvalidOperationException($"AdvanceEmptyTo needs a queue that holds no record; this one holds seqs {_segments[0].FirstSeq} to {_nextSeq - 1}.");
+            }
+
+            if (nextSeq == _nextSeq)
+            {
+                return;
+            }
+
+            var old = _segments[0];
+            var fresh = new Segment(_directory, nextSeq) { Index = new SparseIndex() };
+            using (File.Open(fresh.Path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+            {
+            }
+
+            NativeSync.SyncDirectory(_directory);
+            File.Delete(old.Path);
+            NativeSync.SyncDirectory(_directory);
+            _segments[0] = fresh;
+            _nextSeq = nextSeq;
+            Volatile.Write(ref _durableSeq, nextSeq - 1);
+        }
+
+        _durableSignal.Set();
+    }
+
+    private bool TryAppendLocked(ReadOnlySpan<byte> payload, long nowMs, out long seq)
+    {
+        ThrowIfDisposed();
+        ThrowIfFailed();
+        var frame = RecordFormat.FrameSize(payload.Length);
+        if (frame > _options.SegmentBytes)
+        {
+            throw new ArgumentException($"A record of {payload.Length} bytes does not fit in a segment of {_options.SegmentBytes} bytes (each record also takes a {RecordFormat.HeaderSize}-byte header); raise queue.segmentBytes.", nameof(payload));
+        }
+
+        if (_retainedBytes + frame > _options.CapacityBytes || (_pendingBytes > 0 && _pendingBytes + frame > MaxPendingBytes))
+        {
+            seq = 0;
+            return false;
+        }
+
+        var tail = _segments[^1];
+        if (tail.Length > 0 && tail.Length + frame > _options.SegmentBytes)
+        {
+            tail = new Segment(_directory, _nextSeq) { Index = new SparseIndex() };
+            _segments.Add(tail);
+        }
+
+        var chunk = _pending.Count > 0 ? _pending[^1] : null;
+        if (chunk is null || chunk.Segment != tail || chunk.Length + frame > chunk.Buffer.Length)
+        {
+            chunk = RentChunk(tail, frame);
+            _pending.Add(chunk);
+            if (_pending.Count == 1)
+            {
+                Monitor.Pulse(_gate);
+            }
+        }
+
+        seq = _nextSeq++;
+        RecordFormat.Write(chunk.Buffer.AsSpan(chunk.Length, frame), seq, nowMs, _durableSeq, payload);
+        tail.Index ??= new SparseIndex();
+        tail.Index.Note(seq, tail.Length);
+        chunk.Length += frame;
+        chunk.LastSeq = seq;
+        tail.Length += frame;
+        tail.LastSeq = seq;
+        _retainedBytes += frame;
+        _pendingBytes += frame;
+        return true;
+    }
+
+    private Chunk RentChunk(Segment segment, int frame)
+    {
+        var buffer = frame <= ChunkBytes && _spareChunks.Count > 0 ? _spareChunks.Pop().Buffer : new byte[Math.Max(ChunkBytes, frame)];
+        return new Chunk(segment, buffer, segment.Length);
+    }
+
+    /// <summary>Framed records waiting for the flusher, all for one segment, starting at <see cref="SegmentOffset"/>.</summary>
+    private sealed class Chunk(Segment segment, byte[] buffer, long segmentOffset)
+    {
+        public Segment Segment { get; } = segment;
+
+        public byte[] Buffer { get; } = buffer;
+
+        public long SegmentOffset { get; } = segmentOffset;
+
+        public int Length { get; set; }
+
+        public long LastSeq { get; set; }
+    }
+}

@@ -1,0 +1,228 @@
+namespace KafkaSync.Engine.Queue;
+
+/// <summary>
+/// An append-only, segmented log on disk. Records get contiguous sequence numbers from 1; many
+/// appends share one fdatasync (group commit); readers see only durable records and wake when
+/// more become durable; named cursors drive retention; a capacity limit gives backpressure.
+/// One writer per queue folder: a second <see cref="Open"/> fails with <see cref="QueueLockedException"/>.
+/// Inspection (<see cref="Inspect"/>, <see cref="Peek"/>) works from any process while the owner runs.
+/// </summary>
+public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
+{
+    private readonly DiskQueueOptions _options;
+    private readonly string _directory;
+    private readonly FileStream _lock;
+    private readonly object _gate = new();
+    private readonly List<Segment> _segments;
+    private readonly CursorStore _cursors;
+    private readonly List<(long First, long Last)> _gaps;
+    private readonly AsyncSignal _durableSignal = new();
+    private readonly AsyncSignal _spaceSignal = new();
+    private long _nextSeq;
+    private long _durableSeq;
+    private long _retainedBytes;
+    private bool _disposed;
+    private Exception? _failure;
+
+    private DiskQueue(DiskQueueOptions options, string directory, FileStream lockFile, List<Segment> segments, CursorStore cursors, long tornBytes)
+    {
+        _options = options;
+        _directory = directory;
+        _lock = lockFile;
+        _segments = segments;
+        _cursors = cursors;
+        _gaps = QueueFolder.ReadGaps(directory);
+        RecoveredTornBytes = tornBytes;
+        var tail = segments[^1];
+        _nextSeq = tail.LastSeq + 1;
+        _durableSeq = _nextSeq - 1;
+        _retainedBytes = segments.Sum(s => s.Length);
+        _flusher = new Thread(FlushLoop) { IsBackground = true, Name = "queue flusher " + Path.GetFileName(directory) };
+        _flusher.Start();
+    }
+
+    /// <summary>The queue's folder (full path).</summary>
+    public string Directory => _directory;
+
+    /// <summary>The options the queue was opened with.</summary>
+    public DiskQueueOptions Options => _options;
+
+    /// <summary>The seq the next append gets: 1 for a new queue; kept across restarts even when retention removed every record.</summary>
+    public long NextSeq => Interlocked.Read(ref _nextSeq);
+
+    /// <summary>The highest seq made durable by a commit; readers see records up to here.</summary>
+    public long DurableSeq => Volatile.Read(ref _durableSeq);
+
+    /// <summary>The oldest retained seq (equal to <see cref="NextSeq"/> when the queue holds no record).</summary>
+    public long FirstSeq
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _segments[0].FirstSeq;
+            }
+        }
+    }
+
+    /// <summary>Bytes the queue's segments hold, including appends not yet written; compared with the capacity.</summary>
+    public long RetainedBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _retainedBytes;
+            }
+        }
+    }
+
+    /// <summary>Bytes of a torn last write that recovery cut from the tail when the queue was opened (0 after a clean shutdown).</summary>
+    public long RecoveredTornBytes { get; }
+
+    /// <summary>
+    /// Opens the queue in <see cref="DiskQueueOptions.Path"/>, creating it when the folder is new or
+    /// empty. Recovery scans only the tail segment: a torn last write is cut back to the last whole
+    /// record; damage to records that were committed is reported as <see cref="QueueCorruptException"/>.
+    /// </summary>
+    /// <exception cref="Configuration.OptionsException">An option is invalid.</exception>
+    /// <exception cref="QueueLockedException">Another writer has the queue open.</exception>
+    /// <exception cref="QueueCorruptException">The tail segment holds a damaged committed record.</exception>
+    /// <exception cref="QueueException">The folder is not a queue, or cannot be used.</exception>
+    public static DiskQueue Open(DiskQueueOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var directory = QueueFolder.CreateOrCheck(options.Path);
+        var lockFile = AcquireLock(directory);
+        try
+        {
+            var segments = Segment.List(directory);
+            var tornBytes = Recovery.RecoverSegments(directory, segments, options);
+            var cursors = CursorStore.Load(directory);
+            return new DiskQueue(options, directory, lockFile, segments, cursors, tornBytes);
+        }
+        catch
+        {
+            lockFile.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens a reader at <paramref name="fromSeq"/>; it sees only durable records.</summary>
+    /// <param name="fromSeq">The first seq to read, from <see cref="FirstSeq"/> to <see cref="NextSeq"/>.</param>
+    public QueueReader OpenReader(long fromSeq)
+    {
+        ThrowIfDisposed();
+        var first = FirstSeq;
+        var next = NextSeq;
+        if (fromSeq < first || fromSeq > next)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fromSeq), fromSeq, $"A reader can start from seq {first} (the oldest retained) to {next} (the next to be appended).");
+        }
+
+        return new QueueReader(this, fromSeq);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            Monitor.PulseAll(_gate);
+        }
+
+        _flusher.Join();
+        _writeFile?.Dispose();
+        _lock.Dispose();
+        _durableSignal.Set();
+        _spaceSignal.Set();
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    internal bool IsDisposed => Volatile.Read(ref _disposed);
+
+    internal Task DurableChanged => _durableSignal.WaitTask;
+
+    internal List<(long First, long Last)> Gaps => _gaps;
+
+    /// <summary>The segment holding <paramref name="seq"/>, or null when retention removed it.</summary>
+    internal Segment? SegmentFor(long seq)
+    {
+        lock (_gate)
+        {
+            var index = Segment.Find(_segments, seq);
+            return index < 0 ? null : _segments[index];
+        }
+    }
+
+    /// <summary>The segment after <paramref name="segment"/>, or null when it is the tail.</summary>
+    internal Segment? SegmentAfter(Segment segment)
+    {
+        lock (_gate)
+        {
+            var index = Segment.Find(_segments, segment.FirstSeq);
+            return index < 0 || index + 1 >= _segments.Count ? null : _segments[index + 1];
+        }
+    }
+
+    /// <summary>The byte position of an indexed record at or before <paramref name="seq"/> in <paramref name="segment"/>.</summary>
+    internal long IndexedPosition(Segment segment, long seq)
+    {
+        lock (_gate)
+        {
+            if (segment.Index is not null)
+            {
+                return segment.Index.Floor(seq).Position;
+            }
+        }
+
+        var index = SparseIndex.TryLoad(segment.IndexPath, segment.DurableLength) ?? SparseIndex.Rebuild(segment.Path, segment.DurableLength);
+        lock (_gate)
+        {
+            segment.Index ??= index;
+            return segment.Index.Floor(seq).Position;
+        }
+    }
+
+    internal void ThrowIfFailed()
+    {
+        var failure = Volatile.Read(ref _failure);
+        if (failure is not null)
+        {
+            throw new QueueException($"The queue's writer failed and accepts no more appends: {failure.Message}", failure);
+        }
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(IsDisposed, this);
+
+    private static FileStream AcquireLock(string directory)
+    {
+        try
+        {
+            // FileShare.None takes an exclusive advisory lock (flock) that other processes, and
+            // other handles in this process, see; inspection never opens this file.
+            var file = new FileStream(Path.Combine(directory, QueueFolder.LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            file.SetLength(0);
+            file.Write(System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId + "\n"));
+            file.Flush();
+            return file;
+        }
+        catch (IOException ex)
+        {
+            throw new QueueLockedException(directory, ex);
+        }
+    }
+}
