@@ -18,6 +18,6 @@ internal static class BenchCommand
 
     private static IEnumerable<Command> Areas()
     {
-        yield break;
+        yield return BenchTsdbCommand.Create();
     }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using KafkaSync.Engine.Kafka;
 using KafkaSync.Engine.Tsdb.Balancing;
 using KafkaSync.Engine.Tsdb.Connectors;
@@ -23,7 +22,7 @@ public sealed class TsdbCluster : IAsyncDisposable
     private readonly List<Task> running = [];
     private DeadLetterSink? deadLetters;
     private NodeMonitor? monitor;
-    private HttpEndpoint? status;
+    private HttpServer? status;
     private ReadBalancer? balancer;
 
     private TsdbCluster(TsdbClusterOptions options, Action<string>? log)
@@ -128,7 +127,7 @@ public sealed class TsdbCluster : IAsyncDisposable
         running.Add(Task.Run(() => monitor.RunAsync(stop.Token), CancellationToken.None));
         if (!string.IsNullOrWhiteSpace(options.Monitor.Listen))
         {
-            status = HttpEndpoint.Start("monitor.listen", options.Monitor.Listen, ServeStatusAsync);
+            status = HttpServer.Start("monitor.listen", options.Monitor.Listen, ServeStatusAsync);
         }
 
         if (!string.IsNullOrWhiteSpace(options.Balancer.Listen))
@@ -139,12 +138,12 @@ public sealed class TsdbCluster : IAsyncDisposable
         log($"cluster {options.Name}: {options.Nodes.Count} {options.Kind} node(s) fed from {options.Kafka.Topic}; status {status?.Url.ToString() ?? "off"}, balancer {balancer?.Url.ToString() ?? "off"}");
     }
 
-    private Task ServeStatusAsync(HttpListenerContext context, CancellationToken cancellation) =>
-        context.Request.Url!.AbsolutePath switch
+    private Task ServeStatusAsync(HttpExchange exchange, CancellationToken cancellation) =>
+        exchange.Path switch
         {
-            "/nodes" => Respond.JsonAsync(context.Response, Nodes()),
-            "/timeline" => Respond.JsonAsync(context.Response, Timeline()),
-            "/ping" => Respond.TextAsync(context.Response, 200, "ok"),
-            _ => Respond.TextAsync(context.Response, 404, "the status endpoint serves /nodes, /timeline and /ping"),
+            "/nodes" => exchange.RespondJsonAsync(Nodes(), cancellation),
+            "/timeline" => exchange.RespondJsonAsync(Timeline(), cancellation),
+            "/ping" => exchange.RespondTextAsync(200, "ok", cancellation),
+            _ => exchange.RespondTextAsync(404, "the status endpoint serves /nodes, /timeline and /ping", cancellation),
         };
 }

@@ -9,7 +9,7 @@ public sealed record TsdbConnectorOptions
     /// <summary>A batch is sent once it holds this many bytes of line protocol; default 1048576 (1 MiB).</summary>
     public long BatchBytes { get; init; } = 1 << 20;
 
-    /// <summary>A batch that is not full is sent after waiting this long; default 200ms.</summary>
+    /// <summary>A batch that is not full is sent after waiting this long (or sooner, when the topic has nothing more to give and a writer is idle); default 200ms.</summary>
     public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Parallel HTTP writes per node; default 4.</summary>

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace KafkaSync.Engine.Tsdb.Balancing;
 
 /// <summary>Relaying one query: request out, status, headers and body back as a stream.</summary>
@@ -10,27 +8,25 @@ internal sealed partial class ReadBalancer
         "Connection", "Keep-Alive", "Proxy-Connection", "Transfer-Encoding", "Upgrade", "TE", "Trailer", "Host", "Content-Length",
     };
 
-    private async Task ForwardAsync(HttpListenerContext context, TsdbNodeStatus node, CancellationToken cancellation)
+    private async Task ForwardAsync(HttpExchange exchange, TsdbNodeStatus node, CancellationToken cancellation)
     {
-        var incoming = context.Request;
-        var target = new Uri(new Uri(node.Url), incoming.Url!.PathAndQuery);
-        using var request = new HttpRequestMessage(new HttpMethod(incoming.HttpMethod), target);
-        if (incoming.HasEntityBody)
+        var target = new Uri(new Uri(node.Url), exchange.Target);
+        using var request = new HttpRequestMessage(new HttpMethod(exchange.Method), target);
+        if (exchange.BodyLength > 0)
         {
-            request.Content = new StreamContent(incoming.InputStream);
+            request.Content = new StreamContent(exchange.Body);
         }
 
-        foreach (var name in incoming.Headers.AllKeys)
+        foreach (var (name, value) in exchange.Headers)
         {
-            if (name == null || HopByHop.Contains(name))
+            if (HopByHop.Contains(name))
             {
                 continue;
             }
 
-            var values = incoming.Headers.GetValues(name) ?? [];
-            if (!request.Headers.TryAddWithoutValidation(name, values))
+            if (!request.Headers.TryAddWithoutValidation(name, value))
             {
-                request.Content?.Headers.TryAddWithoutValidation(name, values);
+                request.Content?.Headers.TryAddWithoutValidation(name, value);
             }
         }
 
@@ -41,37 +37,24 @@ internal sealed partial class ReadBalancer
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellation.IsCancellationRequested)
         {
-            await Respond.TextAsync(context.Response, 502, $"node {node.Name} did not answer the query: {ex.Message}");
+            await exchange.RespondTextAsync(502, $"node {node.Name} did not answer the query: {ex.Message}", cancellation);
             return;
         }
 
         using (response)
         {
-            var outgoing = context.Response;
-            outgoing.StatusCode = (int)response.StatusCode;
+            var headers = new List<KeyValuePair<string, string>>();
             foreach (var header in response.Headers.Concat(response.Content.Headers))
             {
                 if (!HopByHop.Contains(header.Key))
                 {
-                    foreach (var value in header.Value)
-                    {
-                        outgoing.AppendHeader(header.Key, value);
-                    }
+                    headers.AddRange(header.Value.Select(v => new KeyValuePair<string, string>(header.Key, v)));
                 }
             }
 
-            outgoing.AppendHeader(NodeHeader, node.Name);
-            if (response.Content.Headers.ContentLength is { } length)
-            {
-                outgoing.ContentLength64 = length;
-            }
-            else
-            {
-                outgoing.SendChunked = true;
-            }
-
+            headers.Add(new(NodeHeader, node.Name));
             await using var body = await response.Content.ReadAsStreamAsync(cancellation);
-            await body.CopyToAsync(outgoing.OutputStream, cancellation);
+            await exchange.RespondStreamAsync((int)response.StatusCode, headers, response.Content.Headers.ContentLength, to => body.CopyToAsync(to, cancellation), cancellation);
         }
     }
 }

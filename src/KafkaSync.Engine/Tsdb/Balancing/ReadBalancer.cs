@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace KafkaSync.Engine.Tsdb.Balancing;
 
 /// <summary>
@@ -19,7 +17,7 @@ internal sealed partial class ReadBalancer : IAsyncDisposable
     private readonly Func<IReadOnlyList<TsdbNodeStatus>> nodeList;
     private readonly ReadCounters readers;
     private readonly HttpClient http;
-    private readonly HttpEndpoint endpoint;
+    private readonly HttpServer endpoint;
     private readonly string[] paths;
     private int rotation;
 
@@ -33,14 +31,14 @@ internal sealed partial class ReadBalancer : IAsyncDisposable
         {
             UseProxy = false,
             AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
+            AutomaticDecompression = System.Net.DecompressionMethods.None,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
             ConnectTimeout = TimeSpan.FromSeconds(5),
         })
         {
             Timeout = options.Balancer.QueryTimeout,
         };
-        endpoint = HttpEndpoint.Start("balancer.listen", listen, HandleAsync);
+        endpoint = HttpServer.Start("balancer.listen", listen, HandleAsync);
     }
 
     /// <summary>The balancer's base URL.</summary>
@@ -78,12 +76,12 @@ internal sealed partial class ReadBalancer : IAsyncDisposable
         return best;
     }
 
-    private async Task HandleAsync(HttpListenerContext context, CancellationToken cancellation)
+    private async Task HandleAsync(HttpExchange exchange, CancellationToken cancellation)
     {
-        var path = context.Request.Url!.AbsolutePath;
+        var path = exchange.Path;
         if (path == "/ping")
         {
-            context.Response.StatusCode = 204;
+            await exchange.RespondBytesAsync(204, null, [], cancellation);
             return;
         }
 
@@ -91,13 +89,13 @@ internal sealed partial class ReadBalancer : IAsyncDisposable
         if (path == "/health")
         {
             var available = nodes.Count(n => n.State == TsdbNodeState.Available);
-            await Respond.TextAsync(context.Response, available > 0 ? 200 : 503, $"{available} of {nodes.Count} nodes available");
+            await exchange.RespondTextAsync(available > 0 ? 200 : 503, $"{available} of {nodes.Count} nodes available", cancellation);
             return;
         }
 
         if (Array.IndexOf(paths, path) < 0)
         {
-            await Respond.TextAsync(context.Response, 404, $"'{path}' is not served here; a {options.Kind} cluster answers {string.Join(", ", paths)}, /ping and /health.");
+            await exchange.RespondTextAsync(404, $"'{path}' is not served here; a {options.Kind} cluster answers {string.Join(", ", paths)}, /ping and /health.", cancellation);
             return;
         }
 
@@ -105,14 +103,14 @@ internal sealed partial class ReadBalancer : IAsyncDisposable
         if (node == null)
         {
             var states = nodes.Count == 0 ? "the node list is empty" : string.Join("; ", nodes.Select(n => $"{n.Name}: {n.State}{(n.LastError == null ? "" : " (" + n.LastError + ")")}"));
-            await Respond.TextAsync(context.Response, 503, $"no available node to answer the query: {states}");
+            await exchange.RespondTextAsync(503, $"no available node to answer the query: {states}", cancellation);
             return;
         }
 
         readers.Enter(node.Name);
         try
         {
-            await ForwardAsync(context, node, cancellation);
+            await ForwardAsync(exchange, node, cancellation);
         }
         finally
         {

@@ -19,6 +19,9 @@ namespace KafkaSync.Engine.Tsdb.Connectors;
 /// </remarks>
 internal sealed partial class NodeConnector
 {
+    /// <summary>How long the topic must stay quiet before a partial batch goes to an idle writer.</summary>
+    private static readonly TimeSpan IdleFlush = TimeSpan.FromMilliseconds(5);
+
     private readonly TsdbClusterOptions options;
     private readonly TsdbConnectorOptions settings;
     private readonly NodeClient client;
@@ -136,9 +139,21 @@ internal sealed partial class NodeConnector
                     batch = new PointBatch();
                 }
 
-                var wait = batch.IsEmpty ? TimeSpan.FromMilliseconds(100) : settings.Linger - (DateTime.UtcNow - batch.StartedAt);
+                var wait = batch.IsEmpty ? TimeSpan.FromMilliseconds(100) : Min(settings.Linger - (DateTime.UtcNow - batch.StartedAt), IdleFlush);
                 var result = consumer.Consume(wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
-                if (result?.Message == null || !tracker.IsTracked(result.Partition.Value))
+                if (result?.Message == null)
+                {
+                    // The topic has nothing more right now: a free writer may as well send what is there.
+                    if (!batch.IsEmpty && batchesOut < settings.Writers)
+                    {
+                        Dispatch(batch, cancellation);
+                        batch = new PointBatch();
+                    }
+
+                    continue;
+                }
+
+                if (!tracker.IsTracked(result.Partition.Value))
                 {
                     continue;
                 }
@@ -158,6 +173,8 @@ internal sealed partial class NodeConnector
             consumer.Close();
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private void OnAssigned(IConsumer<Ignore, byte[]> consumer, List<TopicPartition> partitions)
     {
