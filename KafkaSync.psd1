@@ -8,8 +8,13 @@
     Description          = 'Syncs Kafka topics between sites through sequenced disk queues, zstd frames and a resumable authenticated link; keeps time-series nodes filled from Kafka with failover and load-balanced reads.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @()
-    CmdletsToExport      = @()
+    FormatsToProcess     = @('KafkaSync.Tsdb.format.ps1xml')
+    CmdletsToExport      = @(
+        'Get-KafkaSyncTsdbNode'
+        'Get-KafkaSyncTsdbTimeline'
+        'Start-KafkaSyncTsdbBalancer'
+        'Start-KafkaSyncTsdbCluster'
+    )
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -26,11 +26,11 @@ public sealed class TsdbBalancer : IAsyncDisposable
     /// <param name="listen">Where to accept queries (<c>host:port</c>).</param>
     /// <param name="log">Receives a line when the monitor cannot be reached and when it answers again.</param>
     /// <param name="cancellation">Cancels the start.</param>
-    public static async Task<TsdbBalancer> StartAsync(TsdbClusterOptions options, Uri monitorUrl, string listen, Action<string>? log = null, CancellationToken cancellation = default)
+    public static async Task<TsdbBalancer> StartAsync(TsdbClusterOptions options, Uri monitorUrl, string listen, IProgress<string>? log = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var list = new RemoteNodeList(monitorUrl, options.Balancer.RefreshInterval, log ?? (_ => { }));
+        var list = new RemoteNodeList(monitorUrl, options.Balancer.RefreshInterval, log == null ? _ => { } : log.Report);
         await list.StartAsync(cancellation);
         try
         {

@@ -25,10 +25,10 @@ public sealed class TsdbCluster : IAsyncDisposable
     private HttpServer? status;
     private ReadBalancer? balancer;
 
-    private TsdbCluster(TsdbClusterOptions options, Action<string>? log)
+    private TsdbCluster(TsdbClusterOptions options, IProgress<string>? log)
     {
         this.options = options;
-        this.log = log ?? (_ => { });
+        this.log = log == null ? _ => { } : log.Report;
     }
 
     /// <summary>The URL of the status endpoint (node list and timeline), or null when not served.</summary>
@@ -46,7 +46,7 @@ public sealed class TsdbCluster : IAsyncDisposable
     /// <param name="cancellation">Cancels the start.</param>
     /// <exception cref="Configuration.OptionsException">A setting is wrong.</exception>
     /// <exception cref="InvalidOperationException">A node refused the setup, or an endpoint cannot listen.</exception>
-    public static async Task<TsdbCluster> StartAsync(TsdbClusterOptions options, Action<string>? log = null, CancellationToken cancellation = default)
+    public static async Task<TsdbCluster> StartAsync(TsdbClusterOptions options, IProgress<string>? log = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
