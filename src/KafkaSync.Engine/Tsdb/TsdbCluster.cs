@@ -38,14 +38,16 @@ public sealed class TsdbCluster : IAsyncDisposable
     public Uri? BalancerUrl => balancer?.Url;
 
     /// <summary>
-    /// Validates <paramref name="options"/>, creates the database and retention policy on every
-    /// InfluxDB node, and starts the connectors, the monitor, the status endpoint and the balancer.
+    /// Validates <paramref name="options"/> and starts the connectors, the monitor, the status
+    /// endpoint and the balancer. Each connector first creates the database and retention policy on
+    /// its InfluxDB node (again after every outage), retrying while the node is down, so one node
+    /// down at start holds up no other.
     /// </summary>
     /// <param name="options">The cluster.</param>
     /// <param name="log">Receives one line per state change and failure (null: none).</param>
     /// <param name="cancellation">Cancels the start.</param>
     /// <exception cref="Configuration.OptionsException">A setting is wrong.</exception>
-    /// <exception cref="InvalidOperationException">A node refused the setup, or an endpoint cannot listen.</exception>
+    /// <exception cref="InvalidOperationException">An endpoint cannot listen.</exception>
     public static async Task<TsdbCluster> StartAsync(TsdbClusterOptions options, IProgress<string>? log = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -54,7 +56,8 @@ public sealed class TsdbCluster : IAsyncDisposable
         var cluster = new TsdbCluster(options, log);
         try
         {
-            await cluster.StartPartsAsync(cancellation);
+            cancellation.ThrowIfCancellationRequested();
+            cluster.StartParts();
             return cluster;
         }
         catch
@@ -101,7 +104,7 @@ public sealed class TsdbCluster : IAsyncDisposable
         stop.Dispose();
     }
 
-    private async Task StartPartsAsync(CancellationToken cancellation)
+    private void StartParts()
     {
         var password = options.ResolvePassword();
         foreach (var node in options.Nodes)
@@ -110,8 +113,6 @@ public sealed class TsdbCluster : IAsyncDisposable
             clients.Add(client);
         }
 
-        // Setup needs every node up: a node missing its database would dead-letter everything.
-        await Task.WhenAll(clients.Select(c => c.EnsureDatabaseAsync(cancellation)));
         deadLetters = new DeadLetterSink(options.DeadLetter, options.Kafka.BootstrapServers);
         for (var i = 0; i < options.Nodes.Count; i++)
         {

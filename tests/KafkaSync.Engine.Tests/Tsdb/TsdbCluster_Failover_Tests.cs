@@ -107,4 +107,47 @@ public sealed class TsdbCluster_Failover_Tests(FiveServers servers) : IClassFixt
     private static Task NodeHoldsAsync(TsdbServer node, string measurement, long points, CancellationToken cancellation) =>
         Poll.UntilAsync(async () => await PointCounter.CountAsync(node, "fodb", measurement, cancellation) == points,
             TimeSpan.FromSeconds(60), $"node {node.Url} holds {points} points", cancellation);
+
+    [Fact]
+    public async Task InfluxDB_node_down_at_start_does_not_hold_up_the_others_and_joins_once_it_starts_and_catches_up()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        using var kafka = new EmbeddedKafka(brokers: 1);
+        kafka.CreateTopic("points", partitions: 4);
+        var late = servers.Influx[2];
+        late.Kill();
+        var restarted = false;
+        try
+        {
+            // A database no node has yet: the late node must be set up when it arrives.
+            var database = "late" + Guid.NewGuid().ToString("N")[..6];
+            var options = TestClusters.Options(kafka.BootstrapServers, "points", servers.Influx, database);
+            await using var cluster = await TsdbCluster.StartAsync(options, cancellation: timeout.Token);
+            await Poll.UntilAsync(() => State(cluster, "n0") == TsdbNodeState.Available && State(cluster, "n1") == TsdbNodeState.Available, TimeSpan.FromSeconds(30), "the running nodes are available", timeout.Token);
+            Assert.Equal(TsdbNodeState.Unavailable, State(cluster, "n2"));
+            Assert.NotNull(cluster.Nodes().Single(n => n.Name == "n2").LastError);
+
+            using (var feed = new PointFeed(kafka.BootstrapServers, "points", 4, "late"))
+            {
+                await feed.ProduceAsync(8_000, 10, timeout.Token);
+            }
+
+            foreach (var node in servers.Influx.Take(2))
+            {
+                await Poll.UntilAsync(async () => await PointCounter.CountAsync(node, database, "late", timeout.Token) == 8_000, TimeSpan.FromSeconds(30), $"{node.Url} holds every point", timeout.Token);
+            }
+
+            late.Start();
+            restarted = true;
+            await Poll.UntilAsync(() => State(cluster, "n2") == TsdbNodeState.Available, TimeSpan.FromSeconds(30), "the late node joins the list", timeout.Token);
+            Assert.Equal(8_000, await PointCounter.CountAsync(late, database, "late", timeout.Token));
+        }
+        finally
+        {
+            if (!restarted)
+            {
+                late.Start();
+            }
+        }
+    }
 }

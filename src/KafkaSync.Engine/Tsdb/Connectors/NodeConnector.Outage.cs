@@ -21,7 +21,7 @@ internal sealed partial class NodeConnector
         {
             cancellation.WaitHandle.WaitOne(settings.RetryInterval);
             cancellation.ThrowIfCancellationRequested();
-            var problem = client.CheckHealthAsync(settings.RequestTimeout, cancellation).GetAwaiter().GetResult();
+            var problem = client.CheckHealthAsync(settings.RequestTimeout, cancellation).GetAwaiter().GetResult() ?? SetUpNode(cancellation);
             if (problem == null)
             {
                 break;

@@ -91,6 +91,15 @@ internal sealed partial class NodeConnector
 
     private void ConsumeLoop(CancellationToken cancellation)
     {
+        // Consume nothing until the node can take it: a node down at start must not stop the others.
+        while (SetUpNode(cancellation) is { } problem)
+        {
+            log($"{Node.Name}: {problem}; retrying in {Configuration.Duration.Format(settings.RetryInterval)}");
+            reportFailure(Node.Name, problem);
+            cancellation.WaitHandle.WaitOne(settings.RetryInterval);
+            cancellation.ThrowIfCancellationRequested();
+        }
+
         var config = KafkaClients.Consumer(options.Kafka.BootstrapServers, ConsumerGroup);
         config.FetchWaitMaxMs = 50;
         // The consume thread stops polling while its node is down; it must keep its partitions.
@@ -175,6 +184,20 @@ internal sealed partial class NodeConnector
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>Creates the database and retention policy on the node (idempotent); null when done, else why not.</summary>
+    private string? SetUpNode(CancellationToken cancellation)
+    {
+        try
+        {
+            client.EnsureDatabaseAsync(cancellation).GetAwaiter().GetResult();
+            return null;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException || (ex is TaskCanceledException && !cancellation.IsCancellationRequested))
+        {
+            return "setup failed: " + ex.Message;
+        }
+    }
 
     private void OnAssigned(IConsumer<Ignore, byte[]> consumer, List<TopicPartition> partitions)
     {
