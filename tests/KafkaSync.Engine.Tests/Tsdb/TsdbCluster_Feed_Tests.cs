@@ -46,4 +46,33 @@ public sealed class TsdbCluster_Feed_Tests(FiveServers servers) : IClassFixture<
         Assert.All(cluster.Nodes(), n => Assert.Equal(0, n.DeadLetters));
         Assert.Equal(nodes.Count, cluster.Nodes().Select(n => n.ConsumerGroup).Distinct().Count());
     }
+
+    [Fact]
+    public async Task Kafka_down_for_a_while_delays_the_points_but_loses_and_doubles_none()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var kafka = new EmbeddedKafka(brokers: 1);
+        kafka.CreateTopic("points", partitions: 4);
+        var measurement = "kd" + Guid.NewGuid().ToString("N")[..6];
+        var options = TestClusters.Options(kafka.BootstrapServers, "points", servers.Victoria, "kddb");
+        await using var cluster = await TsdbCluster.StartAsync(options, cancellation: timeout.Token);
+        await Poll.UntilAsync(() => cluster.Nodes().All(n => n.State == TsdbNodeState.Available), TimeSpan.FromSeconds(30), "every connector joined its group", timeout.Token);
+        using var feed = new PointFeed(kafka.BootstrapServers, "points", 4, measurement);
+        await feed.ProduceAsync(5_000, 10, timeout.Token);
+
+        kafka.SetAllBrokersDown();
+        await Task.Delay(TimeSpan.FromSeconds(3), timeout.Token); // the outage itself, not a wait for a result
+        var during = feed.ProduceAsync(5_000, 10, timeout.Token);
+        kafka.SetAllBrokersUp();
+        await during;
+
+        foreach (var node in servers.Victoria)
+        {
+            await Poll.UntilAsync(async () => await PointCounter.CountAsync(node, "kddb", measurement, timeout.Token) == 10_000,
+                TimeSpan.FromSeconds(60), $"node {node.Url} holds 10000 points", timeout.Token);
+        }
+
+        await Poll.UntilAsync(() => cluster.Nodes().All(n => n.Lag == 0 && n.Offsets.Values.Sum() == 1_000), TimeSpan.FromSeconds(30), "every group committed everything", timeout.Token);
+        Assert.All(cluster.Nodes(), n => Assert.Equal(10_000, n.PointsWritten));
+    }
 }
