@@ -3,6 +3,9 @@ namespace KafkaSync.Engine.Tsdb;
 /// <summary>How each connector batches and writes points to its node.</summary>
 public sealed record TsdbConnectorOptions
 {
+    /// <summary>What the records hold: <c>lineProtocol</c> (default) or <c>json</c> points.</summary>
+    public TsdbRecordFormat Format { get; init; } = TsdbRecordFormat.LineProtocol;
+
     /// <summary>A batch is sent once it holds this many points (lines); default 5000.</summary>
     public int BatchPoints { get; init; } = 5000;
 

@@ -42,7 +42,7 @@ internal sealed class DeadLetterSink : IDisposable
     {
         var json = JsonSerializer.Serialize(new DeadLetter(
             DateTimeOffset.UtcNow, node, reason, record.Topic, record.Partition, record.Offset, record.Timestamp,
-            Encoding.UTF8.GetString(record.Lines)), Json);
+            Encoding.UTF8.GetString(record.Value)), Json);
         lock (gate)
         {
             if (path != null)

@@ -220,19 +220,35 @@ internal sealed partial class NodeConnector
     private void Accept(ConsumeResult<Ignore, byte[]> result, PointBatch batch)
     {
         var value = result.Message.Value ?? [];
-        var record = new PendingRecord(result.Topic, result.Partition.Value, result.Offset.Value, result.Message.Timestamp.UnixTimestampMs, value, 0);
-        var (points, error) = LineProtocol.Check(Encoding.UTF8.GetString(value));
+        var record = new PendingRecord(result.Topic, result.Partition.Value, result.Offset.Value, result.Message.Timestamp.UnixTimestampMs, value, value, 0);
+        string? error;
+        var points = 0;
+        if (settings.Format == TsdbRecordFormat.Json)
+        {
+            (var lines, error) = JsonPoints.Convert(value, options.Influx.Precision);
+            error = error == null ? null : "invalid JSON point: " + error;
+            if (lines != null)
+            {
+                record = record with { Lines = Encoding.UTF8.GetBytes(lines) };
+                (points, error) = LineProtocol.Check(lines);
+            }
+        }
+        else
+        {
+            (points, error) = LineProtocol.Check(Encoding.UTF8.GetString(value));
+            error = error == null ? null : "invalid line protocol: " + error;
+        }
+
+        tracker.Register(record.Partition, record.Offset);
         if (error != null)
         {
             // Offsets before it may still be in flight: the tracker keeps the commit behind them.
-            tracker.Register(record.Partition, record.Offset);
-            deadLetters.Write(Node.Name, record, "invalid line protocol: " + error);
+            deadLetters.Write(Node.Name, record, error);
             Interlocked.Increment(ref deadLettered);
             tracker.Complete(record.Partition, record.Offset);
             return;
         }
 
-        tracker.Register(record.Partition, record.Offset);
         batch.Add(record with { Points = points });
     }
 
