@@ -95,4 +95,36 @@ public sealed class NodeConnector_DeadLetter_Tests(OneInflux server) : IClassFix
         Assert.Equal(4, cluster.Nodes().Single().DeadLetters);
         File.Delete(deadLetterFile);
     }
+
+    [Fact]
+    public async Task A_dead_letter_that_cannot_be_kept_on_a_full_disk_holds_the_record_uncommitted_and_says_why()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var kafka = new EmbeddedKafka(brokers: 1);
+        kafka.CreateTopic("points", partitions: 1);
+
+        // /dev/full answers every write with ENOSPC, as a full disk does.
+        var options = TestClusters.Options(kafka.BootstrapServers, "points", [server.Node], "fulldb", "/dev/full");
+        await using var cluster = await TsdbCluster.StartAsync(options, cancellation: timeout.Token);
+        await Poll.UntilAsync(() => cluster.Nodes().All(n => n.State == TsdbNodeState.Available), TimeSpan.FromSeconds(30), "the connector joined", timeout.Token);
+        using var feed = new PointFeed(kafka.BootstrapServers, "points", 1, "full");
+        await feed.ProduceAsync(100, 10, timeout.Token);
+        await feed.ProduceRawAsync("not line protocol", timeout.Token);
+        await feed.ProduceAsync(100, 10, timeout.Token);
+
+        await Poll.UntilAsync(() => cluster.Nodes().Single().LastError?.Contains("cannot keep a dead letter", StringComparison.Ordinal) == true,
+            TimeSpan.FromSeconds(20), "the failure is reported", timeout.Token);
+        Assert.Contains("No space left", cluster.Nodes().Single().LastError);
+        Assert.NotEqual(TsdbNodeState.Available, cluster.Nodes().Single().State);
+
+        // Retries come and go; the bad record (offset 10) is never committed past.
+        var deadline = DateTime.UtcNow.AddSeconds(2);
+        while (DateTime.UtcNow < deadline)
+        {
+            Assert.InRange(cluster.Nodes().Single().Offsets.GetValueOrDefault(0), 0, 10);
+            await Task.Delay(50, timeout.Token);
+        }
+
+        Assert.Equal(0, cluster.Nodes().Single().DeadLetters);
+    }
 }

@@ -60,9 +60,9 @@ internal sealed partial class NodeConnector
 
         if (records.Count == 1)
         {
-            deadLetters.Write(Node.Name, records[0], "rejected by the node: " + result.Reason);
-            Interlocked.Increment(ref deadLettered);
-            return WriteResult.Ok;
+            return KeepDeadLetter(records[0], "rejected by the node: " + result.Reason)
+                ? WriteResult.Ok
+                : new WriteResult(WriteOutcome.Transient, 0, "dead letter not kept");
         }
 
         var half = records.Count / 2;

@@ -31,7 +31,7 @@ internal sealed partial class NodeConnector
     private readonly ConcurrentQueue<(PointBatch Batch, bool Written)> completions = new();
     private readonly SemaphoreSlim completed = new(0);
     private readonly OffsetTracker tracker = new();
-    private readonly Channel<PointBatch> toWriters;
+    private Channel<PointBatch> toWriters;
     private volatile Dictionary<int, long> committedView = [];
     private volatile Dictionary<int, long> endView = [];
     private volatile string? outageReason;
@@ -52,7 +52,7 @@ internal sealed partial class NodeConnector
         this.reportFailure = reportFailure;
         this.log = log;
         ConsumerGroup = options.ConsumerGroup(node.Name);
-        toWriters = Channel.CreateBounded<PointBatch>(new BoundedChannelOptions(settings.Writers) { SingleWriter = true });
+        toWriters = NewChannel();
     }
 
     public TsdbNodeOptions Node { get; }
@@ -87,7 +87,33 @@ internal sealed partial class NodeConnector
 
     /// <summary>Consumes and writes until <paramref name="cancellation"/> fires, then drains the writers and commits.</summary>
     public Task RunAsync(CancellationToken cancellation) =>
-        Task.Factory.StartNew(() => ConsumeLoop(cancellation), cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task.Factory.StartNew(() => Supervise(cancellation), cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <summary>Restarts the consume loop from the committed offsets when Kafka or the local disk fails it.</summary>
+    private void Supervise(CancellationToken cancellation)
+    {
+        while (!cancellation.IsCancellationRequested)
+        {
+            try
+            {
+                ConsumeLoop(cancellation);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is KafkaException or IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                resumed = false;
+                log($"{Node.Name}: connector failed, restarting from the committed offsets in {Configuration.Duration.Format(settings.RetryInterval)}: {ex.Message}");
+                reportFailure(Node.Name, "connector failed: " + ex.Message);
+                cancellation.WaitHandle.WaitOne(settings.RetryInterval);
+            }
+        }
+    }
+
+    private Channel<PointBatch> NewChannel() =>
+        Channel.CreateBounded<PointBatch>(new BoundedChannelOptions(settings.Writers) { SingleWriter = true });
 
     private void ConsumeLoop(CancellationToken cancellation)
     {
@@ -109,6 +135,10 @@ internal sealed partial class NodeConnector
             config.Set(key, value);
         }
 
+        toWriters = NewChannel();
+        completions.Clear();
+        batchesOut = 0;
+        outageReason = null;
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(config)
             .SetPartitionsAssignedHandler((c, partitions) => OnAssigned(c, partitions))
             .SetErrorHandler((_, error) => log($"{Node.Name}: Kafka: {error.Reason}"))
@@ -243,13 +273,34 @@ internal sealed partial class NodeConnector
         if (error != null)
         {
             // Offsets before it may still be in flight: the tracker keeps the commit behind them.
-            deadLetters.Write(Node.Name, record, error);
-            Interlocked.Increment(ref deadLettered);
-            tracker.Complete(record.Partition, record.Offset);
+            if (KeepDeadLetter(record, error))
+            {
+                tracker.Complete(record.Partition, record.Offset);
+            }
+
             return;
         }
 
         batch.Add(record with { Points = points });
+    }
+
+    /// <summary>
+    /// Keeps a dead letter; when that fails (disk full, topic unreachable) the record stays
+    /// uncommitted and the connector pauses and retries as for a node failure.
+    /// </summary>
+    private bool KeepDeadLetter(PendingRecord record, string reason)
+    {
+        try
+        {
+            deadLetters.Write(Node.Name, record, reason);
+            Interlocked.Increment(ref deadLettered);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or KafkaException)
+        {
+            EnterOutage($"cannot keep a dead letter ({ex.Message}); the record stays uncommitted");
+            return false;
+        }
     }
 
     private void Dispatch(PointBatch batch, CancellationToken cancellation)
