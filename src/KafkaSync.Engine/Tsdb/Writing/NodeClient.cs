@@ -132,7 +132,8 @@ internal sealed class NodeClient : IDisposable
         var body = await response.Content.ReadAsStringAsync(cancellation);
         if (!response.IsSuccessStatusCode || body.Contains("\"error\"", StringComparison.Ordinal))
         {
-            throw new InvalidOperationException($"InfluxDB at {BaseUrl} refused '{statement}': HTTP {(int)response.StatusCode} {body.Trim()}");
+            var hint = (int)response.StatusCode is 401 or 403 ? " (check influx.username and the password)" : "";
+            throw new InvalidOperationException($"InfluxDB at {BaseUrl} refused '{statement}': HTTP {(int)response.StatusCode} {body.Trim()}{hint}");
         }
 
         return body;

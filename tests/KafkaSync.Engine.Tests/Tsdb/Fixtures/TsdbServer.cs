@@ -28,7 +28,7 @@ public sealed class TsdbServer : IDisposable
 
     public bool IsInflux => kindName == "influx";
 
-    public static TsdbServer StartInflux()
+    public static TsdbServer StartInflux(bool auth = false)
     {
         var server = new TsdbServer("influx");
         var rpcPort = FreePort();
@@ -54,6 +54,7 @@ public sealed class TsdbServer : IDisposable
               bind-address = "127.0.0.1:{server.Port}"
               log-enabled = false
               flux-enabled = false
+              auth-enabled = {(auth ? "true" : "false")}
             [logging]
               level = "error"
             """);
