@@ -83,6 +83,32 @@ public sealed class ReadBalancer_Routing_Tests(ThreeInflux servers) : IClassFixt
         }
     }
 
+    [Fact]
+    public async Task A_separate_balancer_keeps_answering_from_the_last_node_list_when_the_cluster_service_stops()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var kafka = new EmbeddedKafka(brokers: 1);
+        kafka.CreateTopic("points", partitions: 1);
+        var options = TestClusters.Options(kafka.BootstrapServers, "points", servers.Nodes, "rbdb");
+        options = options with { Balancer = options.Balancer with { RefreshInterval = TimeSpan.FromMilliseconds(50) } };
+        var cluster = await StartAvailableAsync(options, timeout.Token);
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var balancer = await TsdbBalancer.StartAsync(options, cluster.StatusUrl!, "127.0.0.1:0", new Progress<string>(lines.Enqueue), timeout.Token);
+        await cluster.DisposeAsync();
+
+        using var http = new HttpClient { BaseAddress = balancer.Url };
+        var answeredBy = new HashSet<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await http.GetAsync(Query, timeout.Token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            answeredBy.Add(response.Headers.GetValues("X-KafkaSync-Node").Single());
+        }
+
+        Assert.Equal(3, answeredBy.Count);
+        await Poll.UntilAsync(() => lines.Any(l => l.Contains("keeping the last one", StringComparison.Ordinal)), TimeSpan.FromSeconds(10), "the lost monitor is logged", timeout.Token);
+    }
+
     private static async Task<TsdbCluster> StartAvailableAsync(TsdbClusterOptions options, CancellationToken cancellation)
     {
         var cluster = await TsdbCluster.StartAsync(options, cancellation: cancellation);
