@@ -12,7 +12,11 @@ internal static class CommandCatalog
         yield return AgentCommands.Target();
         yield return StatusCommand.Create();
         yield return TsdbCommand.Create();
+        yield return SchemaCommand.Create();
         yield return EmbeddedCommand.Create();
+        yield return QueueCommand.Create();
+        yield return LinkCommand.Create();
         yield return BenchCommand.Create();
+        yield return FramesCommand.Create();
     }
 }

@@ -40,6 +40,23 @@ internal sealed class ByteStringTable
             return _lastHit;
         }
 
+        // Tables are usually tiny (a few topics, a few header keys): a scan beats hashing.
+        if (_entries.Count <= 8)
+        {
+            for (var i = 0; i < _entries.Count; i++)
+            {
+                if (_entries[i].Length == value.Length && this[i].SequenceEqual(value))
+                {
+                    return _lastHit = i;
+                }
+            }
+
+            if (_entries.Count < 8)
+            {
+                return _lastHit = Add(value, hash: null);
+            }
+        }
+
         var hash = Hash(value);
         if (_firstByHash.TryGetValue(hash, out var index))
         {
@@ -52,12 +69,35 @@ internal sealed class ByteStringTable
             }
         }
 
+        return _lastHit = Add(value, hash);
+    }
+
+    private int Add(ReadOnlySpan<byte> value, int? hash)
+    {
         var added = _entries.Count;
         _entries.Add((_bytes.Length, value.Length));
         _bytes.WriteBytes(value);
-        _nextWithSameHash.Add(_firstByHash.TryGetValue(hash, out var head) ? head : -1);
-        _firstByHash[hash] = added;
-        return _lastHit = added;
+        _nextWithSameHash.Add(-1);
+        if (added == 8)
+        {
+            // The table outgrew scanning: index everything so far by hash.
+            for (var i = 0; i <= added; i++)
+            {
+                Index(i, Hash(this[i]));
+            }
+        }
+        else if (hash is { } h)
+        {
+            Index(added, h);
+        }
+
+        return added;
+    }
+
+    private void Index(int entry, int hash)
+    {
+        _nextWithSameHash[entry] = _firstByHash.TryGetValue(hash, out var head) ? head : -1;
+        _firstByHash[hash] = entry;
     }
 
     private static int Hash(ReadOnlySpan<byte> value)

@@ -11,15 +11,18 @@ internal static class ColumnarReader
 {
     private const int ColumnCount = (int)Columns.Opaque + 1;
 
-    /// <summary>Writes the <paramref name="count"/> payloads to <paramref name="output"/>; <paramref name="ends"/>[i] is where payload i ends.</summary>
-    public static void Read(ReadOnlySpan<byte> raw, int count, ByteColumn output, Span<int> ends, int maxPayloadBytes, Dictionary<ulong, long> lastOffset)
+    /// <summary>
+    /// Rebuilds the <paramref name="count"/> payloads into <paramref name="output"/>; payload i (in seq order)
+    /// spans <paramref name="starts"/>[i] to <paramref name="ends"/>[i].
+    /// </summary>
+    public static void Read(ReadOnlySpan<byte> raw, int count, ByteColumn output, Span<int> starts, Span<int> ends, int maxPayloadBytes, ReaderBuffers buffers)
     {
         var table = new Cursor(raw);
-        Span<int> starts = stackalloc int[ColumnCount + 1];
+        Span<int> columnStarts = stackalloc int[ColumnCount + 1];
         var position = 0L;
         for (var c = 0; c < ColumnCount; c++)
         {
-            starts[c] = (int)position;
+            columnStarts[c] = (int)position;
             position += (long)table.VarInt();
             if (position > raw.Length)
             {
@@ -33,20 +36,34 @@ internal static class ColumnarReader
             throw Bad($"column lengths add up to {position}, the frame holds {body.Length}");
         }
 
-        starts[ColumnCount] = (int)position;
-        var columns = new Columnset(body, starts);
+        columnStarts[ColumnCount] = (int)position;
+        var columns = new Columnset(body, columnStarts);
         var tables = columns[Columns.Tables];
         var topics = ReadTable(ref tables);
         var headerKeys = ReadTable(ref tables);
+        var groupCount = tables.VarInt();
+        if (groupCount > (ulong)tables.Remaining)
+        {
+            throw Bad("group table longer than its column");
+        }
+
+        var groups = new (int Topic, uint Partition)[groupCount];
+        for (var g = 0; g < groups.Length; g++)
+        {
+            var topic = Index(tables.VarInt(), topics.Count, "topic");
+            var partition = tables.VarInt();
+            groups[g] = (topic, partition <= uint.MaxValue ? (uint)partition : throw Bad("partition out of range"));
+        }
+
         if (!tables.AtEnd)
         {
             throw Bad("trailing bytes after the tables");
         }
 
+        var order = buffers.Order(count);
+        StoredOrder(columns[Columns.Group], count, groups.Length, order, buffers);
+
         var sink = new Sink(output, maxPayloadBytes);
-        var shape = columns[Columns.Shape];
-        var topicIndex = columns[Columns.TopicIndex];
-        var partitions = columns[Columns.Partition];
         var offsets = columns[Columns.OffsetDelta];
         var timestamps = columns[Columns.TimestampDelta];
         var timestampTypes = columns[Columns.TimestampType];
@@ -59,65 +76,94 @@ internal static class ColumnarReader
         var values = columns[Columns.Values];
         var headerValues = columns[Columns.HeaderValues];
         var opaque = columns[Columns.Opaque];
-
-        lastOffset.Clear();
+        var lastOffset = buffers.LastOffsets(groups.Length);
         long lastTimestamp = 0;
-        for (var i = 0; i < count; i++)
+        for (var j = 0; j < count; j++)
         {
-            switch (shape.Byte())
+            var i = order[j];
+            var rank = buffers.GroupOf[i] - 1;
+            starts[i] = output.Length;
+            if (rank < 0)
             {
-                case 1:
-                    sink.Write(opaque.Bytes(opaque.VarInt()));
-                    break;
-                case 0:
-                    sink.Byte(1);
-                    var topic = Index(topicIndex.VarInt(), topics.Count, "topic");
-                    sink.VarInt((ulong)topics[topic].Length);
-                    sink.Write(topics[topic].Span);
-                    var partition = partitions.VarInt();
-                    if (partition > uint.MaxValue)
-                    {
-                        throw Bad("partition out of range");
-                    }
+                sink.Write(opaque.Bytes(opaque.VarInt()));
+                ends[i] = output.Length;
+                continue;
+            }
 
-                    sink.VarInt(partition);
-                    var partitionKey = ((ulong)topic << 32) | partition;
-                    var offset = unchecked(lastOffset.GetValueOrDefault(partitionKey) + VarInt.UnZigZag(offsets.VarInt()));
-                    lastOffset[partitionKey] = offset;
-                    sink.VarInt(VarInt.ZigZag(offset));
-                    lastTimestamp = unchecked(lastTimestamp + VarInt.UnZigZag(timestamps.VarInt()));
-                    sink.VarInt(VarInt.ZigZag(lastTimestamp));
-                    sink.Byte(timestampTypes.Byte());
-                    CopyNullable(ref sink, ref keyLengths, ref keys);
-                    CopyNullable(ref sink, ref valueLengths, ref values);
-                    var headerCount = headerCounts.VarInt();
-                    if (headerCount > (ulong)headerKeyIndex.Remaining)
-                    {
-                        throw Bad("more headers than header keys");
-                    }
+            var (topic, partition) = groups[rank];
+            sink.Byte(1);
+            sink.VarInt((ulong)topics[topic].Length);
+            sink.Write(topics[topic].Span);
+            sink.VarInt(partition);
+            lastOffset[rank] = unchecked(lastOffset[rank] + VarInt.UnZigZag(offsets.VarInt()));
+            sink.VarInt(VarInt.ZigZag(lastOffset[rank]));
+            lastTimestamp = unchecked(lastTimestamp + VarInt.UnZigZag(timestamps.VarInt()));
+            sink.VarInt(VarInt.ZigZag(lastTimestamp));
+            sink.Byte(timestampTypes.Byte());
+            CopyNullable(ref sink, ref keyLengths, ref keys);
+            CopyNullable(ref sink, ref valueLengths, ref values);
+            var headerCount = headerCounts.VarInt();
+            if (headerCount > (ulong)headerKeyIndex.Remaining)
+            {
+                throw Bad("more headers than header keys");
+            }
 
-                    sink.VarInt(headerCount);
-                    for (var h = 0UL; h < headerCount; h++)
-                    {
-                        var key = headerKeys[Index(headerKeyIndex.VarInt(), headerKeys.Count, "header key")].Span;
-                        sink.VarInt((ulong)key.Length);
-                        sink.Write(key);
-                        CopyNullable(ref sink, ref headerValueLengths, ref headerValues);
-                    }
-
-                    break;
-                default:
-                    throw Bad("unknown record shape");
+            sink.VarInt(headerCount);
+            for (var h = 0UL; h < headerCount; h++)
+            {
+                var key = headerKeys[Index(headerKeyIndex.VarInt(), headerKeys.Count, "header key")].Span;
+                sink.VarInt((ulong)key.Length);
+                sink.Write(key);
+                CopyNullable(ref sink, ref headerValueLengths, ref headerValues);
             }
 
             ends[i] = output.Length;
         }
 
-        if (!(shape.AtEnd && topicIndex.AtEnd && partitions.AtEnd && offsets.AtEnd && timestamps.AtEnd && timestampTypes.AtEnd
-            && keyLengths.AtEnd && valueLengths.AtEnd && headerCounts.AtEnd && headerKeyIndex.AtEnd && headerValueLengths.AtEnd
+        if (!(offsets.AtEnd && timestamps.AtEnd && timestampTypes.AtEnd && keyLengths.AtEnd && valueLengths.AtEnd
+            && headerCounts.AtEnd && headerKeyIndex.AtEnd && headerValueLengths.AtEnd
             && keys.AtEnd && values.AtEnd && headerValues.AtEnd && opaque.AtEnd))
         {
             throw Bad("a column has bytes no record used");
+        }
+    }
+
+    /// <summary>Reads each record's group (seq order) and sorts the records into the stored order, as the writer did.</summary>
+    private static void StoredOrder(Cursor groupColumn, int count, int groups, Span<int> order, ReaderBuffers buffers)
+    {
+        var groupOf = buffers.Groups(count);
+        var next = buffers.Counts(groups + 1);
+        for (var i = 0; i < count; i++)
+        {
+            var g = groupColumn.VarInt();
+            if (g > (ulong)groups)
+            {
+                throw Bad($"group {g} outside a table of {groups}");
+            }
+
+            groupOf[i] = (int)g;
+
+            // Opaque records (group 0) are stored after every group.
+            next[g == 0 ? groups : (int)g - 1]++;
+        }
+
+        if (!groupColumn.AtEnd)
+        {
+            throw Bad("the group column has bytes no record used");
+        }
+
+        var position = 0;
+        for (var r = 0; r <= groups; r++)
+        {
+            var size = next[r];
+            next[r] = position;
+            position += size;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            var g = groupOf[i];
+            order[next[g == 0 ? groups : g - 1]++] = i;
         }
     }
 

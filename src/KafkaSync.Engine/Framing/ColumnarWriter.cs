@@ -4,19 +4,25 @@ using KafkaSync.Engine.Records;
 namespace KafkaSync.Engine.Framing;
 
 /// <summary>
-/// Splits serialized records (<see cref="KafkaRecordSerializer"/>'s format) into columns. A payload is
-/// split only if rebuilding it from the columns gives the same bytes (format 1, minimal varints, no
-/// trailing bytes); anything else is kept whole, so every payload round-trips exactly.
-/// Holds reusable buffers: one per encoder.
+/// Splits serialized records (<see cref="KafkaRecordSerializer"/>'s format) into columns, grouped by
+/// topic and partition (see <see cref="Columns"/>). A payload is split only if rebuilding it gives the
+/// same bytes (format 1, minimal varints, no trailing bytes); anything else is kept whole, so every
+/// payload round-trips exactly. Holds reusable buffers: one per encoder.
 /// </summary>
-internal sealed class ColumnarWriter
+internal sealed partial class ColumnarWriter
 {
     private const int ColumnCount = (int)Columns.Opaque + 1;
     private readonly ByteColumn[] _columns = Enumerable.Range(0, ColumnCount).Select(_ => new ByteColumn()).ToArray();
-    private readonly int[] _mark = new int[ColumnCount];
     private readonly ByteStringTable _topics = new();
     private readonly ByteStringTable _headerKeys = new();
-    private readonly Dictionary<ulong, long> _lastOffset = [];
+    private readonly Dictionary<ulong, int> _groupIds = [];
+    private readonly List<ulong> _groupKeys = [];
+    private Parsed[] _parsed = new Parsed[1024];
+    private ParsedHeader[] _headers = new ParsedHeader[4096];
+    private int[] _order = new int[1024];
+    private int[] _rank = [];
+    private int[] _groupStart = [];
+    private int _headerCount;
 
     /// <summary>Writes the layout of <paramref name="records"/> to <paramref name="output"/>.</summary>
     public void Write(IReadOnlyList<QueueRecord> records, ByteColumn output)
@@ -28,34 +34,40 @@ internal sealed class ColumnarWriter
 
         _topics.Reset();
         _headerKeys.Reset();
-        _lastOffset.Clear();
-        long lastTimestamp = 0;
+        _groupIds.Clear();
+        _groupKeys.Clear();
+        _headerCount = 0;
+        if (_parsed.Length < records.Count)
+        {
+            _parsed = new Parsed[records.Count];
+            _order = new int[records.Count];
+        }
+
         for (var i = 0; i < records.Count; i++)
         {
-            var payload = records[i].Payload.Span;
-            for (var c = 0; c < ColumnCount; c++)
+            var mark = _headerCount;
+            if (!TryParse(records[i].Payload.Span, out _parsed[i]))
             {
-                _mark[c] = _columns[c].Length;
+                _headerCount = mark;
+                _parsed[i] = new Parsed { Group = -1 };
             }
-
-            if (TryWriteParsed(payload, ref lastTimestamp))
-            {
-                continue;
-            }
-
-            for (var c = 0; c < ColumnCount; c++)
-            {
-                _columns[c].Truncate(_mark[c]);
-            }
-
-            Column(Columns.Shape).WriteByte(1);
-            Column(Columns.Opaque).WriteVarInt((ulong)payload.Length);
-            Column(Columns.Opaque).WriteBytes(payload);
         }
+
+        RankGroups();
+        WriteGroupColumn(records.Count);
+        StoreInGroupOrder(records);
 
         var tables = Column(Columns.Tables);
         WriteTable(tables, _topics);
         WriteTable(tables, _headerKeys);
+        tables.WriteVarInt((ulong)_groupKeys.Count);
+        for (var rank = 0; rank < _groupKeys.Count; rank++)
+        {
+            var key = _groupKeys[_groupStart[rank]];
+            tables.WriteVarInt(key >> 32);
+            tables.WriteVarInt(key & uint.MaxValue);
+        }
+
         foreach (var column in _columns)
         {
             output.WriteVarInt((ulong)column.Length);
@@ -69,83 +81,107 @@ internal sealed class ColumnarWriter
 
     private ByteColumn Column(Columns column) => _columns[(int)column];
 
-    private bool TryWriteParsed(ReadOnlySpan<byte> payload, ref long lastTimestamp)
+    /// <summary>Orders the groups by topic index, then partition; <c>_rank[g]</c> is group g's place.</summary>
+    private void RankGroups()
     {
-        var reader = new CanonicalReader(payload);
-        if (!reader.TryByte(out var format) || format != 1
-            || !reader.TryLengthPrefixed(out var topic)
-            || !reader.TryVarInt(out var partition) || partition > uint.MaxValue
-            || !reader.TryVarInt(out var offsetZigZag)
-            || !reader.TryVarInt(out var timestampZigZag)
-            || !reader.TryByte(out var timestampType))
+        var count = _groupKeys.Count;
+        if (_rank.Length < count)
         {
-            return false;
+            _rank = new int[Math.Max(count, 64)];
+            _groupStart = new int[Math.Max(count, 64)];
         }
 
-        var topicIndex = _topics.IndexOf(topic);
-        var partitionKey = ((ulong)topicIndex << 32) | partition;
-        var offset = VarInt.UnZigZag(offsetZigZag);
-        var timestamp = VarInt.UnZigZag(timestampZigZag);
-        Column(Columns.Shape).WriteByte(0);
-        Column(Columns.TopicIndex).WriteVarInt((ulong)topicIndex);
-        Column(Columns.Partition).WriteVarInt(partition);
-        Column(Columns.OffsetDelta).WriteVarInt(VarInt.ZigZag(unchecked(offset - _lastOffset.GetValueOrDefault(partitionKey))));
-        Column(Columns.TimestampDelta).WriteVarInt(VarInt.ZigZag(unchecked(timestamp - lastTimestamp)));
-        Column(Columns.TimestampType).WriteByte(timestampType);
-        if (!CopyNullable(ref reader, Columns.KeyLength, Columns.Keys)
-            || !CopyNullable(ref reader, Columns.ValueLength, Columns.Values)
-            || !reader.TryVarInt(out var headerCount) || headerCount > (ulong)payload.Length)
+        // _groupStart temporarily holds the group ids sorted by key (keys are topic << 32 | partition).
+        for (var g = 0; g < count; g++)
         {
-            return false;
+            _groupStart[g] = g;
         }
 
-        Column(Columns.HeaderCount).WriteVarInt(headerCount);
-        for (var h = 0UL; h < headerCount; h++)
+        var keys = _groupKeys;
+        Array.Sort(_groupStart, 0, count, Comparer<int>.Create((a, b) => keys[a].CompareTo(keys[b])));
+        for (var rank = 0; rank < count; rank++)
         {
-            if (!reader.TryLengthPrefixed(out var key))
-            {
-                return false;
-            }
-
-            Column(Columns.HeaderKeyIndex).WriteVarInt((ulong)_headerKeys.IndexOf(key));
-            if (!CopyNullable(ref reader, Columns.HeaderValueLength, Columns.HeaderValues))
-            {
-                return false;
-            }
+            _rank[_groupStart[rank]] = rank;
         }
-
-        if (!reader.AtEnd)
-        {
-            return false;
-        }
-
-        // Predictors move only for records that were split, exactly as the reader replays them.
-        _lastOffset[partitionKey] = offset;
-        lastTimestamp = timestamp;
-        return true;
     }
 
-    private bool CopyNullable(ref CanonicalReader reader, Columns lengths, Columns bytes)
+    private void WriteGroupColumn(int count)
     {
-        if (!reader.TryVarInt(out var code))
+        var column = Column(Columns.Group);
+        for (var i = 0; i < count; i++)
         {
-            return false;
+            var group = _parsed[i].Group;
+            column.WriteVarInt(group < 0 ? 0UL : (ulong)_rank[group] + 1);
+        }
+    }
+
+    private void StoreInGroupOrder(IReadOnlyList<QueueRecord> records)
+    {
+        // Counting sort by rank, stable in seq order; the opaque records go last, in their own column.
+        var groups = _groupKeys.Count;
+        Span<int> next = groups <= 256 ? stackalloc int[groups + 1] : new int[groups + 1];
+        next.Clear();
+        for (var i = 0; i < records.Count; i++)
+        {
+            var group = _parsed[i].Group;
+            next[group < 0 ? groups : _rank[group]]++;
         }
 
-        if (code == 0)
+        var position = 0;
+        for (var r = 0; r <= groups; r++)
+        {
+            var size = next[r];
+            next[r] = position;
+            position += size;
+        }
+
+        for (var i = 0; i < records.Count; i++)
+        {
+            var group = _parsed[i].Group;
+            _order[next[group < 0 ? groups : _rank[group]]++] = i;
+        }
+
+        var lastOffset = new long[groups];
+        long lastTimestamp = 0;
+        for (var j = 0; j < records.Count; j++)
+        {
+            var i = _order[j];
+            var payload = records[i].Payload.Span;
+            ref var p = ref _parsed[i];
+            if (p.Group < 0)
+            {
+                Column(Columns.Opaque).WriteVarInt((ulong)payload.Length);
+                Column(Columns.Opaque).WriteBytes(payload);
+                continue;
+            }
+
+            var rank = _rank[p.Group];
+            Column(Columns.OffsetDelta).WriteVarInt(VarInt.ZigZag(unchecked(p.Offset - lastOffset[rank])));
+            lastOffset[rank] = p.Offset;
+            Column(Columns.TimestampDelta).WriteVarInt(VarInt.ZigZag(unchecked(p.Timestamp - lastTimestamp)));
+            lastTimestamp = p.Timestamp;
+            Column(Columns.TimestampType).WriteByte(p.TimestampType);
+            WriteNullable(payload, p.Key, Columns.KeyLength, Columns.Keys);
+            WriteNullable(payload, p.Value, Columns.ValueLength, Columns.Values);
+            Column(Columns.HeaderCount).WriteVarInt((ulong)p.HeaderCount);
+            for (var h = p.HeaderStart; h < p.HeaderStart + p.HeaderCount; h++)
+            {
+                Column(Columns.HeaderKeyIndex).WriteVarInt((ulong)_headers[h].KeyIndex);
+                WriteNullable(payload, _headers[h].Value, Columns.HeaderValueLength, Columns.HeaderValues);
+            }
+        }
+    }
+
+    private void WriteNullable(ReadOnlySpan<byte> payload, Slice slice, Columns lengths, Columns bytes)
+    {
+        if (slice.Start < 0)
         {
             Column(lengths).WriteByte(0);
-            return true;
+            return;
         }
 
-        if (!reader.TryBytes(code - 1, out var data))
-        {
-            return false;
-        }
-
-        Column(lengths).WriteVarInt(code);
-        Column(bytes).WriteBytes(data);
-        return true;
+        Column(lengths).WriteVarInt((ulong)slice.Length + 1);
+        Column(bytes).WriteBytes(payload.Slice(slice.Start, slice.Length));
     }
 
     private static void WriteTable(ByteColumn output, ByteStringTable table)
@@ -158,61 +194,20 @@ internal sealed class ColumnarWriter
         }
     }
 
-    /// <summary>Reads a payload, failing on anything the serializer would not have written exactly so.</summary>
-    private ref struct CanonicalReader(ReadOnlySpan<byte> data)
+    /// <summary>Where a nullable byte field lies in its payload; Start -1 means null.</summary>
+    private readonly record struct Slice(int Start, int Length);
+
+    private struct Parsed
     {
-        private readonly ReadOnlySpan<byte> _data = data;
-        private int _pos;
-
-        public readonly bool AtEnd => _pos == _data.Length;
-
-        public bool TryByte(out byte value)
-        {
-            if (_pos >= _data.Length)
-            {
-                value = 0;
-                return false;
-            }
-
-            value = _data[_pos++];
-            return true;
-        }
-
-        public bool TryVarInt(out ulong value)
-        {
-            if (_pos < _data.Length && _data[_pos] < 0x80)
-            {
-                value = _data[_pos++];
-                return true;
-            }
-
-            // Longer encodings must be minimal: a zero final byte would not come back the same.
-            if (!VarInt.TryReadUnsigned(_data[_pos..], out value, out var used) || _data[_pos + used - 1] == 0)
-            {
-                return false;
-            }
-
-            _pos += used;
-            return true;
-        }
-
-        public bool TryBytes(ulong length, out ReadOnlySpan<byte> bytes)
-        {
-            if (length > (ulong)(_data.Length - _pos))
-            {
-                bytes = default;
-                return false;
-            }
-
-            bytes = _data.Slice(_pos, (int)length);
-            _pos += (int)length;
-            return true;
-        }
-
-        public bool TryLengthPrefixed(out ReadOnlySpan<byte> bytes)
-        {
-            bytes = default;
-            return TryVarInt(out var length) && TryBytes(length, out bytes);
-        }
+        public int Group;
+        public long Offset;
+        public long Timestamp;
+        public byte TimestampType;
+        public Slice Key;
+        public Slice Value;
+        public int HeaderStart;
+        public int HeaderCount;
     }
+
+    private readonly record struct ParsedHeader(int KeyIndex, Slice Value);
 }

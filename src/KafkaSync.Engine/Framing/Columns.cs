@@ -2,22 +2,22 @@ namespace KafkaSync.Engine.Framing;
 
 /// <summary>
 /// The columns of the columnar layout, in the order they follow the column-length table.
-/// Grouping like with like (all lengths, all keys, all values) is what makes the layout compress.
+/// Records are stored grouped by topic and partition (groups in topic, partition order; records
+/// in seq order within a group), so a partition's records, which share a schema and often keys,
+/// sit next to each other as in a Kafka batch, yet the whole frame shares one zstd stream.
 /// </summary>
 internal enum Columns
 {
-    /// <summary>One byte per record: 0 = parsed into the columns, 1 = stored whole in <see cref="Opaque"/>.</summary>
-    Shape,
-
-    /// <summary>The topic table, then the header-key table: a count, then length-prefixed strings.</summary>
+    /// <summary>The topic table, the header-key table, then the group table (topic index, partition per group).</summary>
     Tables,
-    TopicIndex,
-    Partition,
 
-    /// <summary>Offset minus the previous offset of the same topic and partition in this frame (zig-zag).</summary>
+    /// <summary>Per record in seq order: 0 = stored whole in <see cref="Opaque"/>, g = group g - 1 of the group table.</summary>
+    Group,
+
+    /// <summary>Offset minus the previous offset in the same group (zig-zag), in stored order.</summary>
     OffsetDelta,
 
-    /// <summary>Timestamp minus the previous record's timestamp (zig-zag).</summary>
+    /// <summary>Timestamp minus the previous stored record's timestamp (zig-zag).</summary>
     TimestampDelta,
     TimestampType,
 
@@ -35,6 +35,6 @@ internal enum Columns
     Values,
     HeaderValues,
 
-    /// <summary>Length-prefixed payloads that are not in the canonical record format (kept byte for byte).</summary>
+    /// <summary>Length-prefixed payloads not in the canonical record format (kept byte for byte), in seq order.</summary>
     Opaque,
 }

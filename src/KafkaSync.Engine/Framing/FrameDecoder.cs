@@ -19,7 +19,7 @@ public sealed class FrameDecoder : IDisposable
     private readonly ZstdDecompressor _zstd;
     private readonly ByteColumn _payload = new(64 << 10);
     private readonly ByteColumn _output = new(64 << 10);
-    private readonly Dictionary<ulong, long> _lastOffset = [];
+    private readonly ReaderBuffers _buffers = new();
     private byte[] _raw = new byte[64 << 10];
     private int[] _starts = new int[1024];
     private int[] _ends = new int[1024];
@@ -164,13 +164,11 @@ public sealed class FrameDecoder : IDisposable
         if ((header.Flags & FrameFlags.Columnar) != 0)
         {
             _output.Reset();
-            ColumnarReader.Read(raw, header.Count, _output, _ends, _options.MaxFrameRawBytes, _lastOffset);
+            ColumnarReader.Read(raw, header.Count, _output, _starts, _ends, _options.MaxFrameRawBytes, _buffers);
             var buffer = _output.ToArray();
-            var start = 0;
             for (var i = 0; i < records.Length; i++)
             {
-                records[i] = new QueueRecord(header.FirstSeq + i, buffer.AsMemory(start, _ends[i] - start));
-                start = _ends[i];
+                records[i] = new QueueRecord(header.FirstSeq + i, buffer.AsMemory(_starts[i], _ends[i] - _starts[i]));
             }
 
             rawBytes = buffer.Length;

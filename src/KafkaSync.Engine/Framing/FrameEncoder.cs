@@ -37,7 +37,7 @@ public sealed class FrameEncoder : IDisposable
                 dictionary = _ownedDictionary = ZstdDictionary.Load(options.DictionaryPath);
             }
 
-            _zstd = new ZstdCompressor(options.Level, dictionary, options.WindowLog);
+            _zstd = new ZstdCompressor(options.Level, dictionary, options.WindowLog, options.MinHashLog);
         }
     }
 
@@ -65,7 +65,9 @@ public sealed class FrameEncoder : IDisposable
     /// whose payloads total at most <see cref="FrameOptions.MaxFrameRawBytes"/>.</param>
     /// <param name="output">Where the frame goes.</param>
     /// <returns>The frame's size in bytes, header included.</returns>
-    /// <exception cref="ArgumentException">The batch is empty, too large, or its seqs have a gap.</exception>
+    /// <exception cref="ArgumentException">The batch is empty, too large, or its seqs have a gap (checked before
+    /// anything is compressed, so the stream stays usable).</exception>
+    /// <remarks>Any other exception leaves the zstd stream out of step with the peer: dispose the encoder and reconnect.</remarks>
     public int Encode(IReadOnlyList<QueueRecord> records, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(records);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using KafkaSync.Engine.Configuration;
 using KafkaSync.Engine.Native;
 
@@ -34,6 +35,14 @@ public sealed record FrameOptions
     /// <summary>Log2 of the history window a zstd stream may reach back into (10..27), 0 for the level's default. Default 23 (8 MiB).</summary>
     public int WindowLog { get; init; } = 23;
 
+    /// <summary>
+    /// Log2 of the smallest zstd match-finder hash table (6..26), 0 for each level's own. Default 16: the
+    /// fast levels size their table (2^14 at level 1) for one-shot inputs, so on a long stream they forget
+    /// repeats that are still in the window; 2^16 bought about 4% ratio at level 1 (see docs/framing.md).
+    /// Only the sender uses it.
+    /// </summary>
+    public int MinHashLog { get; init; } = 16;
+
     /// <summary>A trained zstd dictionary file (see <see cref="ZstdDictionary.Train"/>); the receiver needs the same file.</summary>
     public string? DictionaryPath { get; init; }
 
@@ -41,12 +50,14 @@ public sealed record FrameOptions
     /// The hard limit on a frame's records' payload bytes and on its declared sizes, checked before
     /// anything is allocated. Must be at least the largest record. Default 16 MiB.
     /// </summary>
+    [JsonConverter(typeof(SizeInt32JsonConverter))]
     public int MaxFrameRawBytes { get; init; } = 16 << 20;
 
     /// <summary>The hard limit on records per frame. Default 65,536.</summary>
     public int MaxRecordsPerFrame { get; init; } = 65_536;
 
     /// <summary>Cut a frame once its payloads reach this many bytes. Default 256 KiB.</summary>
+    [JsonConverter(typeof(SizeInt32JsonConverter))]
     public int TargetFrameBytes { get; init; } = 256 << 10;
 
     /// <summary>Cut a frame once its oldest record has waited this long, so a trickle still goes out promptly. Default 20 ms.</summary>
@@ -70,6 +81,11 @@ public sealed record FrameOptions
         if (WindowLog != 0)
         {
             OptionsException.ThrowIfOutOfRange("frames.windowLog", WindowLog, 10, 27);
+        }
+
+        if (MinHashLog != 0)
+        {
+            OptionsException.ThrowIfOutOfRange("frames.minHashLog", MinHashLog, 6, 26);
         }
 
         OptionsException.ThrowIfOutOfRange("frames.maxFrameRawBytes", MaxFrameRawBytes, 4096, MaxFrameRawBytesLimit, ByteSize.Format);

@@ -21,6 +21,7 @@ internal sealed class LinkConnection : IAsyncDisposable
     private long _bytesReceived;
     private long _lastReceive = Stopwatch.GetTimestamp();
     private long _lastSend = Stopwatch.GetTimestamp();
+    private int _receiving;
     private LinkException? _abortReason;
     private int _disposed;
 
@@ -53,14 +54,16 @@ internal sealed class LinkConnection : IAsyncDisposable
         await _writeLock.WaitAsync(ct);
         try
         {
+            // A message is written whole or the connection dies: cancelling half way would leave
+            // the peer a torn message. A dead peer is handled by Abort, which fails the write.
             LinkEnvelope.WriteHeader(_sendHeader, type, body.Length);
-            await _stream.WriteAsync(_sendHeader, ct);
+            await _stream.WriteAsync(_sendHeader, CancellationToken.None);
             if (body.Length > 0)
             {
-                await _stream.WriteAsync(body, ct);
+                await _stream.WriteAsync(body, CancellationToken.None);
             }
 
-            await _stream.FlushAsync(ct);
+            await _stream.FlushAsync(CancellationToken.None);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
@@ -81,6 +84,13 @@ internal sealed class LinkConnection : IAsyncDisposable
     /// <summary>Receives one message; its body stays valid until the next call.</summary>
     public async ValueTask<(LinkMessageType Type, ReadOnlyMemory<byte> Body)> ReceiveAsync(int maxFrameBody, CancellationToken ct)
     {
+        // Silence counts only while we wait for the peer: time this side spends elsewhere (e.g.
+        // waiting for room in a full queue, so not reading) must not look like a dead peer.
+        if (Interlocked.Exchange(ref _receiving, 1) == 0)
+        {
+            Volatile.Write(ref _lastReceive, Stopwatch.GetTimestamp());
+        }
+
         try
         {
             await ReadExactlyOrThrowAsync(_header, ct);
@@ -93,12 +103,15 @@ internal sealed class LinkConnection : IAsyncDisposable
             var body = _body.AsMemory(0, length);
             await ReadExactlyOrThrowAsync(body, ct);
             Interlocked.Add(ref _bytesReceived, length + LinkEnvelope.HeaderLength);
-            Volatile.Write(ref _lastReceive, Stopwatch.GetTimestamp());
             return (type, body);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
             throw Translate(ex);
+        }
+        finally
+        {
+            Volatile.Write(ref _receiving, 0);
         }
     }
 
@@ -114,7 +127,7 @@ internal sealed class LinkConnection : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(ct))
             {
-                if (Stopwatch.GetElapsedTime(Volatile.Read(ref _lastReceive)) > timeout)
+                if (Volatile.Read(ref _receiving) == 1 && Stopwatch.GetElapsedTime(Volatile.Read(ref _lastReceive)) > timeout)
                 {
                     Abort(new LinkException(LinkFailure.Timeout, $"no message from {Peer} for {Configuration.Duration.Format(timeout)} (heartbeat timeout)"));
                     return;
@@ -142,7 +155,9 @@ internal sealed class LinkConnection : IAsyncDisposable
         {
             try
             {
+                // Bounded: a peer that stopped reading must not hold up the close.
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                using var deadline = cts.Token.Register(() => Abort(new LinkException(failure, reason)));
                 await SendAsync(LinkMessageType.Goodbye, new Goodbye(failure, reason).Encode(), cts.Token);
             }
             catch (Exception ex) when (ex is LinkException or OperationCanceledException)
@@ -201,6 +216,9 @@ internal sealed class LinkConnection : IAsyncDisposable
             }
 
             read += n;
+
+            // Progress within a long message on a slow link is a sign of life too.
+            Volatile.Write(ref _lastReceive, Stopwatch.GetTimestamp());
         }
     }
 

@@ -58,9 +58,10 @@ public sealed partial class LinkReceiver
             await connection.SendAsync(LinkMessageType.Welcome, new Welcome(proof, resumeAt).Encode(), ct);
             Update(s => s with { State = LinkState.Connected, Peer = peer, Connections = s.Connections + 1, AckedSeq = resumeAt - 1 });
             LogAccepted(_logger, hello.SourceId, peer, resumeAt, null);
-            await ServeAsync(connection, ct);
+            using var serving = CancellationTokenSource.CreateLinkedTokenSource(ct, session.Replaced.Token);
+            await ServeAsync(connection, resumeAt, serving.Token);
         }
-        catch (Exception ex) when (AsLinkFailure(ex, ct) is { } failure)
+        catch (Exception ex) when (Classify(ex, connection, ct) is { } failure)
         {
             Interlocked.Increment(ref _refused);
             LogClosed(_logger, peer, failure.Failure, failure.Message, null);
@@ -106,6 +107,7 @@ public sealed partial class LinkReceiver
                 }
 
                 session.Ended.TrySetResult();
+                session.Replaced.Dispose();
             }
         }
     }
@@ -138,15 +140,25 @@ public sealed partial class LinkReceiver
         if (old is not null)
         {
             old.Connection.Abort(new LinkException(LinkFailure.Replaced, $"replaced by a newer connection from source '{hello.SourceId}' at {connection.Peer}"));
+            try
+            {
+                await old.Replaced.CancelAsync();
+            }
+            catch (ObjectDisposedException)
+            {
+                // It ended meanwhile.
+            }
+
             await old.Ended.Task.WaitAsync(ct);
         }
 
         return mine;
     }
 
-    private async Task ServeAsync(LinkConnection connection, CancellationToken ct)
+    private async Task ServeAsync(LinkConnection connection, long resumeAt, CancellationToken ct)
     {
-        using var decoder = new FrameDecoder(_options.Frames);
+        // The source resumes exactly where the Welcome said: any other first seq is a protocol error.
+        using var decoder = new FrameDecoder(_options.Frames) { ExpectedFirstSeq = resumeAt };
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var appended = new SemaphoreSlim(0);
         var keepAlive = connection.KeepAliveAsync(_options.HeartbeatInterval, _options.HeartbeatTimeout, session.Token);
@@ -260,8 +272,11 @@ public sealed partial class LinkReceiver
     internal static int FrameWireLimit(FrameOptions frames) =>
         (int)Math.Min(int.MaxValue, frames.MaxFrameRawBytes + (frames.MaxFrameRawBytes / 8L) + (frames.MaxRecordsPerFrame * 16L) + 65536);
 
-    private static LinkException? AsLinkFailure(Exception ex, CancellationToken ct) => ex switch
+    /// <summary>What to log and tell the peer for a failed connection; null for a shutdown of this side.</summary>
+    private static LinkException? Classify(Exception ex, LinkConnection? connection, CancellationToken ct) => ex switch
     {
+        _ when ct.IsCancellationRequested && ex is OperationCanceledException => null,
+        _ when connection?.AbortReason is { } reason => reason,
         LinkException link => link,
         FrameException frame => new LinkException(LinkFailure.Protocol, frame.Message, frame),
         QueueException queue => new LinkException(LinkFailure.Shutdown, $"the target queue failed: {queue.Message}", queue),

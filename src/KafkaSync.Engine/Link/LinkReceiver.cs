@@ -170,6 +170,9 @@ public sealed partial class LinkReceiver : IAsyncDisposable
 
         public LinkConnection Connection { get; } = connection;
 
+        /// <summary>Cancelled when a newer connection replaces this one, so an append waiting for room gives up too.</summary>
+        public CancellationTokenSource Replaced { get; } = new();
+
         public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -30,6 +29,14 @@ public sealed partial class LinkSender
             var pump = PumpAsync(connection, window, resumeAt, session.Token);
             var first = await Task.WhenAny(acks, pump);
             await session.CancelAsync();
+            if (ct.IsCancellationRequested)
+            {
+                // Stopping: let the frame being written finish, then say goodbye, so the target
+                // logs an orderly close instead of a cut.
+                await Task.WhenAny(Quietly(pump), Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
+                await connection.CloseAsync(LinkFailure.Shutdown, "the source is stopping");
+            }
+
             connection.Abort(new LinkException(LinkFailure.Shutdown, "session ended"));
             try
             {
@@ -149,79 +156,6 @@ public sealed partial class LinkSender
         }
     }
 
-    private async Task PumpAsync(LinkConnection connection, SendWindow window, long resumeAt, CancellationToken ct)
-    {
-        var frames = _options.Frames;
-        using var reader = _source.OpenReader(resumeAt);
-        using var encoder = new FrameEncoder(frames);
-        var output = new ArrayBufferWriter<byte>(Math.Min(frames.TargetFrameBytes * 2, frames.MaxFrameRawBytes));
-        var batch = new List<QueueRecord>();
-        var pendingBytes = 0;
-        var oldest = 0L;
-        while (true)
-        {
-            while (reader.TryRead(out var record))
-            {
-                if (batch.Count > 0 && !frames.Fits(pendingBytes, batch.Count, record.Payload.Length))
-                {
-                    await SendFrameAsync();
-                }
-
-                if (batch.Count == 0)
-                {
-                    oldest = Stopwatch.GetTimestamp();
-                }
-
-                batch.Add(record);
-                pendingBytes += record.Payload.Length;
-                if (frames.ShouldCut(pendingBytes, batch.Count, TimeSpan.Zero))
-                {
-                    await SendFrameAsync();
-                }
-            }
-
-            if (batch.Count == 0)
-            {
-                if (!await reader.WaitToReadAsync(ct))
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            var left = frames.MaxFrameDelay - Stopwatch.GetElapsedTime(oldest);
-            if (left <= TimeSpan.Zero || !await WaitWithTimeoutAsync(reader, left, ct))
-            {
-                await SendFrameAsync();
-            }
-        }
-
-        async Task SendFrameAsync()
-        {
-            var encodeStart = Stopwatch.GetTimestamp();
-            encoder.Level = _level.Level;
-            output.ResetWrittenCount();
-            encoder.Encode(batch, output);
-            var encoding = Stopwatch.GetElapsedTime(encodeStart);
-
-            var waitStart = Stopwatch.GetTimestamp();
-            var throttledBefore = _bucket?.Throttled ?? TimeSpan.Zero;
-            await window.WaitForRoomAsync(output.WrittenCount, ct);
-            await connection.SendAsync(LinkMessageType.Frame, output.WrittenMemory, ct);
-            var throttled = (_bucket?.Throttled ?? TimeSpan.Zero) - throttledBefore;
-            var windowWait = Stopwatch.GetElapsedTime(waitStart);
-            window.Add(batch[^1].Seq, output.WrittenCount);
-            _level.Observe(encoding, windowWait > throttled ? windowWait : throttled);
-
-            var records = batch.Count;
-            var raw = pendingBytes;
-            Update(s => s with { Records = s.Records + records, RawBytes = s.RawBytes + raw, Frames = s.Frames + 1, Level = _level.Level });
-            batch.Clear();
-            pendingBytes = 0;
-        }
-    }
-
     /// <summary>True when more records arrived within <paramref name="timeout"/>, false when the time ran out or the queue closed.</summary>
     private static async Task<bool> WaitWithTimeoutAsync(QueueReader reader, TimeSpan timeout, CancellationToken ct)
     {
@@ -243,7 +177,7 @@ public sealed partial class LinkSender
         {
             await task;
         }
-        catch (Exception ex) when (ex is LinkException or OperationCanceledException or FrameException)
+        catch (Exception ex) when (ex is LinkException or OperationCanceledException or FrameException or System.Threading.Channels.ChannelClosedException)
         {
         }
     }

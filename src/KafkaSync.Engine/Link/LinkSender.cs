@@ -44,11 +44,11 @@ public sealed partial class LinkSender
         _key = key;
         _logger = logger ?? NullLogger.Instance;
         _target = LinkEndpoint.Parse(options.Target, "target");
-        _sourceId = options.SourceId ?? Environment.MachineName;
+        _sourceId = options.SourceId ?? $"{Environment.MachineName}:{Path.GetFullPath(source.Directory)}";
         _bucket = options.BandwidthBytesPerSecond > 0
             ? new TokenBucket(options.BandwidthBytesPerSecond, Math.Max(64 << 10, options.BandwidthBytesPerSecond / 20))
             : null;
-        _level = new AdaptiveLevel(options.Frames.Level, options.AdaptiveLevel, options.MinLevel, options.MaxLevel);
+        _level = new AdaptiveLevel(options.Frames.Level, options.AdaptiveLevel, options.MinLevel, options.MaxLevel, options.Frames.TargetFrameBytes, options.Frames.MaxFrameRawBytes);
         _status = new LinkStatus { State = LinkState.Idle, Level = _level.Level, AckedSeq = source.GetCursor(options.CursorName) };
     }
 

@@ -21,8 +21,12 @@ public sealed record LinkSenderOptions
     /// <summary>Bytes sent but not yet acknowledged as durable, at most. Default 16 MiB; raise it to bandwidth × round-trip on long fat links.</summary>
     public long WindowBytes { get; init; } = 16L << 20;
 
-    /// <summary>How records are packed into frames: codec, starting zstd level, size and time cuts, limits. The receiver must use the same limits and dictionary.</summary>
-    public FrameOptions Frames { get; init; } = new();
+    /// <summary>
+    /// How records are packed into frames: codec, starting zstd level, size and time cuts, limits.
+    /// The receiver must use the same limits and dictionary. Default: the frame defaults with
+    /// 1 MiB frames, whose columnar layout compresses ~3% better than 256 KiB ones (bench link).
+    /// </summary>
+    public FrameOptions Frames { get; init; } = new() { TargetFrameBytes = 1 << 20 };
 
     /// <summary>Raise the level while the link (window or bandwidth cap) is the bottleneck and lower it while compression is. Default off.</summary>
     public bool AdaptiveLevel { get; init; }

@@ -12,6 +12,7 @@ public sealed class ZstdCompressor : IDisposable
 {
     private readonly ZstdCompressionContextHandle _cctx;
     private readonly ZstdDictionary? _dictionary;
+    private readonly int _minHashLog;
     private int _level;
     private bool _levelDirty = true;
     private bool _midFrame;
@@ -21,7 +22,10 @@ public sealed class ZstdCompressor : IDisposable
     /// <param name="dictionary">An optional dictionary; every zstd frame starts from it.</param>
     /// <param name="windowLog">Log2 of the history a stream may reach back into (10..27); 0 lets the level decide.
     /// The peer must accept it (<see cref="ZstdDecompressor"/>'s windowLogMax).</param>
-    public ZstdCompressor(int level, ZstdDictionary? dictionary = null, int windowLog = 0)
+    /// <param name="minHashLog">Log2 of the smallest match-finder hash table (6..26), 0 to keep each level's own.
+    /// The fast levels size their table for one-shot inputs; a long stream with a large window finds more
+    /// of its distant repeats with a larger table, at some cost in speed.</param>
+    public ZstdCompressor(int level, ZstdDictionary? dictionary = null, int windowLog = 0, int minHashLog = 0)
     {
         NativeLibraries.EnsureRegistered();
         CheckLevel(level);
@@ -30,6 +34,12 @@ public sealed class ZstdCompressor : IDisposable
             throw new ArgumentOutOfRangeException(nameof(windowLog), windowLog, "The window log must be 0 (the level's default) or between 10 and 27.");
         }
 
+        if (minHashLog != 0 && minHashLog is < 6 or > 26)
+        {
+            throw new ArgumentOutOfRangeException(nameof(minHashLog), minHashLog, "The minimum hash log must be 0 (the level's own) or between 6 and 26.");
+        }
+
+        _minHashLog = minHashLog;
         _cctx = ZstdCompressionContextHandle.Create();
         _dictionary = dictionary;
         _level = level;
@@ -174,6 +184,11 @@ public sealed class ZstdCompressor : IDisposable
         if (_dictionary is null)
         {
             ZstdNative.Check(ZstdNative.CCtxSetParameter(_cctx, ZstdNative.CompressionLevel, _level), "set compression level");
+
+            // An explicit hash log outlives level changes, so set it per level: raised, or 0 for the level's own.
+            var own = (int)ZstdNative.GetCParams(_level, 0, 0).HashLog;
+            var hashLog = _minHashLog > own ? _minHashLog : 0;
+            ZstdNative.Check(ZstdNative.CCtxSetParameter(_cctx, ZstdNative.HashLog, hashLog), "set hash log");
         }
         else
         {

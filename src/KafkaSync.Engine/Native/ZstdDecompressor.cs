@@ -114,7 +114,8 @@ public sealed class ZstdDecompressor : IDisposable
                 // The output is full: make sure the context holds nothing more back.
                 byte spare;
                 var probe = new ZstdNative.OutBuffer { Dst = &spare, Size = 1, Pos = 0 };
-                frameComplete = ZstdNative.Check(ZstdNative.DecompressStream(_dctx, &probe, &input), "ZSTD_decompressStream") == 0;
+                // After a finished frame the context waits for the next header and returns its size, not 0.
+                frameComplete |= ZstdNative.Check(ZstdNative.DecompressStream(_dctx, &probe, &input), "ZSTD_decompressStream") == 0;
                 if (probe.Pos != 0)
                 {
                     throw new ZstdException("ZSTD_decompressStream", $"the input decodes to more than the {destination.Length} bytes allowed");

@@ -12,6 +12,11 @@ internal static unsafe partial class ZstdNative
     // ZSTD_cParameter
     public const int CompressionLevel = 100;
     public const int WindowLog = 101;
+    public const int HashLog = 102;
+    public const int ChainLog = 103;
+    public const int SearchLog = 104;
+    public const int MinMatch = 105;
+    public const int EnableLongDistanceMatching = 160;
     public const int ContentSizeFlag = 200;
     public const int ChecksumFlag = 201;
     public const int DictIdFlag = 202;
@@ -61,6 +66,21 @@ internal static unsafe partial class ZstdNative
 
     [LibraryImport(NativeLibraries.Zstd, EntryPoint = "ZSTD_compressBound")]
     public static partial nuint CompressBound(nuint srcSize);
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct CompressionParameters
+    {
+        public uint WindowLog;
+        public uint ChainLog;
+        public uint HashLog;
+        public uint SearchLog;
+        public uint MinMatch;
+        public uint TargetLength;
+        public int Strategy;
+    }
+
+    [LibraryImport(NativeLibraries.Zstd, EntryPoint = "ZSTD_getCParams")]
+    public static partial CompressionParameters GetCParams(int level, ulong estimatedSrcSize, nuint dictSize);
 
     [LibraryImport(NativeLibraries.Zstd, EntryPoint = "ZSTD_createCCtx")]
     public static partial nint CreateCCtx();

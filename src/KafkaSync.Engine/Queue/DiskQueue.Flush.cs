@@ -12,6 +12,10 @@ public sealed partial class DiskQueue
     private readonly Thread _flusher;
     private SafeFileHandle? _writeFile;
     private Segment? _writeSegment;
+    private long _syncCount;
+
+    /// <summary>How many fdatasyncs the flusher has issued (group commits plus segment seals), for benchmarks.</summary>
+    internal long SyncCount => Interlocked.Read(ref _syncCount);
 
     /// <summary>
     /// Makes every record appended before the call durable (under <see cref="FsyncPolicy.EachCommit"/>,
@@ -95,6 +99,7 @@ public sealed partial class DiskQueue
                 if (unsynced && (_options.Fsync == FsyncPolicy.EachCommit || (_options.Fsync == FsyncPolicy.Interval && sinceSync.Elapsed >= _options.FsyncInterval)))
                 {
                     NativeSync.DataSync(_writeFile!, _writeSegment!.Path);
+                    Interlocked.Increment(ref _syncCount);
                     sinceSync.Restart();
                     unsynced = false;
                 }

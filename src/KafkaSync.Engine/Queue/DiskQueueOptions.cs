@@ -15,6 +15,7 @@ public sealed record DiskQueueOptions
     public required string Path { get; init; }
 
     /// <summary>A segment file rolls over once it would grow past this size. Default 64 MiB.</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(ByteCountJsonConverter))]
     public long SegmentBytes { get; init; } = 64L << 20;
 
     /// <summary>
@@ -22,6 +23,7 @@ public sealed record DiskQueueOptions
     /// false and <see cref="DiskQueue.AppendAsync"/> waits until cursors pass whole segments and
     /// retention frees them. Must be at least twice <see cref="SegmentBytes"/>. Default 8 GiB.
     /// </summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(ByteCountJsonConverter))]
     public long CapacityBytes { get; init; } = 8L << 30;
 
     /// <summary>When appended records reach stable storage. Default <see cref="FsyncPolicy.EachCommit"/>.</summary>

@@ -79,7 +79,7 @@ internal static class QueueInspector
         {
             var segment = segments[index];
             var isTail = index == segments.Count - 1;
-            using var cursor = new SegmentCursor(segment.Path, position, segment.Length);
+            using var cursor = new SegmentCursor(segment.Path, position, segment.Length, reuseBuffer: true);
             while (records.Count < count)
             {
                 var at = cursor.Position;
@@ -91,7 +91,7 @@ internal static class QueueInspector
 
                 if (status == ReadStatus.Record && header.Seq == next)
                 {
-                    records.Add(new QueueRecord(header.Seq, payload));
+                    records.Add(new QueueRecord(header.Seq, payload.ToArray()));
                     next++;
                     continue;
                 }
@@ -101,12 +101,13 @@ internal static class QueueInspector
                     break;
                 }
 
-                if (isTail)
+                var why = status == ReadStatus.Record ? $"seq {header.Seq} where {next} was expected" : cursor.Problem;
+                if (isTail && !Recovery.ProvenCommitted(cursor, at, cursor.FileLength, next))
                 {
                     return records; // a write in progress or a torn tail: whole records end here
                 }
 
-                var why = status == ReadStatus.Record ? $"seq {header.Seq} where {next} was expected" : cursor.Problem;
+                why = status == ReadStatus.Record ? $"seq {header.Seq} where {next} was expected" : cursor.Problem;
                 throw new QueueCorruptException(segment.Path, at, next, why);
             }
 

@@ -46,6 +46,7 @@ public sealed class QueueReader : IDisposable
     /// Waits until a record is ready to read (true) or the queue is disposed (false). Wakes on new
     /// durable data; never polls.
     /// </summary>
+    /// <exception cref="QueueException">Everything durable was read and the queue's writer failed, so no more will come.</exception>
     public async ValueTask<bool> WaitToReadAsync(CancellationToken ct)
     {
         while (true)
@@ -60,6 +61,8 @@ public sealed class QueueReader : IDisposable
             {
                 return false;
             }
+
+            _queue.ThrowIfFailed();
 
             await changed.WaitAsync(ct).ConfigureAwait(false);
         }
@@ -94,7 +97,9 @@ public sealed class QueueReader : IDisposable
             {
                 case ReadStatus.Record when header.Seq == NextSeq:
                     NextSeq++;
-                    record = new QueueRecord(header.Seq, payload);
+                    // Copied out of the reused read buffer: small young arrays cost far less than
+                    // a fresh large buffer per refill (page faults, gen2 collections).
+                    record = new QueueRecord(header.Seq, payload.ToArray());
                     return true;
                 case ReadStatus.Record when header.Seq < NextSeq:
                     continue; // still skipping up to the start seq after positioning by the index
@@ -150,7 +155,7 @@ public sealed class QueueReader : IDisposable
         _cursor?.Dispose();
         try
         {
-            _cursor = new SegmentCursor(segment.Path, position, segment.DurableLength);
+            _cursor = new SegmentCursor(segment.Path, position, segment.DurableLength, reuseBuffer: true);
         }
         catch (FileNotFoundException)
         {

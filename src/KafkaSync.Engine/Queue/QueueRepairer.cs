@@ -31,9 +31,13 @@ internal static class QueueRepairer
             if (!isTail)
             {
                 var following = segments[i + 1].FirstSeq;
-                if (endSeq + 1 < following && !QueueFolder.IsAcceptedGap(gaps, endSeq + 1, following - 1) && !scan.Missing.Any(m => m.Last == following - 1))
+                if (endSeq + 1 < following && !QueueFolder.IsAcceptedGap(gaps, endSeq + 1, following - 1))
                 {
-                    problems.Add(new QueueProblem(segment.Path, data.Length, endSeq + 1, $"the segment ends before seq {endSeq + 1} but the next segment starts at seq {following}"));
+                    if (!scan.OpenEnded)
+                    {
+                        problems.Add(new QueueProblem(segment.Path, data.Length, endSeq + 1, $"the segment ends before seq {endSeq + 1} but the next segment starts at seq {following}"));
+                    }
+
                     missingBefore.Add(new QueueSeqRange(endSeq + 1, following - 1));
                 }
             }
@@ -144,6 +148,7 @@ internal static class QueueRepairer
             scan.Problems.Add(new QueueProblem(segment.Path, pos, expected, problem));
             if (next < 0)
             {
+                scan.OpenEnded = true; // lost up to the segment's end; the caller knows where the next one starts
                 break;
             }
 
@@ -215,6 +220,8 @@ internal static class QueueRepairer
         public List<Run> Runs { get; } = [];
 
         public List<QueueSeqRange> Missing { get; } = [];
+
+        public bool OpenEnded { get; set; }
     }
 
     private sealed class Run(long first)

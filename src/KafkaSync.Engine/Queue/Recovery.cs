@@ -117,7 +117,7 @@ internal static class Recovery
     /// <paramref name="badSeq"/> was already durable when it was appended: then the bad record is
     /// damage, not a torn write.
     /// </summary>
-    private static bool ProvenCommitted(SegmentCursor cursor, long badPosition, long length, long badSeq)
+    public static bool ProvenCommitted(SegmentCursor cursor, long badPosition, long length, long badSeq)
     {
         var rest = new byte[length - badPosition];
         cursor.ReadAt(badPosition, rest);

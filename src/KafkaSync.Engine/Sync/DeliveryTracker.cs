@@ -2,12 +2,13 @@ namespace KafkaSync.Engine.Sync;
 
 /// <summary>
 /// The highest seq below which every record was delivered. Deliveries complete out of seq order
-/// across partitions; the produced cursor may only move to a seq with no gap beneath it.
+/// across partitions; the produced cursor may only move to a seq with no gap beneath it. A
+/// circular bitmap of the seqs above that point makes each delivery O(1) amortized.
 /// </summary>
 internal sealed class DeliveryTracker(long doneSeq)
 {
     private readonly object _gate = new();
-    private readonly SortedSet<long> _ahead = [];
+    private bool[] _ahead = new bool[1 << 16];
     private long _done = doneSeq;
     private Exception? _failure;
 
@@ -29,15 +30,20 @@ internal sealed class DeliveryTracker(long doneSeq)
     {
         lock (_gate)
         {
-            if (seq != _done + 1)
+            if (seq <= _done)
             {
-                _ahead.Add(seq);
                 return;
             }
 
-            _done = seq;
-            while (_ahead.Remove(_done + 1))
+            while (seq - _done >= _ahead.Length)
             {
+                Grow();
+            }
+
+            _ahead[Slot(seq)] = true;
+            while (_ahead[Slot(_done + 1)])
+            {
+                _ahead[Slot(_done + 1)] = false;
                 _done++;
             }
         }
@@ -48,14 +54,32 @@ internal sealed class DeliveryTracker(long doneSeq)
     {
         lock (_gate)
         {
-            _done = Math.Max(_done, seq);
-            _ahead.RemoveWhere(s => s <= _done);
-            while (_ahead.Remove(_done + 1))
+            while (_done < seq)
             {
+                _ahead[Slot(_done + 1)] = false;
+                _done++;
+            }
+
+            while (_ahead[Slot(_done + 1)])
+            {
+                _ahead[Slot(_done + 1)] = false;
                 _done++;
             }
         }
     }
 
     public void Failed(Exception error) => Interlocked.CompareExchange(ref _failure, error, null);
+
+    private int Slot(long seq) => (int)(seq & (_ahead.Length - 1));
+
+    private void Grow()
+    {
+        var bigger = new bool[_ahead.Length * 2];
+        for (var s = _done + 1; s < _done + _ahead.Length; s++)
+        {
+            bigger[(int)(s & (bigger.Length - 1))] = _ahead[Slot(s)];
+        }
+
+        _ahead = bigger;
+    }
 }

@@ -16,6 +16,7 @@ public sealed class SourceAgent
     private readonly IProgress<string>? _log;
     private readonly AgentCounters _counters = new();
     private readonly RateMeter _rate = new();
+    private readonly LagClock _lag = new();
     private DiskQueue? _queue;
     private LinkSender? _sender;
     private AgentState _state = AgentState.Starting;
@@ -98,7 +99,7 @@ public sealed class SourceAgent
             NextSeq = nextSeq,
             DoneSeq = acked,
             LagRecords = Math.Max(0, nextSeq - 1 - acked),
-            LagSeconds = queue is null || _state != AgentState.Running ? 0 : SafeLag(queue, acked),
+            LagSeconds = _lag.Get(queue, acked, _state == AgentState.Running),
             RecordsIn = _counters.RecordsIn,
             RecordsOut = link?.Records ?? 0,
             RecordsPerSecond = _rate.Sample(_counters.RecordsIn),
@@ -120,18 +121,6 @@ public sealed class SourceAgent
             return read();
         }
         catch (ObjectDisposedException)
-        {
-            return 0;
-        }
-    }
-
-    private static double SafeLag(DiskQueue queue, long acked)
-    {
-        try
-        {
-            return AgentRunner.LagSeconds(queue, acked);
-        }
-        catch (Exception ex) when (ex is ObjectDisposedException or QueueException or InvalidDataException)
         {
             return 0;
         }

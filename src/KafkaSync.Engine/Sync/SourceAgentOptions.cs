@@ -29,6 +29,7 @@ public sealed record SourceAgentOptions
     public TopicSelection Topics { get; init; } = new();
 
     /// <summary>Where to start in partitions the group has no offset for. Default earliest.</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(EnumNameConverter<StartPosition>))]
     public StartPosition StartFrom { get; init; } = StartPosition.Earliest;
 
     /// <summary>The agent's disk queue.</summary>

@@ -20,15 +20,61 @@ internal sealed partial class SourceConsumer
         return new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetLogHandler(OnLog)
             .SetErrorHandler((_, error) => OnError(error))
-            .SetPartitionsAssignedHandler((_, partitions) => partitions.Select(StartOffset))
             .Build();
     }
 
-    /// <summary>Starts a newly assigned partition after the last record the queue holds, if any.</summary>
-    private TopicPartitionOffset StartOffset(TopicPartition partition)
+    /// <summary>
+    /// Assigns every partition of the selected topics to this consumer directly, as MirrorMaker 2
+    /// does: no group membership, so no join delay and no rebalance; the group only stores offsets.
+    /// A partition starts after the last record the queue holds, else at the group's committed
+    /// offset, else at <see cref="SourceAgentOptions.StartFrom"/>.
+    /// </summary>
+    private void UpdateAssignment(IConsumer<byte[]?, byte[]?> consumer)
     {
-        var last = _offsets.Last(partition.Topic, partition.Partition.Value);
-        return new TopicPartitionOffset(partition, last is { } offset ? new Offset(offset + 1) : Offset.Unset);
+        var wanted = _subscription
+            .SelectMany(t => Enumerable.Range(0, _partitionCounts.GetValueOrDefault(t)).Select(p => new TopicPartition(t, p)))
+            .ToHashSet();
+        var removed = _assigned.Where(tp => !wanted.Contains(tp)).ToList();
+        var added = wanted.Where(tp => !_assigned.Contains(tp)).ToList();
+        if (removed.Count > 0)
+        {
+            consumer.IncrementalUnassign(removed);
+            _assigned.ExceptWith(removed);
+        }
+
+        if (added.Count == 0)
+        {
+            return;
+        }
+
+        var unknown = added.Where(tp => _offsets.Last(tp.Topic, tp.Partition.Value) is null).ToList();
+        var committed = unknown.Count == 0 ? [] : consumer.Committed(unknown, _options.ConnectTimeout)
+            .Where(c => c.Offset.Value >= 0)
+            .ToDictionary(c => c.TopicPartition, c => c.Offset);
+        var fallback = _options.StartFrom == StartPosition.Latest ? Offset.End : Offset.Beginning;
+        consumer.IncrementalAssign(added.Select(tp => new TopicPartitionOffset(
+            tp,
+            _offsets.Last(tp.Topic, tp.Partition.Value) is { } last ? new Offset(last + 1)
+                : committed.TryGetValue(tp, out var offset) ? offset
+                : fallback)));
+        _assigned.UnionWith(added);
+    }
+
+    private void CommitStored(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        try
+        {
+            consumer.Commit();
+        }
+        catch (KafkaException ex) when (ex.Error.Code == ErrorCode.Local_NoOffset)
+        {
+            // Nothing new since the last auto-commit.
+        }
+        catch (KafkaException ex)
+        {
+            // Safe to lose: the queue's own record of what it holds skips these on restart.
+            _log?.Report($"Could not commit the last source offsets ({ex.Error.Reason}); the next start skips what the queue already holds.");
+        }
     }
 
     private IReadOnlyList<string> ResolveTopics(IAdminClient admin, bool fatal)
@@ -93,17 +139,10 @@ internal sealed partial class SourceConsumer
         {
             _log?.Report($"Topics now {string.Join(", ", topics)}.");
             _subscription = topics;
-            if (topics.Count == 0)
-            {
-                consumer.Unsubscribe();
-            }
-            else
-            {
-                consumer.Subscribe(topics);
-            }
         }
 
         AnnounceTopics(CancellationToken.None);
+        UpdateAssignment(consumer);
     }
 
     private void OnError(Error error)

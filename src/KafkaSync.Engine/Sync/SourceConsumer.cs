@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaSync.Engine.Kafka;
@@ -16,14 +17,14 @@ namespace KafkaSync.Engine.Sync;
 internal sealed partial class SourceConsumer
 {
     private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan PauseRetry = TimeSpan.FromMilliseconds(250);
 
     private readonly SourceAgentOptions _options;
     private readonly DiskQueue _queue;
     private readonly AgentCounters _counters;
     private readonly IProgress<string>? _log;
     private readonly QueuedOffsets _offsets;
-    private readonly List<Pending> _batch = [];
+    private readonly ArrayBufferWriter<byte> _buffer = new(64 << 10);
+    private readonly HashSet<TopicPartition> _assigned = [];
     private readonly Dictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _announced = new(StringComparer.Ordinal);
     private IReadOnlyList<string> _subscription = [];
@@ -49,30 +50,28 @@ internal sealed partial class SourceConsumer
         _subscription = ResolveTopics(admin, fatal: true);
         AnnounceTopics(stop);
         using var consumer = BuildConsumer(settings);
-        if (_subscription.Count > 0)
-        {
-            consumer.Subscribe(_subscription);
-        }
-
-        _log?.Report($"Consuming {string.Join(", ", _subscription)} as group '{_options.EffectiveGroupId}'.");
+        UpdateAssignment(consumer);
+        _log?.Report($"Consuming {string.Join(", ", _subscription)} ({_assigned.Count} partitions), offsets kept in group '{_options.EffectiveGroupId}'.");
         var lastCheckpoint = Stopwatch.StartNew();
         var lastRefresh = Stopwatch.StartNew();
         try
         {
             while (!stop.IsCancellationRequested)
             {
-                var result = _subscription.Count == 0
+                var result = _assigned.Count == 0
                     ? Idle(stop)
-                    : consumer.Consume(_batch.Count == 0 ? TimeSpan.FromMilliseconds(100) : TimeSpan.Zero);
+                    : consumer.Consume(_batchRecords == 0 ? TimeSpan.FromMilliseconds(100) : TimeSpan.Zero);
                 if (result is not null)
                 {
-                    Take(result);
+                    Take(consumer, result, stop);
                 }
 
-                if (_batch.Count >= _options.MaxBatchRecords || (result is null && _batch.Count > 0))
+                if (_batchRecords >= _options.MaxBatchRecords || (result is null && _batchRecords > 0))
                 {
-                    Flush(consumer, stop);
+                    Flush(consumer);
                 }
+
+                ApplyCommitted(consumer, waitForAll: false);
 
                 if (lastCheckpoint.Elapsed >= CheckpointEvery)
                 {
@@ -80,8 +79,9 @@ internal sealed partial class SourceConsumer
                     lastCheckpoint.Restart();
                 }
 
-                if (_options.Topics.Include is not null && lastRefresh.Elapsed >= _options.TopicRefreshInterval)
+                if (lastRefresh.Elapsed >= _options.TopicRefreshInterval)
                 {
+                    ApplyCommitted(consumer, waitForAll: true);
                     Refresh(admin, consumer);
                     lastRefresh.Restart();
                 }
@@ -89,13 +89,14 @@ internal sealed partial class SourceConsumer
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            // Stopping while waiting for queue capacity: what was appended is flushed below.
+            // Stopped while waiting for queue capacity: what was appended is committed below.
         }
         finally
         {
-            Flush(consumer, CancellationToken.None, waitForCapacity: false);
+            Flush(consumer);
+            ApplyCommitted(consumer, waitForAll: true);
             Checkpoint();
-            // Close commits the stored offsets (all durable) and leaves the group at once.
+            CommitStored(consumer);
             consumer.Close();
         }
     }
@@ -106,7 +107,8 @@ internal sealed partial class SourceConsumer
         return null;
     }
 
-    private void Take(ConsumeResult<byte[]?, byte[]?> result)
+    /// <summary>Appends one consumed record to the queue (not yet durable: see <see cref="Flush"/>).</summary>
+    private void Take(IConsumer<byte[]?, byte[]?> consumer, ConsumeResult<byte[]?, byte[]?> result, CancellationToken stop)
     {
         if (_offsets.Holds(result.Topic, result.Partition.Value, result.Offset.Value))
         {
@@ -114,119 +116,38 @@ internal sealed partial class SourceConsumer
             return;
         }
 
-        var record = RecordMapping.FromConsumed(result);
-        _batch.Add(new Pending(result.TopicPartitionOffset, KafkaRecordSerializer.Serialize(record)));
+        _buffer.ResetWrittenCount();
+        KafkaRecordSerializer.Write(RecordMapping.FromConsumed(result), _buffer);
+        if (!_queue.TryAppend(_buffer.WrittenSpan, out var seq))
+        {
+            seq = WaitForCapacity(consumer, _buffer.WrittenMemory, stop);
+        }
+
+        _lastAppendedSeq = seq;
+        _batchHighest[result.TopicPartition] = result.Offset;
+        _batchRecords++;
+        _batchBytes += _buffer.WrittenCount;
     }
 
-    private void Flush(IConsumer<byte[]?, byte[]?> consumer, CancellationToken stop, bool waitForCapacity = true)
-    {
-        if (_batch.Count == 0)
-        {
-            return;
-        }
-
-        var appended = 0;
-        try
-        {
-            while (appended < _batch.Count && _queue.TryAppend(_batch[appended].Payload, out _))
-            {
-                appended++;
-            }
-
-            if (appended < _batch.Count && waitForCapacity)
-            {
-                appended += WaitForCapacity(consumer, appended, stop);
-            }
-        }
-        finally
-        {
-            Complete(consumer, appended);
-        }
-    }
-
-    private int WaitForCapacity(IConsumer<byte[]?, byte[]?> consumer, int from, CancellationToken stop)
+    /// <summary>
+    /// The queue is full: pause every partition (so nothing more is fetched and memory stays flat)
+    /// until the link frees space. With direct assignment there is no group to be evicted from.
+    /// </summary>
+    private long WaitForCapacity(IConsumer<byte[]?, byte[]?> consumer, ReadOnlyMemory<byte> payload, CancellationToken stop)
     {
         var paused = consumer.Assignment;
         consumer.Pause(paused);
         _counters.Note = "queue full";
         _log?.Report("Queue full: consumption paused until the link frees space.");
-        var appended = 0;
         try
         {
-            while (from + appended < _batch.Count)
-            {
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
-                wait.CancelAfter(PauseRetry);
-                try
-                {
-                    _queue.AppendAsync(_batch[from + appended].Payload, wait.Token).AsTask().GetAwaiter().GetResult();
-                    appended++;
-                }
-                catch (OperationCanceledException) when (!stop.IsCancellationRequested)
-                {
-                    // Poll while paused so the group keeps us; paused partitions deliver nothing,
-                    // but a partition assigned meanwhile may.
-                    var result = consumer.Consume(TimeSpan.Zero);
-                    if (result is not null)
-                    {
-                        Take(result);
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            return appended;
+            return _queue.AppendAsync(payload, stop).AsTask().GetAwaiter().GetResult();
         }
         finally
         {
             consumer.Resume(paused);
             _counters.Note = "";
         }
-
-        return appended;
     }
 
-    private void Complete(IConsumer<byte[]?, byte[]?> consumer, int appended)
-    {
-        if (appended == 0)
-        {
-            _batch.Clear();
-            return;
-        }
-
-        // Durable first: only then may Kafka learn that these offsets are done.
-        _queue.CommitAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        long bytes = 0;
-        for (var i = 0; i < appended; i++)
-        {
-            var tpo = _batch[i].Position;
-            _offsets.Add(tpo.Topic, tpo.Partition.Value, tpo.Offset.Value);
-            bytes += _batch[i].Payload.Length;
-            try
-            {
-                consumer.StoreOffset(new TopicPartitionOffset(tpo.TopicPartition, tpo.Offset + 1));
-            }
-            catch (KafkaException)
-            {
-                // The partition was revoked meanwhile; its new owner starts from the committed
-                // offset and our queued-offset map skips what we already hold if it comes back.
-            }
-        }
-
-        _counters.AddIn(appended, bytes);
-        _batch.RemoveRange(0, appended);
-        _batch.Clear();
-    }
-
-    private void Checkpoint()
-    {
-        var durable = _queue.DurableSeq;
-        if (durable > _offsets.CheckpointSeq)
-        {
-            _offsets.Save(_queue, durable);
-        }
-    }
-
-    private sealed record Pending(TopicPartitionOffset Position, byte[] Payload);
 }

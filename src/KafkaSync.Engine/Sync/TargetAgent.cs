@@ -17,6 +17,7 @@ public sealed class TargetAgent
     private readonly IProgress<string>? _log;
     private readonly AgentCounters _counters = new();
     private readonly RateMeter _rate = new();
+    private readonly LagClock _lag = new();
     private readonly TaskCompletionSource<IPEndPoint> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DiskQueue? _queue;
     private LinkReceiver? _receiver;
@@ -110,7 +111,7 @@ public sealed class TargetAgent
         {
             nextSeq = queue?.NextSeq ?? 0;
             firstSeq = queue?.FirstSeq ?? 0;
-            lag = queue is null || _state != AgentState.Running ? 0 : AgentRunner.LagSeconds(queue, done);
+            lag = _lag.Get(queue, done, _state == AgentState.Running);
         }
         catch (Exception ex) when (ex is ObjectDisposedException or QueueException or InvalidDataException)
         {

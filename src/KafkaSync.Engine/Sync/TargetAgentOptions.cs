@@ -38,6 +38,7 @@ public sealed record TargetAgentOptions
     public TopicRenaming Topics { get; init; } = new();
 
     /// <summary>What to do when the target topic has fewer partitions than the record's source partition. Default fail.</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(EnumNameConverter<PartitionMismatch>))]
     public PartitionMismatch PartitionMismatch { get; init; } = PartitionMismatch.Fail;
 
     /// <summary>Create missing target topics (AdminClient, with the partition count described below). Default true.</summary>

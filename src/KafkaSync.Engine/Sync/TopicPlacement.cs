@@ -13,6 +13,7 @@ internal sealed class TopicPlacement(TargetAgentOptions options, IAdminClient ad
     private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(1);
     private readonly Dictionary<string, int> _targetPartitions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _sourcePartitions = new(StringComparer.Ordinal);
+    private (string Topic, int Partition, TopicPartition Target)? _last;
 
     /// <summary>Remembers a source topic's partition count from a <see cref="TopicDescriptor"/>.</summary>
     public void Describe(string sourceTopic, int partitions) => _sourcePartitions[sourceTopic] = partitions;
@@ -21,6 +22,19 @@ internal sealed class TopicPlacement(TargetAgentOptions options, IAdminClient ad
     /// <exception cref="AgentException">The topic lacks the partition and the mismatch rule is fail.</exception>
     /// <exception cref="OperationCanceledException">Stopped while waiting for the cluster.</exception>
     public TopicPartition Place(string sourceTopic, int sourcePartition, CancellationToken stop)
+    {
+        // Records of a partition come in runs; reuse the last answer instead of renaming again.
+        if (_last is { } last && last.Partition == sourcePartition && string.Equals(last.Topic, sourceTopic, StringComparison.Ordinal))
+        {
+            return last.Target;
+        }
+
+        var placed = PlaceNew(sourceTopic, sourcePartition, stop);
+        _last = (sourceTopic, sourcePartition, placed);
+        return placed;
+    }
+
+    private TopicPartition PlaceNew(string sourceTopic, int sourcePartition, CancellationToken stop)
     {
         var target = options.Topics.Apply(sourceTopic);
         if (!_targetPartitions.TryGetValue(target, out var count))

@@ -1,4 +1,7 @@
 using KafkaSync.Engine.Framing;
+using KafkaSync.Engine.Native;
+using KafkaSync.Engine.Queue;
+using KafkaSync.Engine.Records;
 
 namespace KafkaSync.Engine.Tests.Framing;
 
@@ -28,6 +31,43 @@ public sealed class FrameRoundTripTests
             var decoded = FrameTestData.DecodeOne(decoder, FrameTestData.Encode(encoder, records));
             FrameTestData.AssertSame(records, decoded);
             Assert.Equal(records.Sum(r => r.Payload.Length), decoded.RawBytes);
+            seq += records.Length;
+        }
+    }
+
+    [Fact]
+    public void A_frame_with_hundreds_of_topics_and_header_keys_round_trips()
+    {
+        var records = Enumerable.Range(0, 2000).Select(i => new QueueRecord(i + 1, KafkaRecordSerializer.Serialize(new KafkaRecord
+        {
+            Topic = "topic-" + (i * 7 % 300),
+            Partition = i % 5,
+            Offset = i / 3,
+            Key = [(byte)i],
+            Value = [1, 2, 3],
+            Headers = [new KafkaHeader("k" + (i % 150), null), new KafkaHeader("k" + (i % 7), [9])],
+        }))).ToArray();
+        var options = new FrameOptions();
+        using var encoder = new FrameEncoder(options);
+        using var decoder = new FrameDecoder(options);
+        FrameTestData.AssertSame(records, FrameTestData.DecodeOne(decoder, FrameTestData.Encode(encoder, records)));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Level_changes_between_frames_need_nothing_from_the_receiver(bool withDictionary)
+    {
+        using var dictionary = withDictionary ? ZstdDictionary.Train(FrameTestData.Records(1, 3000, seed: 9).Select(r => r.Payload).ToArray(), 8192) : null;
+        var options = new FrameOptions();
+        using var encoder = new FrameEncoder(options, dictionary);
+        using var decoder = new FrameDecoder(options, dictionary is null ? null : [dictionary]);
+        var seq = 1L;
+        foreach (var level in new[] { 1, 1, 5, 5, -2, 3, 1, 19, 1 })
+        {
+            encoder.Level = level;
+            var records = FrameTestData.Records(seq, 60, seed: level + 100);
+            FrameTestData.AssertSame(records, FrameTestData.DecodeOne(decoder, FrameTestData.Encode(encoder, records)));
             seq += records.Length;
         }
     }

@@ -21,7 +21,10 @@ public sealed class LinkTransferTests
         await run;
 
         fx.AssertSameRecords(20_000);
+        await fx.ReceiverLog.WaitForAsync(timeout.Token, "closed the link: the source is stopping");
+        Assert.DoesNotContain(fx.ReceiverLog.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal));
         Assert.Equal(20_000, fx.Source.GetCursor("link"));
+        Assert.True(fx.Source.FirstSeq > 1, "the source keeps segments the target acknowledged");
         var status = sender.Status;
         Assert.Equal(20_000, status.Records);
         Assert.True(status.CompressionRatio > 2, $"ratio {status.CompressionRatio:0.00} on repetitive JSON-like records");

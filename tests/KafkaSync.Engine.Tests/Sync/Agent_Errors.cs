@@ -14,6 +14,14 @@ public sealed class Agent_Errors
     }
 
     [Fact]
+    public void Unknown_enum_value_lists_the_allowed_values()
+    {
+        var error = Assert.Throws<OptionsException>(() => ConfigFile.Parse<TargetAgentOptions>("""{ "partitionMismatch": "drop" }"""));
+        Assert.Equal("partitionMismatch", error.Field);
+        Assert.Contains("fail, modulo, key", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Missing_and_invalid_settings_name_the_field_and_the_allowed_values()
     {
         var options = ConfigFile.Parse<TargetAgentOptions>("""

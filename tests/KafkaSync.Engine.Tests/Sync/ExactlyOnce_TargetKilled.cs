@@ -38,7 +38,11 @@ public sealed class ExactlyOnce_TargetKilled(ITestOutputHelper output)
             // Kill once it has produced something new, after a random extra delay: mid-transaction,
             // between transactions, or while the link is still catching up.
             var before = kill == 0 ? 0 : AgentStatusFile.Read(options.Queue.Path).DoneSeq;
-            await AgentRun.WaitUntilAsync(() => host.HasExited || (File.Exists(statusPath) && TryDone(options.Queue.Path) > before), timeout.Token);
+            var produced = kill < 2 ? 30_000 : 40_000;
+            await AgentRun.WaitUntilAsync(
+                () => host.HasExited || (File.Exists(statusPath) && WrittenBy(options.Queue.Path, host.Id)
+                    && (TryDone(options.Queue.Path) > before || (source.StatusOf().RecordsIn == produced && TryDone(options.Queue.Path) >= source.StatusOf().NextSeq - 1))),
+                timeout.Token);
             Assert.False(host.HasExited, host.Output);
             await Task.Delay(random.Next(0, 400), timeout.Token);
             host.Kill();
@@ -57,6 +61,19 @@ public sealed class ExactlyOnce_TargetKilled(ITestOutputHelper output)
         last.Terminate();
         Assert.Equal(0, await last.WaitAsync(timeout.Token));
         await source.StopAsync();
+    }
+
+    // A fresh process rewrites the snapshot within a second; until then it may be the dead one's.
+    private static bool WrittenBy(string queue, int processId)
+    {
+        try
+        {
+            return AgentStatusFile.Read(queue).ProcessId == processId;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException)
+        {
+            return false;
+        }
     }
 
     private static long TryDone(string queue)

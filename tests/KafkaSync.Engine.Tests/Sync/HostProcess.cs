@@ -56,6 +56,8 @@ internal sealed class HostProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Id => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     public void Kill() => _process.Kill(entireProcessTree: true);

@@ -36,8 +36,14 @@ internal sealed class FaultRelay : IAsyncDisposable
     /// <summary>Bytes per second in each direction of each connection; 0 for unlimited.</summary>
     public long BytesPerSecond { get; set; }
 
-    /// <summary>New connections are held (nothing forwarded upstream) for this long, letting later reconnects overtake them.</summary>
-    public TimeSpan HoldNewConnections { get; set; }
+    /// <summary>
+    /// The next new connection's upstream bytes past the first <see cref="HoldAfterBytes"/> are held
+    /// back this long (once), letting a later reconnect overtake it.
+    /// </summary>
+    public TimeSpan HoldNextConnection { get; set; }
+
+    /// <summary>How many bytes of the held connection pass before the hold starts.</summary>
+    public long HoldAfterBytes { get; set; }
 
     /// <summary>Connections accepted so far.</summary>
     public int Accepted { get; private set; }
@@ -165,15 +171,17 @@ internal sealed class FaultRelay : IAsyncDisposable
                 continue;
             }
 
-            _ = RunPipeAsync(client, HoldNewConnections);
+            var hold = HoldNextConnection;
+            HoldNextConnection = TimeSpan.Zero;
+            _ = RunPipeAsync(client, hold, HoldAfterBytes);
         }
     }
 
-    private async Task RunPipeAsync(Socket client, TimeSpan hold)
+    private async Task RunPipeAsync(Socket client, TimeSpan hold, long holdAfter)
     {
         var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         client.NoDelay = true;
-        var pipe = new RelayPipe(this, client, server);
+        var pipe = new RelayPipe(this, client, server, hold, holdAfter);
         lock (_gate)
         {
             _pipes.Add(pipe);
@@ -181,11 +189,6 @@ internal sealed class FaultRelay : IAsyncDisposable
 
         try
         {
-            if (hold > TimeSpan.Zero)
-            {
-                await Task.Delay(hold, _stop.Token);
-            }
-
             await server.ConnectAsync(_upstream, _stop.Token);
             await pipe.RunAsync(_stop.Token);
         }
@@ -194,10 +197,14 @@ internal sealed class FaultRelay : IAsyncDisposable
         }
         finally
         {
-            pipe.Close(bothSides: true);
-            lock (_gate)
+            // A half-open pipe keeps its target socket open (and listed, so disposal closes it).
+            if (!pipe.HalfOpen)
             {
-                _pipes.Remove(pipe);
+                pipe.Close(bothSides: true);
+                lock (_gate)
+                {
+                    _pipes.Remove(pipe);
+                }
             }
         }
     }

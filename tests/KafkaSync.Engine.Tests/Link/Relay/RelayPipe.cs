@@ -3,27 +3,32 @@ using System.Net.Sockets;
 
 namespace KafkaSync.Engine.Tests.Link.Relay;
 
-/// <summary>One relayed connection: two pumps, each honouring the relay's stall, rate and cut settings.</summary>
+/// <summary>One relayed connection: two pumps, each honouring the relay's stall, rate, hold and cut settings.</summary>
 internal sealed class RelayPipe
 {
     private readonly FaultRelay _relay;
     private readonly Socket _client;
     private readonly Socket _server;
+    private readonly TimeSpan _hold;
+    private readonly long _holdAfter;
     private int _closed;
 
-    public RelayPipe(FaultRelay relay, Socket client, Socket server)
+    public RelayPipe(FaultRelay relay, Socket client, Socket server, TimeSpan hold, long holdAfter)
     {
         _relay = relay;
         _client = client;
         _server = server;
+        _hold = hold;
+        _holdAfter = holdAfter;
     }
+
+    /// <summary>Only the source side was cut: the target side stays open and silent.</summary>
+    public bool HalfOpen { get; private set; }
 
     public async Task RunAsync(CancellationToken ct)
     {
         var up = PumpAsync(_client, _server, upstream: true, ct);
         var down = PumpAsync(_server, _client, upstream: false, ct);
-        await Task.WhenAny(up, down);
-        Close(bothSides: true);
         await Task.WhenAll(up, down);
     }
 
@@ -37,6 +42,10 @@ internal sealed class RelayPipe
             }
 
             Kill(_server);
+        }
+        else
+        {
+            HalfOpen = true;
         }
 
         Kill(_client);
@@ -61,6 +70,7 @@ internal sealed class RelayPipe
         var buffer = new byte[64 * 1024];
         var clock = Stopwatch.StartNew();
         long moved = 0;
+        var held = _hold <= TimeSpan.Zero;
         try
         {
             while (true)
@@ -68,6 +78,12 @@ internal sealed class RelayPipe
                 var n = await from.ReceiveAsync(buffer, SocketFlags.None, ct);
                 if (n == 0)
                 {
+                    // Pass an orderly close on as one, so bytes already relayed are still read.
+                    if (!HalfOpen)
+                    {
+                        to.Shutdown(SocketShutdown.Send);
+                    }
+
                     return;
                 }
 
@@ -78,6 +94,20 @@ internal sealed class RelayPipe
                 {
                     var rate = _relay.BytesPerSecond;
                     var chunk = rate > 0 ? (int)Math.Min(allowed - offset, Math.Max(1, rate / 50)) : allowed - offset;
+                    if (upstream && !held)
+                    {
+                        var before = _holdAfter - moved;
+                        if (before <= 0)
+                        {
+                            held = true;
+                            await Task.Delay(_hold, ct);
+                        }
+                        else
+                        {
+                            chunk = (int)Math.Min(chunk, before);
+                        }
+                    }
+
                     await to.SendAsync(buffer.AsMemory(offset, chunk), SocketFlags.None, ct);
                     offset += chunk;
                     moved += chunk;
@@ -91,20 +121,23 @@ internal sealed class RelayPipe
                     }
                 }
 
-                if (upstream && allowed < n)
-                {
-                    _relay.CutIfBudgetSpent();
-                    return;
-                }
-
                 if (upstream)
                 {
                     _relay.CutIfBudgetSpent();
+                    if (allowed < n)
+                    {
+                        return;
+                    }
                 }
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
         {
+            // One direction failed: end the other too, unless the target side is meant to stay half-open.
+            if (!HalfOpen)
+            {
+                Close(bothSides: true);
+            }
         }
     }
 }

@@ -1,0 +1,61 @@
+using System.Management.Automation;
+using KafkaSync.Engine.Configuration;
+using KafkaSync.Engine.Framing;
+using KafkaSync.Engine.Native;
+using KafkaSync.Engine.Queue;
+
+namespace KafkaSync.PowerShell.Framing;
+
+/// <summary>
+/// <para type="synopsis">Trains a zstd dictionary on a queue's newest records, for the link's frames.dictionaryPath.</para>
+/// <para type="description">Reads the queue without its lock (safe while its owner runs). Give the same file to
+/// both ends of the link. A dictionary helps small frames compressed on their own; with one zstd stream per
+/// connection and large frames it adds little.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.New, "KafkaSyncFrameDictionary", SupportsShouldProcess = true)]
+[OutputType(typeof(FrameDictionaryInfo))]
+public sealed class NewKafkaSyncFrameDictionaryCommand : PSCmdlet
+{
+    /// <summary>The error id when the queue cannot be read or training fails.</summary>
+    public const string TrainFailed = nameof(TrainFailed);
+
+    /// <summary>The queue folder whose records are sampled.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string QueuePath { get; set; } = "";
+
+    /// <summary>The dictionary file to write (replaced if it exists).</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    /// <summary>How many of the newest records to train on.</summary>
+    [Parameter]
+    [ValidateRange(100, 1_000_000)]
+    public int Samples { get; set; } = FrameDictionaryTrainer.DefaultSamples;
+
+    /// <summary>The largest dictionary in bytes (1 KiB to 1 MiB).</summary>
+    [Parameter]
+    [ValidateRange(1024, 1 << 20)]
+    public int MaxSize { get; set; } = ZstdDictionary.DefaultMaxSize;
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var queue = SessionState.Path.GetUnresolvedProviderPathFromPSPath(QueuePath);
+        var output = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        if (!ShouldProcess(output, $"Train a zstd dictionary on the newest {Samples} records of {queue}"))
+        {
+            return;
+        }
+
+        try
+        {
+            WriteObject(FrameDictionaryTrainer.TrainFromQueue(queue, output, Samples, MaxSize));
+        }
+        catch (Exception ex) when (ex is QueueException or IOException or UnauthorizedAccessException or OptionsException)
+        {
+            WriteError(new ErrorRecord(ex, TrainFailed, ErrorCategory.InvalidData, queue));
+        }
+    }
+}

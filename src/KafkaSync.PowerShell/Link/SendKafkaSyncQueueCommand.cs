@@ -1,0 +1,159 @@
+using System.Management.Automation;
+using KafkaSync.Engine.Configuration;
+using KafkaSync.Engine.Link;
+using KafkaSync.Engine.Queue;
+
+namespace KafkaSync.PowerShell.Link;
+
+/// <summary>
+/// <para type="synopsis">Sends a disk queue to a listening receiver over the authenticated, resumable link.</para>
+/// <para type="description">Runs until Ctrl+C (or, with -UntilCaughtUp, until every record present at the start is
+/// acknowledged as durable by the target), reconnecting after network failures. Writes the final link status.</para>
+/// </summary>
+[Cmdlet(VerbsCommunications.Send, "KafkaSyncQueue")]
+[OutputType(typeof(LinkStatus))]
+public sealed class SendKafkaSyncQueueCommand : PSCmdlet, IDisposable
+{
+    /// <summary>The error id for bad parameters or config.</summary>
+    public const string InvalidLinkOptions = nameof(InvalidLinkOptions);
+
+    /// <summary>The error id for a link failure retrying cannot fix (wrong key, TLS pin, queues that cannot be joined).</summary>
+    public const string LinkFailed = nameof(LinkFailed);
+
+    /// <summary>The error id for a queue that cannot be opened.</summary>
+    public const string QueueUnavailable = nameof(QueueUnavailable);
+
+    private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>Folder of the source disk queue.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    /// <summary>The receiver's host:port.</summary>
+    [Parameter(Position = 1)]
+    public string? Target { get; set; }
+
+    /// <summary>The pre-shared key as the credential's password (the user name is ignored).</summary>
+    [Parameter]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>File holding the pre-shared key.</summary>
+    [Parameter]
+    public string? KeyFile { get; set; }
+
+    /// <summary>Environment variable holding the pre-shared key.</summary>
+    [Parameter]
+    public string? KeyEnvironmentVariable { get; set; }
+
+    /// <summary>JSON file with the link sender options; parameters override it.</summary>
+    [Parameter]
+    public string? ConfigPath { get; set; }
+
+    /// <summary>Name of this source at the target.</summary>
+    [Parameter]
+    public string? SourceId { get; set; }
+
+    /// <summary>zstd level (1-19).</summary>
+    [Parameter]
+    [ValidateRange(1, 19)]
+    public int? Level { get; set; }
+
+    /// <summary>Raise the level while the link is the bottleneck, lower it while compression is.</summary>
+    [Parameter]
+    public SwitchParameter AdaptiveLevel { get; set; }
+
+    /// <summary>Bandwidth cap in Mbit/s.</summary>
+    [Parameter]
+    [ValidateRange(0.001, 100000)]
+    public double? LinkMbit { get; set; }
+
+    /// <summary>Use TLS; with -TlsPin accept only those certificate SHA-256 thumbprints.</summary>
+    [Parameter]
+    public SwitchParameter Tls { get; set; }
+
+    /// <summary>SHA-256 thumbprints of target certificates to accept (implies -Tls).</summary>
+    [Parameter]
+    public string[] TlsPin { get; set; } = [];
+
+    /// <summary>Stop once every record in the queue at the start is acknowledged.</summary>
+    [Parameter]
+    public SwitchParameter UntilCaughtUp { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        LinkSenderOptions options;
+        LinkKey key;
+        try
+        {
+            options = BuildOptions();
+            key = LinkKeyParameters.Resolve(Credential, ResolvePath(KeyFile), KeyEnvironmentVariable);
+        }
+        catch (OptionsException ex)
+        {
+            WriteError(new ErrorRecord(ex, InvalidLinkOptions, ErrorCategory.InvalidArgument, Path));
+            return;
+        }
+
+        var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        try
+        {
+            using var queue = DiskQueue.Open(new DiskQueueOptions { Path = path });
+            var sender = new LinkSender(queue, options, key);
+            var last = queue.DurableSeq;
+            var run = Task.Run(async () =>
+            {
+                using var done = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                var sending = sender.RunAsync(done.Token);
+                if (UntilCaughtUp)
+                {
+                    await Task.WhenAny(sending, sender.WaitForAckedAsync(last, done.Token));
+                    await done.CancelAsync();
+                }
+
+                await sending;
+            });
+            LinkCmdletRunner.Run(this, run, () => sender.Status, $"Sending {path} to {options.Target}");
+            WriteObject(sender.Status);
+        }
+        catch (LinkException ex)
+        {
+            WriteError(new ErrorRecord(ex, LinkFailed, ErrorCategory.ConnectionError, options.Target));
+        }
+        catch (Exception ex) when (ex is QueueException or IOException or UnauthorizedAccessException)
+        {
+            WriteError(new ErrorRecord(ex, QueueUnavailable, ErrorCategory.ResourceUnavailable, path));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _stop.Cancel();
+
+    /// <inheritdoc />
+    public void Dispose() => _stop.Dispose();
+
+    private LinkSenderOptions BuildOptions()
+    {
+        var options = ConfigPath is not null
+            ? ConfigFile.Load<LinkSenderOptions>(ResolvePath(ConfigPath)!)
+            : new LinkSenderOptions { Target = Target ?? throw new OptionsException("Target", "give -Target host:port or a -ConfigPath file with a target.") };
+        options = options with
+        {
+            Target = Target ?? options.Target,
+            SourceId = SourceId ?? options.SourceId,
+            Frames = Level is { } level ? options.Frames with { Level = level } : options.Frames,
+            AdaptiveLevel = AdaptiveLevel.IsPresent || options.AdaptiveLevel,
+            BandwidthBytesPerSecond = LinkMbit is { } mbit ? (long)(mbit * 1_000_000 / 8) : options.BandwidthBytesPerSecond,
+        };
+        if (Tls.IsPresent || TlsPin.Length > 0)
+        {
+            options = options with { Tls = (options.Tls ?? new LinkTlsOptions()) with { PinnedSha256 = TlsPin.Length > 0 ? TlsPin : options.Tls?.PinnedSha256 ?? [] } };
+        }
+
+        options.Validate();
+        return options;
+    }
+
+    private string? ResolvePath(string? path) => path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using KafkaSync.Engine.Queue;
+
+namespace KafkaSync.Surface.Tests.Cli;
+
+/// <summary>`kafkasync link send|receive` as separate processes moving a real queue.</summary>
+public sealed class LinkCommandTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "ks-cli-link-" + Guid.NewGuid().ToString("N"));
+
+    public LinkCommandTests() => Directory.CreateDirectory(_root);
+
+    [Fact]
+    public async Task Send_and_receive_processes_move_every_record_and_report_status_as_json()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var keyFile = Path.Combine(_root, "link.key");
+        await File.WriteAllTextAsync(keyFile, "a pre-shared key of decent length\n", timeout.Token);
+        var source = Path.Combine(_root, "source");
+        var target = Path.Combine(_root, "target");
+        await using (var queue = DiskQueue.Open(new DiskQueueOptions { Path = source }))
+        {
+            await queue.AppendBatchAsync(Enumerable.Range(1, 5_000).Select(i => (ReadOnlyMemory<byte>)BitConverter.GetBytes(i * 31L)).ToList(), timeout.Token);
+            await queue.CommitAsync(timeout.Token);
+        }
+
+        var port = FreePort();
+        using var receiver = Start("link", "receive", "--queue", target, "--listen", $"127.0.0.1:{port}", "--key-file", keyFile);
+        try
+        {
+            await WaitForPortAsync(port, timeout.Token);
+            using var sender = Start("link", "send", "--queue", source, "--target", $"127.0.0.1:{port}", "--key-file", keyFile, "--until-caught-up");
+            var output = await sender.StandardOutput.ReadToEndAsync(timeout.Token);
+            await sender.WaitForExitAsync(timeout.Token);
+
+            Assert.True(sender.ExitCode == 0, await sender.StandardError.ReadToEndAsync(timeout.Token));
+            using var status = JsonDocument.Parse(output);
+            Assert.Equal(5_000, status.RootElement.GetProperty("ackedSeq").GetInt64());
+            Assert.Equal(5_000, status.RootElement.GetProperty("records").GetInt64());
+        }
+        finally
+        {
+            receiver.Kill(entireProcessTree: true);
+            await receiver.WaitForExitAsync(timeout.Token);
+        }
+
+        var records = DiskQueue.Peek(target, 1, 10_000);
+        Assert.Equal(5_000, records.Count);
+        Assert.All(records, r => Assert.Equal(r.Seq * 31L, BitConverter.ToInt64(r.Payload.Span)));
+    }
+
+    [Fact]
+    public async Task Send_without_a_key_source_fails_with_a_clear_message_and_exit_code_2()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var sender = Start("link", "send", "--queue", Path.Combine(_root, "q"), "--target", "127.0.0.1:9");
+        var error = await sender.StandardError.ReadToEndAsync(timeout.Token);
+        await sender.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(2, sender.ExitCode);
+        Assert.Contains("--key-file FILE or --key-env VARIABLE", error, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static Process Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "kafkasync.dll"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(info)!;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task WaitForPortAsync(int port, CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port, ct);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(50, ct);
+            }
+        }
+    }
+}
