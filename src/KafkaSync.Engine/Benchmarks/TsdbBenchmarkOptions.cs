@@ -5,14 +5,14 @@ namespace KafkaSync.Engine.Benchmarks;
 /// <summary>Settings of <c>kafkasync bench tsdb</c>.</summary>
 public sealed record TsdbBenchmarkOptions
 {
-    /// <summary>Points written to each node, once through the connector and once directly; default 200,000.</summary>
-    public int Points { get; init; } = 200_000;
+    /// <summary>Points written to each node, once through the connector and twice directly; default 500,000 (runs of a few seconds, so start-up costs do not dominate).</summary>
+    public int Points { get; init; } = 500_000;
 
     /// <summary>Line-protocol lines per Kafka record; default 10.</summary>
     public int LinesPerRecord { get; init; } = 10;
 
-    /// <summary>Partitions of the benchmark topic; default 8.</summary>
-    public int Partitions { get; init; } = 8;
+    /// <summary>Partitions of the benchmark topic; default 16.</summary>
+    public int Partitions { get; init; } = 16;
 
     /// <summary>Points per HTTP write, for the connector and the direct writer alike; default 5000.</summary>
     public int BatchPoints { get; init; } = 5000;

@@ -260,12 +260,12 @@ internal sealed partial class NodeConnector
             if (lines != null)
             {
                 record = record with { Lines = Encoding.UTF8.GetBytes(lines) };
-                (points, error) = LineProtocol.Check(lines);
+                (points, error) = LineProtocol.Check(record.Lines);
             }
         }
         else
         {
-            (points, error) = LineProtocol.Check(Encoding.UTF8.GetString(value));
+            (points, error) = LineProtocol.Check(value);
             error = error == null ? null : "invalid line protocol: " + error;
         }
 

@@ -1,26 +1,36 @@
+using System.Buffers.Text;
+using System.Text;
+
 namespace KafkaSync.Engine.Tsdb.Writing;
 
 /// <summary>
 /// Checks InfluxDB line protocol before it is sent. VictoriaMetrics skips lines it cannot parse
 /// and still answers 204, so without this check a bad line would vanish silently; checking here
-/// sends every bad record to the dead letters, whatever the node kind.
+/// sends every bad record to the dead letters, whatever the node kind. It works on the UTF-8 bytes
+/// as they come from Kafka (every structural character is ASCII), so the hot path decodes nothing.
 /// </summary>
 internal static class LineProtocol
 {
+    private static readonly byte[][] Booleans = ["t"u8.ToArray(), "T"u8.ToArray(), "true"u8.ToArray(), "True"u8.ToArray(), "TRUE"u8.ToArray(), "f"u8.ToArray(), "F"u8.ToArray(), "false"u8.ToArray(), "False"u8.ToArray(), "FALSE"u8.ToArray()];
+
     /// <summary>Counts the points in <paramref name="text"/> and finds the first bad line.</summary>
+    public static (int Points, string? Error) Check(string text) => Check(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Counts the points in the UTF-8 <paramref name="text"/> and finds the first bad line.</summary>
     /// <returns>The number of points, and null or a description of the first bad line.</returns>
-    public static (int Points, string? Error) Check(ReadOnlySpan<char> text)
+    public static (int Points, string? Error) Check(ReadOnlySpan<byte> text)
     {
         var points = 0;
         var lineNumber = 0;
         while (!text.IsEmpty)
         {
-            var end = text.IndexOf('\n');
+            var end = text.IndexOf((byte)'\n');
             var line = end < 0 ? text : text[..end];
             text = end < 0 ? [] : text[(end + 1)..];
             lineNumber++;
-            line = line.TrimEnd('\r');
-            if (line.IsWhiteSpace() || line.TrimStart()[0] == '#')
+            line = line.TrimEnd((byte)'\r');
+            var content = line.TrimStart(" \t"u8);
+            if (content.IsEmpty || content[0] == '#' || content.TrimEnd(" \t"u8).IsEmpty)
             {
                 continue;
             }
@@ -28,7 +38,7 @@ internal static class LineProtocol
             var error = CheckLine(line);
             if (error != null)
             {
-                var shown = line.Length > 120 ? string.Concat(line[..120], "…") : line.ToString();
+                var shown = line.Length > 120 ? Encoding.UTF8.GetString(line[..120]) + "…" : Encoding.UTF8.GetString(line);
                 return (points, $"line {lineNumber}: {error}: '{shown}'");
             }
 
@@ -38,7 +48,7 @@ internal static class LineProtocol
         return points == 0 ? (0, "the record holds no line protocol") : (points, null);
     }
 
-    private static string? CheckLine(ReadOnlySpan<char> line)
+    private static string? CheckLine(ReadOnlySpan<byte> line)
     {
         // measurement[,tag=value...] field=value[,field=value...] [timestamp]
         var i = 0;
@@ -100,14 +110,12 @@ internal static class LineProtocol
             return "unexpected text after the fields";
         }
 
-        var timestamp = line[(i + 1)..].Trim();
-        return long.TryParse(timestamp, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _)
-            ? null
-            : "the timestamp is not an integer";
+        var timestamp = line[(i + 1)..].Trim((byte)' ');
+        return IsWhole(timestamp, out long _) ? null : "the timestamp is not an integer";
     }
 
     /// <summary>Scans a measurement, tag or field key/value with backslash escapes; returns its length.</summary>
-    private static int ScanToken(ReadOnlySpan<char> line, ref int i, bool stopAtEquals)
+    private static int ScanToken(ReadOnlySpan<byte> line, ref int i, bool stopAtEquals)
     {
         var start = i;
         while (i < line.Length)
@@ -130,7 +138,7 @@ internal static class LineProtocol
         return i - start;
     }
 
-    private static string? ScanFieldValue(ReadOnlySpan<char> line, ref int i)
+    private static string? ScanFieldValue(ReadOnlySpan<byte> line, ref int i)
     {
         if (i < line.Length && line[i] == '"')
         {
@@ -161,19 +169,28 @@ internal static class LineProtocol
             return "field without a value";
         }
 
-        if (value is "t" or "T" or "true" or "True" or "TRUE" or "f" or "F" or "false" or "False" or "FALSE")
+        foreach (var boolean in Booleans)
         {
-            return null;
+            if (value.SequenceEqual(boolean))
+            {
+                return null;
+            }
         }
 
         var last = value[^1];
-        var number = last is 'i' or 'u' ? value[..^1] : value;
+        var number = last is (byte)'i' or (byte)'u' ? value[..^1] : value;
         var ok = last switch
         {
-            'i' => long.TryParse(number, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _),
-            'u' => ulong.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _),
-            _ => double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && double.IsFinite(d),
+            (byte)'i' => IsWhole(number, out long _),
+            (byte)'u' => number.Length > 0 && number[0] != '-' && number[0] != '+' && IsWhole(number, out ulong _),
+            _ => Utf8Parser.TryParse(number, out double d, out var used) && used == number.Length && double.IsFinite(d),
         };
-        return ok ? null : $"field value '{value}' is not a number, boolean or quoted string";
+        return ok ? null : $"field value '{Encoding.UTF8.GetString(value)}' is not a number, boolean or quoted string";
     }
+
+    private static bool IsWhole(ReadOnlySpan<byte> text, out long value) =>
+        Utf8Parser.TryParse(text, out value, out var used) && used == text.Length && text.Length > 0;
+
+    private static bool IsWhole(ReadOnlySpan<byte> text, out ulong value) =>
+        Utf8Parser.TryParse(text, out value, out var used) && used == text.Length && text.Length > 0;
 }

@@ -15,7 +15,7 @@ public sealed class JsonPointsTests
         var (lines, error) = JsonPoints.Convert(System.Text.Encoding.UTF8.GetBytes(json), "ms");
         Assert.Null(error);
         Assert.Equal(expected, lines);
-        Assert.Null(LineProtocol.Check(lines).Error);
+        Assert.Null(LineProtocol.Check(lines!).Error);
     }
 
     [Theory]

@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Fluent;
 using KafkaSync.Engine.Tsdb.Writing;
 
 namespace KafkaSync.Engine.Tests.Tsdb.Writing;
@@ -36,5 +38,31 @@ public sealed class LineProtocolTests
         var (_, error) = LineProtocol.Check(text);
         Assert.NotNull(error);
         Assert.Contains(expected, error);
+    }
+
+    [Fact]
+    public void Any_well_formed_record_passes_with_one_point_per_line_and_a_broken_value_never_does()
+    {
+        var name = Gen.Elements("cpu", "mem used", "a,b", "ünï", "x=y", "back\\slash").Select(n => n.Replace(" ", "\\ ", StringComparison.Ordinal).Replace(",", "\\,", StringComparison.Ordinal).Replace("=", "\\=", StringComparison.Ordinal));
+        var value = Gen.OneOf(
+            Gen.Choose(-1000, 1000).Select(i => i + "i"),
+            Gen.Choose(0, 1000).Select(i => i + "u"),
+            Gen.Choose(-1000, 1000).Select(i => (i / 7.0).ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+            Gen.Elements("true", "F", "\"quoted, with = and space\"", "\"esc \\\" q\"", "1e-3"));
+        var line =
+            from measurement in name
+            from tagCount in Gen.Choose(0, 3)
+            from tags in Gen.ListOf(Gen.Zip(name, name), tagCount)
+            from fields in Gen.NonEmptyListOf(Gen.Zip(name, value))
+            from timestamp in Gen.OneOf(Gen.Constant(""), Gen.Choose(-5, int.MaxValue).Select(t => " " + t))
+            select measurement + string.Concat(tags.Select(t => "," + t.Item1 + "=" + t.Item2)) + " " + string.Join(",", fields.Select(f => f.Item1 + "=" + f.Item2)) + timestamp;
+        var record = Gen.NonEmptyListOf(line).Select(lines => lines.ToArray());
+
+        Prop.ForAll(record.ToArbitrary(), lines =>
+        {
+            var good = LineProtocol.Check(string.Join("\n", lines));
+            var broken = LineProtocol.Check(string.Join("\n", lines) + "\nm v=1.2.3");
+            return good.Error == null && good.Points == lines.Length && broken.Error != null && broken.Error.StartsWith($"line {lines.Length + 1}:", StringComparison.Ordinal);
+        }).QuickCheckThrowOnFailure();
     }
 }
