@@ -182,8 +182,9 @@ internal sealed partial class NodeConnector
                 var result = consumer.Consume(wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
                 if (result?.Message == null)
                 {
-                    // The topic has nothing more right now: a free writer may as well send what is there.
-                    if (!batch.IsEmpty && batchesOut < settings.Writers)
+                    // Every partition is read to its end: a free writer may as well send what is
+                    // there. (A mere pause between fetches is no reason: small batches cost the node.)
+                    if (!batch.IsEmpty && batchesOut < settings.Writers && ReadToEnd(consumer))
                     {
                         Dispatch(batch, cancellation);
                         batch = new PointBatch();
@@ -215,6 +216,21 @@ internal sealed partial class NodeConnector
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
+    /// <summary>True when every assigned partition has been consumed up to its end offset as last fetched.</summary>
+    private bool ReadToEnd(IConsumer<Ignore, byte[]> consumer)
+    {
+        foreach (var tp in consumer.Assignment)
+        {
+            var high = consumer.GetWatermarkOffsets(tp).High;
+            if (high.IsSpecial || tracker.NextOffset(tp.Partition.Value) < high.Value)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Creates the database and retention policy on the node (idempotent); null when done, else why not.</summary>
     private string? SetUpNode(CancellationToken cancellation)
     {
@@ -242,7 +258,6 @@ internal sealed partial class NodeConnector
         }
 
         committedView = view;
-        RefreshEnds(consumer, partitions);
         resumed = outageReason == null;
         log($"{Node.Name}: assigned {partitions.Count} partition(s) of {options.Kafka.Topic} in group {ConsumerGroup}");
     }
@@ -362,18 +377,17 @@ internal sealed partial class NodeConnector
         committedView = view;
     }
 
-    private void RefreshEnds(IConsumer<Ignore, byte[]> consumer, IEnumerable<TopicPartition>? partitions = null)
+    private void RefreshEnds(IConsumer<Ignore, byte[]> consumer)
     {
         var view = new Dictionary<int, long>(endView);
-        foreach (var tp in partitions ?? consumer.Assignment)
+        foreach (var tp in consumer.Assignment)
         {
+            // The end offsets each fetch brings back; no extra round trip to the broker.
             var high = consumer.GetWatermarkOffsets(tp).High;
-            if (high.IsSpecial)
+            if (!high.IsSpecial)
             {
-                high = consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(5)).High;
+                view[tp.Partition.Value] = high.Value;
             }
-
-            view[tp.Partition.Value] = high.IsSpecial ? view.GetValueOrDefault(tp.Partition.Value) : high.Value;
         }
 
         endView = view;

@@ -36,6 +36,9 @@ internal sealed class OffsetTracker
 
     public bool IsTracked(int partition) => partitions.ContainsKey(partition);
 
+    /// <summary>The offset after the last record seen of <paramref name="partition"/>.</summary>
+    public long NextOffset(int partition) => partitions.TryGetValue(partition, out var state) ? state.Next : 0;
+
     /// <summary>Positions that moved since the last commit; marks them committed.</summary>
     public List<(int Partition, long Position)> TakeAdvanced()
     {
