@@ -128,6 +128,8 @@ internal sealed partial class NodeConnector
 
         var config = KafkaClients.Consumer(options.Kafka.BootstrapServers, ConsumerGroup);
         config.FetchWaitMaxMs = 50;
+        // Only the timestamp is needed (for dead letters); topic names and headers are not marshalled per record.
+        config.ConsumeResultFields = "timestamp";
         // The consume thread stops polling while its node is down; it must keep its partitions.
         config.MaxPollIntervalMs = 86_400_000;
         foreach (var (key, value) in options.Kafka.Consumer)
@@ -233,7 +235,7 @@ internal sealed partial class NodeConnector
     private void Accept(ConsumeResult<Ignore, byte[]> result, PointBatch batch)
     {
         var value = result.Message.Value ?? [];
-        var record = new PendingRecord(result.Topic, result.Partition.Value, result.Offset.Value, result.Message.Timestamp.UnixTimestampMs, value, value, 0);
+        var record = new PendingRecord(options.Kafka.Topic, result.Partition.Value, result.Offset.Value, result.Message.Timestamp.UnixTimestampMs, value, value, 0);
         string? error;
         var points = 0;
         if (settings.Format == TsdbRecordFormat.Json)
