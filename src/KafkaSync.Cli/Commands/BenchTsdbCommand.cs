@@ -12,6 +12,7 @@ internal static class BenchTsdbCommand
     {
         var defaults = new TsdbBenchmarkOptions();
         var points = new Option<int>("--points") { Description = "Points per run and node kind.", DefaultValueFactory = _ => defaults.Points };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds of direct, connector, direct; the median ratio is reported.", DefaultValueFactory = _ => defaults.Rounds };
         var lines = new Option<int>("--lines-per-record") { Description = "Line-protocol lines per Kafka record.", DefaultValueFactory = _ => defaults.LinesPerRecord };
         var partitions = new Option<int>("--partitions") { Description = "Partitions of the benchmark topic.", DefaultValueFactory = _ => defaults.Partitions };
         var batch = new Option<int>("--batch-points") { Description = "Points per HTTP write (both writers).", DefaultValueFactory = _ => defaults.BatchPoints };
@@ -20,7 +21,7 @@ internal static class BenchTsdbCommand
         var kinds = new Option<string[]>("--kind") { Description = "influxdb and/or victoriametrics (default both).", AllowMultipleArgumentsPerToken = true };
         var command = new Command("tsdb", "Time-series connectors: points/s through the connector against a direct batched writer, and the balancer's added query latency; starts influxd and victoria-metrics itself.")
         {
-            points, lines, partitions, batch, writers, queries, kinds,
+            points, rounds, lines, partitions, batch, writers, queries, kinds,
         };
         command.SetAction((parse, cancellation) => CliRun.GuardAsync(
             async token =>
@@ -28,6 +29,7 @@ internal static class BenchTsdbCommand
                 var options = new TsdbBenchmarkOptions
                 {
                     Points = parse.GetValue(points),
+                    Rounds = parse.GetValue(rounds),
                     LinesPerRecord = parse.GetValue(lines),
                     Partitions = parse.GetValue(partitions),
                     BatchPoints = parse.GetValue(batch),

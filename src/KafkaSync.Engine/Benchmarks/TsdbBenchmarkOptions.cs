@@ -8,6 +8,9 @@ public sealed record TsdbBenchmarkOptions
     /// <summary>Points written to each node, once through the connector and twice directly; default 500,000 (runs of a few seconds, so start-up costs do not dominate).</summary>
     public int Points { get; init; } = 500_000;
 
+    /// <summary>Rounds of direct, connector, direct; the median round's ratio is reported. Default 3.</summary>
+    public int Rounds { get; init; } = 3;
+
     /// <summary>Line-protocol lines per Kafka record; default 10.</summary>
     public int LinesPerRecord { get; init; } = 10;
 
@@ -31,6 +34,7 @@ public sealed record TsdbBenchmarkOptions
     public void Validate()
     {
         OptionsException.ThrowIfOutOfRange("--points", Points, 1000, 5_000_000);
+        OptionsException.ThrowIfOutOfRange("--rounds", Rounds, 1, 20);
         OptionsException.ThrowIfOutOfRange("--lines-per-record", LinesPerRecord, 1, 1000);
         OptionsException.ThrowIfOutOfRange("--partitions", Partitions, 1, 64);
         OptionsException.ThrowIfOutOfRange("--batch-points", BatchPoints, 1, 1_000_000);

@@ -22,6 +22,9 @@ internal sealed partial class NodeConnector
     /// <summary>How long the topic must stay quiet before a partial batch goes to an idle writer.</summary>
     private static readonly TimeSpan IdleFlush = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>Written offsets are committed at most this often (each commit is a broker round trip).</summary>
+    private static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(50);
+
     private readonly TsdbClusterOptions options;
     private readonly TsdbConnectorOptions settings;
     private readonly NodeClient client;
@@ -162,7 +165,7 @@ internal sealed partial class NodeConnector
                 }
 
                 DrainCompletions();
-                if (DateTime.UtcNow - lastCommit > TimeSpan.FromMilliseconds(50))
+                if (DateTime.UtcNow - lastCommit > CommitInterval)
                 {
                     Commit(consumer);
                     lastCommit = DateTime.UtcNow;
