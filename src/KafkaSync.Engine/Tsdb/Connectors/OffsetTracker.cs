@@ -19,18 +19,26 @@ internal sealed class OffsetTracker
         partitions[partition] = state;
     }
 
+    /// <summary>Notes a consumed record; offsets of a partition arrive in increasing order (the tracker is reset after a seek).</summary>
     public void Register(int partition, long offset)
     {
         var state = partitions[partition];
-        state.Pending.Add(offset);
+        state.Pending.Enqueue(offset);
         state.Next = Math.Max(state.Next, offset + 1);
     }
 
     public void Complete(int partition, long offset)
     {
-        if (partitions.TryGetValue(partition, out var state))
+        if (!partitions.TryGetValue(partition, out var state))
         {
-            state.Pending.Remove(offset);
+            return;
+        }
+
+        // Finished records wait in Done until every earlier one has finished too.
+        state.Done.Add(offset);
+        while (state.Pending.TryPeek(out var first) && state.Done.Remove(first))
+        {
+            state.Pending.Dequeue();
         }
     }
 
@@ -46,7 +54,7 @@ internal sealed class OffsetTracker
         var advanced = new List<(int, long)>();
         foreach (var (partition, state) in partitions)
         {
-            var position = state.Pending.Count > 0 ? state.Pending.Min : state.Next;
+            var position = state.Pending.TryPeek(out var first) ? first : state.Next;
             if (position > state.Committed)
             {
                 state.Committed = position;
@@ -98,7 +106,11 @@ internal sealed class OffsetTracker
 
     private sealed class PartitionState
     {
-        public SortedSet<long> Pending { get; } = [];
+        /// <summary>Registered offsets not yet popped, in order.</summary>
+        public Queue<long> Pending { get; } = new();
+
+        /// <summary>Finished offsets behind an unfinished one.</summary>
+        public HashSet<long> Done { get; } = [];
 
         public List<(DateTime Time, long Position)> History { get; } = [];
 
