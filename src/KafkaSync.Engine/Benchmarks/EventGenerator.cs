@@ -8,7 +8,7 @@ namespace KafkaSync.Engine.Benchmarks;
 /// <summary>
 /// A deterministic source of realistic Kafka traffic for benchmarks: JSON events (orders, payments,
 /// page views, stock levels, audit entries) with repeated field names, ISO and epoch timestamps,
-/// ids, enums and free text, about 350 bytes on average, spread over several topics and
+/// ids, enums and free text (about 390 bytes per serialized record, key and headers included), spread over several topics and
 /// partitions, with keys and headers. Offsets increase per partition; timestamps follow a clock
 /// with a little producer jitter. The same seed always yields the same records.
 /// </summary>

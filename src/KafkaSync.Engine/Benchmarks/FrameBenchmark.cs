@@ -23,6 +23,7 @@ public static class FrameBenchmark
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
         options.Validate();
+        var frames = new FrameOptions { WindowLog = options.WindowLog };
         var generator = new EventGenerator(options.Seed);
         var kafkaRecords = generator.Take(options.Records);
         var records = kafkaRecords.Select((r, i) => new QueueRecord(i + 1, KafkaRecordSerializer.Serialize(r))).ToArray();
@@ -35,20 +36,20 @@ public static class FrameBenchmark
         var warmup = batches.Take(8).ToList();
         foreach (var layout in new[] { FrameLayout.Row, FrameLayout.Columnar })
         {
-            Measure(warmup, new FrameOptions { Codec = FrameCodec.None, Layout = layout });
-            Measure(warmup, new FrameOptions { Layout = layout });
+            Measure(warmup, frames with { Codec = FrameCodec.None, Layout = layout });
+            Measure(warmup, frames with { Layout = layout });
         }
 
         foreach (var layout in new[] { FrameLayout.Row, FrameLayout.Columnar })
         {
-            var plain = BestOf3(batches, new FrameOptions { Codec = FrameCodec.None, Layout = layout });
+            var plain = BestOf3(batches, frames with { Codec = FrameCodec.None, Layout = layout });
             output.WriteLine(Invariant($"no codec  : encode {Mb(payload) / plain.EncodeSeconds,7:F1} MB/s ({Mb(payload) / plain.EncodeCpu,6:F0} per CPU-s), decode {Mb(payload) / plain.DecodeSeconds,7:F1} MB/s ({Mb(payload) / plain.DecodeCpu,6:F0} per CPU-s) ({layout.ToString().ToLowerInvariant()} layout alone)"));
         }
 
         foreach (var level in options.Levels)
         {
             cancellation.ThrowIfCancellationRequested();
-            var run = BestOf3(batches, new FrameOptions { Level = level });
+            var run = BestOf3(batches, frames with { Level = level });
             output.WriteLine(Invariant($"level {level,2}: compress {Mb(payload) / run.EncodeSeconds,7:F1} MB/s ({Mb(payload) / run.EncodeCpu,6:F0} per CPU-s), decompress {Mb(payload) / run.DecodeSeconds,7:F1} MB/s ({Mb(payload) / run.DecodeCpu,6:F0} per CPU-s), ratio {(double)payload / run.WireBytes:F2} (columnar, streaming)"));
         }
 
@@ -57,11 +58,11 @@ public static class FrameBenchmark
             (double)payload / Measure(batches, frameOptions, dictionary).WireBytes;
 
         cancellation.ThrowIfCancellationRequested();
-        output.WriteLine(Invariant($"layout row      (level {level0}, streaming): ratio {Ratio(new FrameOptions { Level = level0, Layout = FrameLayout.Row }):F2}"));
-        output.WriteLine(Invariant($"layout columnar (level {level0}, streaming): ratio {Ratio(new FrameOptions { Level = level0 }):F2}"));
-        output.WriteLine(Invariant($"hash log        (level {level0}, columnar, streaming): the level's own {Ratio(new FrameOptions { Level = level0, MinHashLog = 0 }):F2}, at least 2^16 {Ratio(new FrameOptions { Level = level0, MinHashLog = 16 }):F2}, at least 2^17 {Ratio(new FrameOptions { Level = level0, MinHashLog = 17 }):F2}"));
-        output.WriteLine(Invariant($"layout row      (level {level0}, independent frames): ratio {Ratio(new FrameOptions { Level = level0, Layout = FrameLayout.Row, Streaming = false }):F2}"));
-        output.WriteLine(Invariant($"layout columnar (level {level0}, independent frames): ratio {Ratio(new FrameOptions { Level = level0, Streaming = false }):F2}"));
+        output.WriteLine(Invariant($"layout row      (level {level0}, streaming): ratio {Ratio(frames with { Level = level0, Layout = FrameLayout.Row }):F2}"));
+        output.WriteLine(Invariant($"layout columnar (level {level0}, streaming): ratio {Ratio(frames with { Level = level0 }):F2}"));
+        output.WriteLine(Invariant($"hash log        (level {level0}, columnar, streaming): the level's own {Ratio(frames with { Level = level0, MinHashLog = 0 }):F2}, at least 2^16 {Ratio(frames with { Level = level0, MinHashLog = 16 }):F2}, at least 2^17 {Ratio(frames with { Level = level0, MinHashLog = 17 }):F2}"));
+        output.WriteLine(Invariant($"layout row      (level {level0}, independent frames): ratio {Ratio(frames with { Level = level0, Layout = FrameLayout.Row, Streaming = false }):F2}"));
+        output.WriteLine(Invariant($"layout columnar (level {level0}, independent frames): ratio {Ratio(frames with { Level = level0, Streaming = false }):F2}"));
 
         // Train on other records than those measured, as a user trains on yesterday's traffic.
         cancellation.ThrowIfCancellationRequested();
@@ -75,14 +76,14 @@ public static class FrameBenchmark
             output.WriteLine($"dictionary saved: {options.SaveDictionaryPath}");
         }
 
-        output.WriteLine(Invariant($"dictionary      (level {level0}, independent frames): ratio {Ratio(new FrameOptions { Level = level0, Streaming = false }, dictionary):F2}"));
-        output.WriteLine(Invariant($"dictionary      (level {level0}, streaming): ratio {Ratio(new FrameOptions { Level = level0 }, dictionary):F2}"));
+        output.WriteLine(Invariant($"dictionary      (level {level0}, independent frames): ratio {Ratio(frames with { Level = level0, Streaming = false }, dictionary):F2}"));
+        output.WriteLine(Invariant($"dictionary      (level {level0}, streaming): ratio {Ratio(frames with { Level = level0 }, dictionary):F2}"));
 
         var small = Cut(records, 16 << 10);
-        output.WriteLine(Invariant($"16 KiB frames   (level {level0}, columnar): streaming ratio {(double)payload / Measure(small, new FrameOptions { Level = level0 }).WireBytes:F2}, independent ratio {(double)payload / Measure(small, new FrameOptions { Level = level0, Streaming = false }).WireBytes:F2}, independent with dictionary {(double)payload / Measure(small, new FrameOptions { Level = level0, Streaming = false }, dictionary).WireBytes:F2}"));
+        output.WriteLine(Invariant($"16 KiB frames   (level {level0}, columnar): streaming ratio {(double)payload / Measure(small, frames with { Level = level0 }).WireBytes:F2}, independent ratio {(double)payload / Measure(small, frames with { Level = level0, Streaming = false }).WireBytes:F2}, independent with dictionary {(double)payload / Measure(small, frames with { Level = level0, Streaming = false }, dictionary).WireBytes:F2}"));
 
         cancellation.ThrowIfCancellationRequested();
-        var ours = Measure(batches, new FrameOptions { Level = level0 });
+        var ours = Measure(batches, frames with { Level = level0 });
         var kafka = KafkaBatchBaseline.Measure(kafkaRecords, level0);
         output.WriteLine(Invariant($"kafka-batches   (level {level0}, 16 KiB per partition): {kafka.Batches:N0} batches, ratio {(double)payload / kafka.CompressedBytes:F2}, {kafka.CompressedBytes:N0} B; frames (level {level0}, columnar, streaming): {ours.WireBytes:N0} B"));
         var ratio = (double)ours.WireBytes / kafka.CompressedBytes;

@@ -1,4 +1,5 @@
 using KafkaSync.Engine.Configuration;
+using KafkaSync.Engine.Framing;
 
 namespace KafkaSync.Engine.Benchmarks;
 
@@ -20,6 +21,9 @@ public sealed record FrameBenchmarkOptions
     /// <summary>Payload bytes per frame (the link's frames.targetFrameBytes). Default 256 KiB.</summary>
     public int FrameBytes { get; init; } = 256 << 10;
 
+    /// <summary>frames.windowLog for every run: log2 of the stream's history window. Default 23.</summary>
+    public int WindowLog { get; init; } = new FrameOptions().WindowLog;
+
     /// <summary>When set, the trained dictionary is saved here, for frames.dictionaryPath.</summary>
     public string? SaveDictionaryPath { get; init; }
 
@@ -29,6 +33,7 @@ public sealed record FrameBenchmarkOptions
     {
         OptionsException.ThrowIfOutOfRange("records", Records, 1_000, 10_000_000);
         OptionsException.ThrowIfOutOfRange("frame-bytes", FrameBytes, 1024, 16 << 20, ByteSize.Format);
+        OptionsException.ThrowIfOutOfRange("window-log", WindowLog, 10, 27);
         foreach (var level in Levels.Append(Level))
         {
             OptionsException.ThrowIfOutOfRange("level", level, Native.ZstdCompressor.MinLevel, Native.ZstdCompressor.MaxLevel);

@@ -18,7 +18,7 @@ public static class QueueBenchmark
 {
     private static readonly int[] RawBlocks = [4 << 20, 16 << 20, 32 << 20];
     private const int BatchSize = 1000;
-    private const long RoundBytes = 256L << 20;
+    private const long RoundBytes = 64L << 20;
 
     /// <summary>Runs every measurement, writing about <paramref name="bytesPerFigure"/> per figure into <paramref name="directory"/>.</summary>
     /// <param name="directory">Where to write; the benchmark's files are removed afterwards.</param>

@@ -23,8 +23,8 @@ internal static class ColumnarReader
         for (var c = 0; c < ColumnCount; c++)
         {
             columnStarts[c] = (int)position;
-            position += (long)table.VarInt();
-            if (position > raw.Length)
+            var length = table.VarInt();
+            if (length > (ulong)raw.Length || (position += (long)length) > raw.Length)
             {
                 throw Bad("column lengths exceed the frame");
             }

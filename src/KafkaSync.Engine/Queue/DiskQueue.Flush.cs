@@ -1,21 +1,18 @@
-using System.Diagnostics;
 using Microsoft.Win32.SafeHandles;
 
 namespace KafkaSync.Engine.Queue;
 
 /// <summary>
-/// Group commit: one background thread writes whatever accumulated while its previous write and
-/// fdatasync ran, then publishes the new durable seq. Appenders never wait for a sync.
+/// The write side of group commit: a background writer moves whatever appenders framed into the
+/// segment files, and hands each written point to the syncer (DiskQueue.Sync.cs), which makes it
+/// durable. Writing the next group while the previous one syncs keeps the disk busy; appenders
+/// never wait for a sync.
 /// </summary>
 public sealed partial class DiskQueue
 {
     private readonly Thread _flusher;
     private SafeFileHandle? _writeFile;
     private Segment? _writeSegment;
-    private long _syncCount;
-
-    /// <summary>How many fdatasyncs the flusher has issued (group commits plus segment seals), for benchmarks.</summary>
-    internal long SyncCount => Interlocked.Read(ref _syncCount);
 
     /// <summary>
     /// Makes every record appended before the call durable (under <see cref="FsyncPolicy.EachCommit"/>,
@@ -48,8 +45,6 @@ public sealed partial class DiskQueue
 
     private void FlushLoop()
     {
-        var sinceSync = Stopwatch.StartNew();
-        var unsynced = false;
         try
         {
             while (true)
@@ -59,22 +54,10 @@ public sealed partial class DiskQueue
                 {
                     while (_pending.Count == 0 && !_disposed)
                     {
-                        var wait = Timeout.Infinite;
-                        if (unsynced)
-                        {
-                            var left = _options.FsyncInterval - sinceSync.Elapsed;
-                            if (left <= TimeSpan.Zero)
-                            {
-                                break;
-                            }
-
-                            wait = (int)Math.Ceiling(left.TotalMilliseconds);
-                        }
-
-                        Monitor.Wait(_gate, wait);
+                        Monitor.Wait(_gate);
                     }
 
-                    if (_pending.Count == 0 && _disposed)
+                    if (_pending.Count == 0)
                     {
                         break;
                     }
@@ -91,62 +74,36 @@ public sealed partial class DiskQueue
                     written += chunk.Length;
                 }
 
-                if (written > 0)
+                var last = batch[^1];
+                HandToSyncer(new WrittenPoint(last.LastSeq, last.Segment, last.SegmentOffset + last.Length, _writeFile!));
+                lock (_gate)
                 {
-                    unsynced = true;
+                    foreach (var chunk in batch)
+                    {
+                        if (chunk.Buffer.Length == ChunkBytes && _spareChunks.Count < 4)
+                        {
+                            _spareChunks.Push(chunk);
+                        }
+                    }
+
+                    _pendingBytes -= written;
                 }
 
-                if (unsynced && (_options.Fsync == FsyncPolicy.EachCommit || (_options.Fsync == FsyncPolicy.Interval && sinceSync.Elapsed >= _options.FsyncInterval)))
-                {
-                    NativeSync.DataSync(_writeFile!, _writeSegment!.Path);
-                    Interlocked.Increment(ref _syncCount);
-                    sinceSync.Restart();
-                    unsynced = false;
-                }
-
-                if (_options.Fsync == FsyncPolicy.Never)
-                {
-                    unsynced = false;
-                }
-
-                if (batch.Count > 0)
-                {
-                    Publish(batch, written);
-                }
-            }
-
-            if (unsynced && _writeFile is not null)
-            {
-                NativeSync.DataSync(_writeFile, _writeSegment!.Path);
+                _spaceSignal.Set();
             }
         }
         catch (Exception ex)
         {
-            Volatile.Write(ref _failure, ex);
-            _durableSignal.Set();
-            _spaceSignal.Set();
+            Fail(ex);
         }
-    }
-
-    private void Publish(List<Chunk> batch, long written)
-    {
-        lock (_gate)
+        finally
         {
-            foreach (var chunk in batch)
+            lock (_syncGate)
             {
-                chunk.Segment.DurableLength = chunk.SegmentOffset + chunk.Length;
-                if (chunk.Buffer.Length == ChunkBytes && _spareChunks.Count < 4)
-                {
-                    _spareChunks.Push(chunk);
-                }
+                _writerDone = true;
+                Monitor.PulseAll(_syncGate);
             }
-
-            _pendingBytes -= written;
-            Volatile.Write(ref _durableSeq, batch[^1].LastSeq);
         }
-
-        _durableSignal.Set();
-        _spaceSignal.Set();
     }
 
     /// <summary>Makes <paramref name="segment"/> the file being written, sealing the previous one first.</summary>
@@ -164,9 +121,20 @@ public sealed partial class DiskQueue
             if (_options.Fsync != FsyncPolicy.Never)
             {
                 NativeSync.DataSync(_writeFile, _writeSegment!.Path);
+                Interlocked.Increment(ref _syncCount);
             }
 
-            _writeFile.Dispose();
+            lock (_gate)
+            {
+                _writeSegment!.DurableLength = Math.Max(_writeSegment.DurableLength, _writeSegment.Length);
+            }
+
+            lock (_syncGate)
+            {
+                // The syncer may hold a reference; the file closes when it lets go.
+                _writeFile.Dispose();
+            }
+
             if (_writeSegment!.Length > 0)
             {
                 SaveIndex(_writeSegment);
@@ -186,6 +154,13 @@ public sealed partial class DiskQueue
         {
             NativeSync.SyncDirectory(_directory);
         }
+    }
+
+    private void Fail(Exception ex)
+    {
+        Interlocked.CompareExchange(ref _failure, ex, null);
+        _durableSignal.Set();
+        _spaceSignal.Set();
     }
 
     private static void SaveIndex(Segment segment)

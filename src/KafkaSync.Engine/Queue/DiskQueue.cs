@@ -23,6 +23,7 @@ public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
     private long _retainedBytes;
     private bool _disposed;
     private Exception? _failure;
+    private QueueCorruptException? _corruption;
 
     private DiskQueue(DiskQueueOptions options, string directory, FileStream lockFile, List<Segment> segments, CursorStore cursors, long tornBytes)
     {
@@ -37,8 +38,10 @@ public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
         _nextSeq = tail.LastSeq + 1;
         _durableSeq = _nextSeq - 1;
         _retainedBytes = segments.Sum(s => s.Length);
-        _flusher = new Thread(FlushLoop) { IsBackground = true, Name = "queue flusher " + Path.GetFileName(directory) };
+        _flusher = new Thread(FlushLoop) { IsBackground = true, Name = "queue writer " + Path.GetFileName(directory) };
+        _syncer = new Thread(SyncLoop) { IsBackground = true, Name = "queue syncer " + Path.GetFileName(directory) };
         _flusher.Start();
+        _syncer.Start();
     }
 
     /// <summary>The queue's folder (full path).</summary>
@@ -139,6 +142,7 @@ public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
         }
 
         _flusher.Join();
+        _syncer.Join();
         _writeFile?.Dispose();
         _lock.Dispose();
         _durableSignal.Set();
@@ -153,6 +157,21 @@ public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
     }
 
     internal bool IsDisposed => Volatile.Read(ref _disposed);
+
+    /// <summary>The first damage a reader met, if any; readers serve nothing from its seq on until a repair.</summary>
+    internal QueueCorruptException? Corruption => Volatile.Read(ref _corruption);
+
+    internal void ReportCorruption(QueueCorruptException ex)
+    {
+        while (true)
+        {
+            var known = Volatile.Read(ref _corruption);
+            if ((known is not null && known.Seq <= ex.Seq) || Interlocked.CompareExchange(ref _corruption, ex, known) == known)
+            {
+                return;
+            }
+        }
+    }
 
     internal Task DurableChanged => _durableSignal.WaitTask;
 
@@ -173,8 +192,9 @@ public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
     {
         lock (_gate)
         {
+            // Retention may already have removed the reader's own segment: then the next one is the oldest left.
             var index = Segment.Find(_segments, segment.FirstSeq);
-            return index < 0 || index + 1 >= _segments.Count ? null : _segments[index + 1];
+            return index + 1 >= _segments.Count ? null : _segments[index + 1];
         }
     }
 

@@ -33,7 +33,19 @@ public sealed class QueueReader : IDisposable
 
         try
         {
+            // Once any reader has met damage, no reader of this queue serves past it.
+            if (_queue.Corruption is { } known && NextSeq >= known.Seq)
+            {
+                throw known;
+            }
+
             return TryReadCore(out record);
+        }
+        catch (QueueCorruptException ex)
+        {
+            _queue.ReportCorruption(ex);
+            _failure = ex;
+            throw;
         }
         catch (QueueException ex)
         {
@@ -51,6 +63,7 @@ public sealed class QueueReader : IDisposable
     {
         while (true)
         {
+            ct.ThrowIfCancellationRequested();
             var changed = _queue.DurableChanged;
             if (NextSeq <= _queue.DurableSeq)
             {
@@ -108,7 +121,9 @@ public sealed class QueueReader : IDisposable
                 case ReadStatus.End:
                     if (!NextSegment())
                     {
-                        return false;
+                        // Durable records past the end of the last segment cannot exist; failing
+                        // loudly beats a consumer spinning on "ready" with nothing to read.
+                        throw new QueueException($"Seq {NextSeq} is durable but the reader found no segment after '{_segment!.Path}'.");
                     }
 
                     continue;

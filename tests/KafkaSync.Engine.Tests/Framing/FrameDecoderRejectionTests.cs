@@ -171,6 +171,15 @@ public sealed class FrameDecoderRejectionTests
     }
 
     [Fact]
+    public void A_column_length_near_two_to_the_64_is_a_bad_layout_not_a_crash()
+    {
+        // As signed numbers the first two lengths are -10 and +40: they add up to the 30 bytes that follow.
+        byte[] layout = [.. Varint(ulong.MaxValue - 9), .. Varint(40), .. new byte[12], .. new byte[30]];
+        var frame = FrameForge.Seal(FrameCodec.None, 1, 0, 1, 1, layout.Length, layout);
+        Assert.Equal(FrameError.BadLayout, Reject(frame).Reason);
+    }
+
+    [Fact]
     public void A_frame_naming_an_unknown_dictionary_is_refused_naming_it()
     {
         var samples = FrameTestData.Records(1, 2000).Select(r => r.Payload).ToArray();

@@ -82,6 +82,50 @@ public sealed class FrameMutationTests
         Assert.True(refused > 0 && decoded > 0, $"{refused} refused, {decoded} decoded: both paths must be exercised");
     }
 
+    [Fact]
+    public void Mutated_columnar_layouts_behind_a_resealed_crc_are_refused_or_decoded_but_never_crash()
+    {
+        // Uncompressed frames: every mutation lands in the layout itself, past the CRC.
+        var options = new FrameOptions { Codec = FrameCodec.None };
+        using var encoder = new FrameEncoder(options);
+        var frame = FrameTestData.Encode(encoder, FrameTestData.Records(1, 40));
+        var random = new Random(4242);
+        var refused = 0;
+        var decoded = 0;
+        for (var iteration = 0; iteration < 5000; iteration++)
+        {
+            var mutated = (byte[])frame.Clone();
+            var edits = random.Next(1, 4);
+            for (var e = 0; e < edits; e++)
+            {
+                var at = random.Next(FrameHeader.Size, mutated.Length);
+                mutated[at] = random.Next(3) switch
+                {
+                    0 => (byte)(mutated[at] ^ (1 << random.Next(8))),
+                    1 => 0xFF, // a varint that goes on
+                    _ => (byte)random.Next(256),
+                };
+            }
+
+            FrameForge.Reseal(mutated);
+            using var decoder = new FrameDecoder(options);
+            var input = new ReadOnlySequence<byte>(mutated);
+            try
+            {
+                if (decoder.TryDecode(ref input, out _))
+                {
+                    decoded++;
+                }
+            }
+            catch (FrameException)
+            {
+                refused++;
+            }
+        }
+
+        Assert.True(refused > 0 && decoded > 0, $"{refused} refused, {decoded} decoded: both paths must be exercised");
+    }
+
     private static string DecodeAll(FrameOptions options, byte[] bytes, Dictionary<long, byte[]> expected)
     {
         using var decoder = new FrameDecoder(options);

@@ -101,6 +101,34 @@ public sealed class DiskQueueCapacityTests
     }
 
     [Fact]
+    public async Task A_reader_whose_finished_segment_retention_removed_moves_on_to_the_next()
+    {
+        using var dir = new QueueTestDir();
+        var ct = QueueTestDir.Timeout();
+        await using var queue = DiskQueue.Open(dir.Options(segmentBytes: Segment));
+        for (var i = 1; i <= 300; i++)
+        {
+            await queue.AppendAsync(QueueTestDir.PayloadFor(i, 200), ct);
+        }
+
+        await queue.CommitAsync(ct);
+        var secondSegmentStarts = long.Parse(Path.GetFileNameWithoutExtension(dir.SegmentFiles()[1]), System.Globalization.CultureInfo.InvariantCulture);
+        using var reader = queue.OpenReader(1);
+        QueueRecord record;
+        do
+        {
+            Assert.True(reader.TryRead(out record));
+        }
+        while (record.Seq < secondSegmentStarts - 1);
+
+        queue.SetCursor("consumer", record.Seq); // removes the segment the reader stands at the end of
+        Assert.Equal(secondSegmentStarts, queue.FirstSeq);
+        Assert.True(await reader.WaitToReadAsync(ct));
+        Assert.True(reader.TryRead(out record));
+        Assert.Equal(secondSegmentStarts, record.Seq);
+    }
+
+    [Fact]
     public async Task Inspection_from_outside_sees_cursors_lag_pending_work_and_age()
     {
         using var dir = new QueueTestDir();

@@ -95,7 +95,7 @@ public sealed class DiskQueueCrashTests
             Assert.True(File.Exists(Assert.Single(repair.Quarantined)));
             using (var queue = DiskQueue.Open(dir.Options()))
             {
-                var after = QueueTestDir.ReadAll(queue, 1);
+                var after = QueueTestDir.ReadAll(queue, queue.FirstSeq); // 2 when seq 1 was the one lost
                 Assert.Equal(Enumerable.Range(1, 400).Select(i => (long)i).Where(s => s != victim), after.Select(r => r.Seq));
                 Assert.All(after, r => Assert.Equal(QueueTestDir.PayloadFor(r.Seq, RecordSize), r.Payload.ToArray()));
                 Assert.Equal(401, queue.NextSeq);
@@ -143,6 +143,33 @@ public sealed class DiskQueueCrashTests
             var after = QueueTestDir.ReadAll(queue, 1);
             Assert.Equal(400 - (FirstSeqOf(segments[2]) - first - keep), after.Count);
         }
+    }
+
+    [Fact]
+    public void Once_damage_is_met_no_reader_serves_past_it_even_one_opened_beyond_it()
+    {
+        using var dir = new QueueTestDir();
+        Fill(dir, 400);
+        var segment = dir.SegmentFiles()[1];
+        var victim = FirstSeqOf(segment) + 2;
+        FlipByte(segment, (2 * FrameSize) + 40, 0x10);
+        using var queue = DiskQueue.Open(dir.Options());
+        using (var first = queue.OpenReader(1))
+        {
+            Assert.Throws<QueueCorruptException>(() =>
+            {
+                while (first.TryRead(out _))
+                {
+                }
+            });
+        }
+
+        using var beyond = queue.OpenReader(victim + 5);
+        Assert.Equal(victim, Assert.Throws<QueueCorruptException>(() => beyond.TryRead(out _)).Seq);
+        using var before = queue.OpenReader(victim - 1);
+        Assert.True(before.TryRead(out var last));
+        Assert.Equal(victim - 1, last.Seq);
+        Assert.Throws<QueueCorruptException>(() => before.TryRead(out _));
     }
 
     [Fact]
