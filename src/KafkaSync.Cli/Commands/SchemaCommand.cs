@@ -66,6 +66,7 @@ internal static class SchemaCommand
         // Values read by custom converters: say what they accept.
         JsonObject? replaced = underlying == typeof(TimeSpan) ? new JsonObject { ["type"] = new JsonArray("string", "number"), ["examples"] = new JsonArray("250ms", "5s", "2m") }
             : underlying == typeof(ByteSize) ? new JsonObject { ["type"] = new JsonArray("string", "integer"), ["examples"] = new JsonArray("64MiB", "8GiB") }
+            : context.PropertyInfo?.CustomConverter is not null && (underlying == typeof(long) || underlying == typeof(int)) ? new JsonObject { ["type"] = new JsonArray("string", "integer"), ["examples"] = new JsonArray("256KiB", "16MiB") }
             : underlying.IsEnum ? new JsonObject { ["enum"] = new JsonArray(Enum.GetNames(underlying).Select(n => (JsonNode)JsonNamingPolicy.CamelCase.ConvertName(n)).ToArray()) }
             : null;
         var result = replaced ?? (node as JsonObject ?? new JsonObject());

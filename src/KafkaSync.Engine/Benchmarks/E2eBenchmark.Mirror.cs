@@ -37,11 +37,16 @@ public static partial class E2eBenchmark
         var cpu = Cpu();
         var clock = Stopwatch.StartNew();
         // MirrorMaker 2's source tasks assign their partitions directly (no group join).
-        consumer.Assign(Topics.SelectMany(t => Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(t, p, Offset.Beginning))));
+        consumer.Assign(Topics.SelectMany(t => Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(t, p, Offset.Stored))));
         var consumed = 0;
         while (consumed < records)
         {
             var result = consumer.Consume(ct);
+            if (consumed == 0)
+            {
+                log?.Report(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"  mirror ({compression}): first record consumed at {clock.Elapsed.TotalSeconds:0.00} s"));
+            }
+
             var message = new Message<byte[]?, byte[]?>
             {
                 Key = result.Message.Key,

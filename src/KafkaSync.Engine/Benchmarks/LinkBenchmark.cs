@@ -48,6 +48,7 @@ public static class LinkBenchmark
             var result = await MoveAsync(options, source, target, last, raw, baseline.CompressedBytes, ct);
 
             output.WriteLine(Invariant($"link (queue → loopback → queue): {result.Elapsed.TotalSeconds:F2} s, {result.RawMegabytesPerSecond:F1} MB/s raw payload, {result.RecordsPerSecond:N0} records/s"));
+            output.WriteLine(Invariant($"cpu: {result.CpuTime.TotalSeconds:F2} s for both ends, {result.RawMegabytesPerCpuSecond:F1} MB raw payload per CPU-second"));
             output.WriteLine(Invariant($"compression ratio: {result.CompressionRatio:F2} (link, {result.WireBytes:N0} B on the wire{(options.AdaptiveLevel ? Invariant($", final level {result.FinalLevel}") : "")}) vs {(double)raw / baseline.CompressedBytes:F2} (kafka-batches)"));
             if (cap > 0)
             {
@@ -89,12 +90,15 @@ public static class LinkBenchmark
             BandwidthBytesPerSecond = (long)(options.LinkMbit * 1_000_000 / 8),
         }, key);
 
+        var cpu = TimeSpan.Zero;
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var sending = sender.RunAsync(stop.Token);
         try
         {
             await sender.WaitForAckedAsync(last, ct);
             clock.Stop();
+            cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         }
         finally
         {
@@ -109,6 +113,6 @@ public static class LinkBenchmark
             throw new InvalidOperationException($"the link moved {status.Records:N0} records and the target holds {target.NextSeq - 1:N0}; expected {last:N0}");
         }
 
-        return new LinkBenchmarkResult(last, raw, status.WireBytes, baselineBytes, clock.Elapsed, status.Level);
+        return new LinkBenchmarkResult(last, raw, status.WireBytes, baselineBytes, clock.Elapsed, status.Level, cpu);
     }
 }

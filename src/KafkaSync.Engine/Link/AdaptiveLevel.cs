@@ -7,7 +7,7 @@ namespace KafkaSync.Engine.Link;
 /// (a full window or the bandwidth cap), CPU is idle and a higher level buys ratio for free, so
 /// the level steps up; when compressing takes the time and the link waits for us, it steps down.
 /// Decisions are taken over periods, one step at a time, so the level settles instead of swinging.
-/// Frames grow with the level (up to 4× the configured size): the columnar layout compresses
+/// Frames grow with the level (up to 8× the configured size): the columnar layout compresses
 /// larger frames better, and on a link-bound connection their extra latency costs nothing.
 /// </summary>
 internal sealed class AdaptiveLevel
@@ -30,7 +30,7 @@ internal sealed class AdaptiveLevel
         _max = max;
         Level = enabled ? Math.Clamp(start, min, max) : start;
         _baseFrameBytes = frameBytes;
-        _maxFrameBytes = (int)Math.Min(maxFrameBytes / 2L, frameBytes * 4L);
+        _maxFrameBytes = (int)Math.Min(maxFrameBytes / 2L, frameBytes * 8L);
         FrameBytes = frameBytes;
     }
 

@@ -111,10 +111,13 @@ public sealed partial class LinkSender
         }
     }
 
-    /// <summary>Waits until the target has acknowledged every seq up to <paramref name="seq"/> as durable.</summary>
+    /// <summary>
+    /// Waits until the target has acknowledged every seq up to <paramref name="seq"/> as durable, over
+    /// a connection this sender made (so a wrong key or an unreachable target never counts as caught up).
+    /// </summary>
     public async Task WaitForAckedAsync(long seq, CancellationToken ct)
     {
-        while (Status.AckedSeq < seq)
+        while (Status is var s && (s.Connections == 0 || s.AckedSeq < seq))
         {
             await _ackedSignal.WaitAsync(TimeSpan.FromMilliseconds(100), ct);
         }

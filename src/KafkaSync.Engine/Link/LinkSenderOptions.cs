@@ -19,6 +19,7 @@ public sealed record LinkSenderOptions
     public LinkTlsOptions? Tls { get; init; }
 
     /// <summary>Bytes sent but not yet acknowledged as durable, at most. Default 16 MiB; raise it to bandwidth × round-trip on long fat links.</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(ByteCountJsonConverter))]
     public long WindowBytes { get; init; } = 16L << 20;
 
     /// <summary>
@@ -38,6 +39,7 @@ public sealed record LinkSenderOptions
     public int MaxLevel { get; init; } = 15;
 
     /// <summary>Bandwidth cap in bytes per second (token bucket); 0 for none.</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(ByteCountJsonConverter))]
     public long BandwidthBytesPerSecond { get; init; }
 
     /// <summary>Heartbeat after this much silence. Default 1 s.</summary>

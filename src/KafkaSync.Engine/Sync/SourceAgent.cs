@@ -42,11 +42,19 @@ public sealed class SourceAgent
     /// <exception cref="AgentException">The cluster is unreachable, a topic is missing, or the link was refused for good.</exception>
     public async Task<AgentStatus> RunAsync(CancellationToken ct)
     {
+        _log?.Report("Source agent starting.");
         var key = AgentLinkKey.Resolve(_options.LinkKey, _options.LinkKeyFile, _options.LinkKeyEnvironmentVariable);
         _started = DateTimeOffset.UtcNow;
         Directory.CreateDirectory(_options.Queue.Path);
         await using var queue = _queue = DiskQueue.Open(_options.Queue.ToDiskQueueOptions());
         var link = _options.Link! with { SourceId = _options.Link!.SourceId ?? _options.Name };
+        if (!queue.Cursors.ContainsKey(link.CursorName))
+        {
+            // Retention follows the slowest cursor that exists: register the link's before any
+            // other cursor moves, or records never sent could be retired.
+            queue.SetCursor(link.CursorName, Math.Max(0, queue.FirstSeq - 1));
+        }
+
         _sender = new LinkSender(queue, link, key, new ProgressLogger(_log, "link: "));
         var consumer = new SourceConsumer(_options, queue, _counters, _log);
         using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -58,7 +66,8 @@ public sealed class SourceAgent
                 stopAll,
                 Translate,
                 Task.Factory.StartNew(() => consumer.Run(stopAll.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default),
-                _sender.RunAsync(stopAll.Token));
+                _sender.RunAsync(stopAll.Token),
+                KeepLinkCursorAsync(queue, _sender, link.CursorName, stopAll.Token));
             _state = AgentState.Stopped;
         }
         catch (Exception ex)
@@ -74,6 +83,34 @@ public sealed class SourceAgent
         }
 
         return Snapshot();
+    }
+
+    /// <summary>
+    /// The sender persists its cursor at most every 100 ms, on an ack; once the flow stops (a full
+    /// queue waiting for space is such a moment) the last acks would stay unpersisted and hold
+    /// back retention. When acks have settled, persist the acknowledged seq.
+    /// </summary>
+    private static async Task KeepLinkCursorAsync(DiskQueue queue, LinkSender sender, string cursor, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        var previous = -1L;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                var acked = sender.Status.AckedSeq;
+                if (acked == previous && acked > queue.GetCursor(cursor))
+                {
+                    queue.SetCursor(cursor, acked);
+                }
+
+                previous = acked;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
     }
 
     private static Exception Translate(Exception error) => error switch

@@ -47,16 +47,11 @@ internal sealed partial class SourceConsumer
             return;
         }
 
-        var unknown = added.Where(tp => _offsets.Last(tp.Topic, tp.Partition.Value) is null).ToList();
-        var committed = unknown.Count == 0 ? [] : consumer.Committed(unknown, _options.ConnectTimeout)
-            .Where(c => c.Offset.Value >= 0)
-            .ToDictionary(c => c.TopicPartition, c => c.Offset);
-        var fallback = _options.StartFrom == StartPosition.Latest ? Offset.End : Offset.Beginning;
+        // Offset.Stored lets librdkafka fetch the group's committed offset (falling back to
+        // auto.offset.reset, set from StartFrom) as part of starting the partition.
         consumer.IncrementalAssign(added.Select(tp => new TopicPartitionOffset(
             tp,
-            _offsets.Last(tp.Topic, tp.Partition.Value) is { } last ? new Offset(last + 1)
-                : committed.TryGetValue(tp, out var offset) ? offset
-                : fallback)));
+            _offsets.Last(tp.Topic, tp.Partition.Value) is { } last ? new Offset(last + 1) : Offset.Stored)));
         _assigned.UnionWith(added);
     }
 

@@ -123,6 +123,11 @@ internal sealed partial class SourceConsumer
             seq = WaitForCapacity(consumer, _buffer.WrittenMemory, stop);
         }
 
+        if (_lastAppendedSeq == 0 && _log is not null)
+        {
+            _log.Report($"First record queued: {result.Topic}[{result.Partition.Value}] offset {result.Offset.Value} as seq {seq}.");
+        }
+
         _lastAppendedSeq = seq;
         _batchHighest[result.TopicPartition] = result.Offset;
         _batchRecords++;
@@ -135,6 +140,12 @@ internal sealed partial class SourceConsumer
     /// </summary>
     private long WaitForCapacity(IConsumer<byte[]?, byte[]?> consumer, ReadOnlyMemory<byte> payload, CancellationToken stop)
     {
+        // The link reads only durable records: commit what is appended, or nothing could ever
+        // be sent and retired to make room.
+        // The checkpoint's cursor must not hold back retention either.
+        Flush(consumer);
+        ApplyCommitted(consumer, waitForAll: true);
+        Checkpoint();
         var paused = consumer.Assignment;
         consumer.Pause(paused);
         _counters.Note = "queue full";

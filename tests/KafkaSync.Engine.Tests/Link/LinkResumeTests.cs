@@ -82,15 +82,19 @@ public sealed class LinkResumeTests
         LinkFixture? fixture = null;
         await RunWithFaultsAsync(async (relay, sender, ct) =>
         {
-            await Task.Delay(100, ct);
-
             // The next attempt's Hello passes, its Proof is held: the sender gives up on it and
-            // reconnects, and the held Proof reaches the target after the newer connection took over.
+            // reconnects; only once the newer connection is serving does the held Proof reach the target.
             relay.HoldAfterBytes = RawLinkClient.Envelope(KafkaSync.Engine.Link.Messages.LinkMessageType.Hello, RawLinkClient.NewHello("test-source").Encode()).Length;
-            relay.HoldNextConnection = TimeSpan.FromMilliseconds(1_500);
+            relay.HoldNextConnection = true;
             relay.CutAll();
-            await fixture!.ReceiverLog.WaitForAsync(ct, "Busy", "stale connection attempt");
-        }, fx => fixture = fx, connectTimeout: TimeSpan.FromMilliseconds(500));
+            while (fixture!.ReceiverLog.Lines.Count(l => l.Contains("connected from", StringComparison.Ordinal)) < 2)
+            {
+                await Task.Delay(10, ct);
+            }
+
+            relay.ReleaseHeld();
+            await fixture.ReceiverLog.WaitForAsync(ct, "Busy", "stale connection attempt");
+        }, fx => fixture = fx, connectTimeout: TimeSpan.FromMilliseconds(500), receiverHandshakeTimeout: TimeSpan.FromSeconds(30));
     }
 
     [Fact]
@@ -127,11 +131,17 @@ public sealed class LinkResumeTests
     }
 
     /// <summary>Produces <see cref="Total"/> records in small batches while <paramref name="faults"/> runs, then checks the queues.</summary>
-    private static async Task RunWithFaultsAsync(Func<FaultRelay, LinkSender, CancellationToken, Task> faults, Action<LinkFixture>? inspect = null, TimeSpan? connectTimeout = null)
+    private static async Task RunWithFaultsAsync(Func<FaultRelay, LinkSender, CancellationToken, Task> faults, Action<LinkFixture>? inspect = null, TimeSpan? connectTimeout = null, TimeSpan? receiverHandshakeTimeout = null)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var ct = timeout.Token;
-        await using var fx = new LinkFixture();
+        await using var fx = new LinkFixture(new LinkReceiverOptions
+        {
+            Listen = "127.0.0.1:0",
+            HeartbeatInterval = TimeSpan.FromMilliseconds(100),
+            HeartbeatTimeout = TimeSpan.FromMilliseconds(1500),
+            HandshakeTimeout = receiverHandshakeTimeout ?? TimeSpan.FromSeconds(2),
+        });
         inspect?.Invoke(fx);
         fx.StartReceiver();
         await using var relay = new FaultRelay(fx.ReceiverEndpoint);
@@ -154,6 +164,8 @@ public sealed class LinkResumeTests
             }
         }, ct);
 
+        // Faults start once the first connection is up, so each test exercises what it names.
+        await fx.ReceiverLog.WaitForAsync(ct, "connected from");
         await faults(relay, sender, ct);
         await producer;
         await sender.WaitForAckedAsync(Total, ct);

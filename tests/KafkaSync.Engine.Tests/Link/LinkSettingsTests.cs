@@ -94,4 +94,43 @@ public sealed class LinkSettingsTests
 
         Assert.Equal(2, level.Level);
     }
+
+    [Fact]
+    public void The_shipped_example_link_configs_load_with_human_sizes_and_validate()
+    {
+        var examples = Path.Combine(FindRoot(), "module", "examples");
+        var send = ConfigFile.Load<LinkSenderOptions>(Path.Combine(examples, "link-send.json"));
+        send.Validate();
+        Assert.Equal(16L << 20, send.WindowBytes);
+        Assert.Equal(1 << 20, send.Frames.TargetFrameBytes);
+        Assert.Equal(3, send.Frames.Level);
+        Assert.Equal(2_500_000, send.BandwidthBytesPerSecond);
+        Assert.True(send.AdaptiveLevel);
+        Assert.Equal(TimeSpan.FromMilliseconds(800), send.ReconnectMaxDelay);
+
+        var receive = ConfigFile.Load<LinkReceiverOptions>(Path.Combine(examples, "link-receive.json"));
+        Assert.Equal("0.0.0.0:7070", receive.Listen);
+        Assert.Equal("/etc/kafkasync/target.crt", receive.Tls!.CertificatePath);
+        Assert.Equal(TimeSpan.FromSeconds(5), receive.HandshakeTimeout);
+    }
+
+    [Fact]
+    public void A_misspelled_link_config_field_is_refused_by_name()
+    {
+        var ex = Assert.Throws<OptionsException>(() => ConfigFile.Parse<LinkSenderOptions>("""{ "target": "h:1", "windowBytse": "1MiB" }"""));
+        Assert.Contains("windowBytse", ex.Field, StringComparison.Ordinal);
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "KafkaSync.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("KafkaSync.sln not found");
+    }
 }

@@ -29,7 +29,15 @@ internal sealed class ListLogger : ILogger
                 return hit;
             }
 
-            await Task.Delay(10, ct);
+            try
+            {
+                await Task.Delay(10, ct);
+            }
+            catch (OperationCanceledException ex)
+            {
+                // Show what was logged instead, so a failure explains itself.
+                throw new TimeoutException($"no log line with '{string.Join("', '", fragments)}'; logged:\n{string.Join("\n", _lines)}", ex);
+            }
         }
     }
 }

@@ -53,6 +53,33 @@ public sealed class LinkCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Send_with_the_wrong_key_exits_1_naming_the_authentication_failure()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var rightKey = Path.Combine(_root, "right.key");
+        var wrongKey = Path.Combine(_root, "wrong.key");
+        await File.WriteAllTextAsync(rightKey, "the receiver's pre-shared key", timeout.Token);
+        await File.WriteAllTextAsync(wrongKey, "some other pre-shared key!!", timeout.Token);
+        var port = FreePort();
+        using var receiver = Start("link", "receive", "--queue", Path.Combine(_root, "target"), "--listen", $"127.0.0.1:{port}", "--key-file", rightKey);
+        try
+        {
+            await WaitForPortAsync(port, timeout.Token);
+            using var sender = Start("link", "send", "--queue", Path.Combine(_root, "source"), "--target", $"127.0.0.1:{port}", "--key-file", wrongKey, "--until-caught-up");
+            var error = await sender.StandardError.ReadToEndAsync(timeout.Token);
+            await sender.WaitForExitAsync(timeout.Token);
+
+            Assert.Equal(1, sender.ExitCode);
+            Assert.Contains("link failed (Authentication)", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            receiver.Kill(entireProcessTree: true);
+            await receiver.WaitForExitAsync(timeout.Token);
+        }
+    }
+
+    [Fact]
     public async Task Send_without_a_key_source_fails_with_a_clear_message_and_exit_code_2()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -19,6 +19,7 @@ internal sealed class FaultRelay : IAsyncDisposable
     private readonly Task _acceptLoop;
     private volatile TaskCompletionSource _flowing = NewOpenGate();
     private long _cutAfterBytes = -1;
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public FaultRelay(IPEndPoint upstream)
     {
@@ -37,10 +38,10 @@ internal sealed class FaultRelay : IAsyncDisposable
     public long BytesPerSecond { get; set; }
 
     /// <summary>
-    /// The next new connection's upstream bytes past the first <see cref="HoldAfterBytes"/> are held
-    /// back this long (once), letting a later reconnect overtake it.
+    /// Holds back the next new connection's upstream bytes past the first <see cref="HoldAfterBytes"/>
+    /// until <see cref="ReleaseHeld"/>, letting a later reconnect overtake it.
     /// </summary>
-    public TimeSpan HoldNextConnection { get; set; }
+    public bool HoldNextConnection { get; set; }
 
     /// <summary>How many bytes of the held connection pass before the hold starts.</summary>
     public long HoldAfterBytes { get; set; }
@@ -83,6 +84,11 @@ internal sealed class FaultRelay : IAsyncDisposable
         }
     }
 
+    /// <summary>Lets the held connection's bytes through.</summary>
+    public void ReleaseHeld() => _released.TrySetResult();
+
+    internal Task WaitReleasedAsync(CancellationToken ct) => _released.Task.WaitAsync(ct);
+
     /// <summary>Forwards again after <see cref="Stall"/>.</summary>
     public void Resume() => _flowing.TrySetResult();
 
@@ -91,6 +97,7 @@ internal sealed class FaultRelay : IAsyncDisposable
         await _stop.CancelAsync();
         _listener.Stop();
         Resume();
+        ReleaseHeld();
         CutAll();
         try
         {
@@ -172,12 +179,12 @@ internal sealed class FaultRelay : IAsyncDisposable
             }
 
             var hold = HoldNextConnection;
-            HoldNextConnection = TimeSpan.Zero;
+            HoldNextConnection = false;
             _ = RunPipeAsync(client, hold, HoldAfterBytes);
         }
     }
 
-    private async Task RunPipeAsync(Socket client, TimeSpan hold, long holdAfter)
+    private async Task RunPipeAsync(Socket client, bool hold, long holdAfter)
     {
         var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         client.NoDelay = true;

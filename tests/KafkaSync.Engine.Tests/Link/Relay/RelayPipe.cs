@@ -9,11 +9,11 @@ internal sealed class RelayPipe
     private readonly FaultRelay _relay;
     private readonly Socket _client;
     private readonly Socket _server;
-    private readonly TimeSpan _hold;
+    private readonly bool _hold;
     private readonly long _holdAfter;
     private int _closed;
 
-    public RelayPipe(FaultRelay relay, Socket client, Socket server, TimeSpan hold, long holdAfter)
+    public RelayPipe(FaultRelay relay, Socket client, Socket server, bool hold, long holdAfter)
     {
         _relay = relay;
         _client = client;
@@ -70,7 +70,7 @@ internal sealed class RelayPipe
         var buffer = new byte[64 * 1024];
         var clock = Stopwatch.StartNew();
         long moved = 0;
-        var held = _hold <= TimeSpan.Zero;
+        var held = !_hold;
         try
         {
             while (true)
@@ -100,7 +100,7 @@ internal sealed class RelayPipe
                         if (before <= 0)
                         {
                             held = true;
-                            await Task.Delay(_hold, ct);
+                            await _relay.WaitReleasedAsync(ct);
                         }
                         else
                         {
