@@ -32,7 +32,7 @@ Remove-Item $out -Recurse -Force -ErrorAction SilentlyContinue
 New-Item $out -ItemType Directory | Out-Null
 Copy-Item "src/KafkaSync.PowerShell/bin/$Configuration/net8.0/*" $out -Recurse
 Copy-Item KafkaSync.psd1, module/*.ps1xml $out
-Copy-Item module/en-US, module/examples $out -Recurse
+Copy-Item module/en-US, module/examples, module/schemas $out -Recurse
 switch ($Task) {
     'Demo'  { dotnet "src/KafkaSync.Cli/bin/$Configuration/net10.0/kafkasync.dll" demo }
     'Bench' { dotnet "src/KafkaSync.Cli/bin/$Configuration/net10.0/kafkasync.dll" bench all }

@@ -51,7 +51,7 @@ assemble_module() {
   cp -r src/KafkaSync.PowerShell/bin/"$CONFIG"/net8.0/. "$dest"/
   cp KafkaSync.psd1 "$dest"/
   cp module/*.ps1xml "$dest"/ 2>/dev/null || true
-  cp -r module/en-US module/examples "$dest"/
+  cp -r module/en-US module/examples module/schemas "$dest"/
 }
 
 kafkasync() {

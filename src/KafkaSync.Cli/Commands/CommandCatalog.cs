@@ -7,6 +7,13 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
+        yield return DemoCommand.Create();
+        yield return AgentCommands.Source();
+        yield return AgentCommands.Target();
+        yield return StatusCommand.Create();
+        yield return TsdbCommand.Create();
+        yield return SchemaCommand.Create();
+        yield return EmbeddedCommand.Create();
         yield return QueueCommand.Create();
         yield return LinkCommand.Create();
         yield return BenchCommand.Create();

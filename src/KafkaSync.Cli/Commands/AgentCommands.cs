@@ -1,0 +1,68 @@
+using System.CommandLine;
+using KafkaSync.Engine.Configuration;
+using KafkaSync.Engine.Sync;
+
+namespace KafkaSync.Cli.Commands;
+
+/// <summary>`kafkasync source|target --config FILE`: run an agent in the foreground (for services) until Ctrl+C or SIGTERM.</summary>
+internal static class AgentCommands
+{
+    public static Command Source()
+    {
+        var (config, name, bootstrap, queue, verbose) = CommonOptions();
+        var target = new Option<string?>("--link-target") { Description = "Override link.target: the target agent's host:port." };
+        var command = new Command("source", "Run a source agent: copy the selected topics into the source queue and send it to the target agent. Stops cleanly on Ctrl+C or SIGTERM and prints a JSON summary.")
+        {
+            config, name, bootstrap, queue, target, verbose,
+        };
+        command.SetAction((parse, ct) => CliRun.GuardAsync(async stop =>
+        {
+            var options = ConfigFile.Load<SourceAgentOptions>(parse.GetValue(config)!);
+            options = options with
+            {
+                Name = parse.GetValue(name) ?? options.Name,
+                Kafka = options.Kafka with { BootstrapServers = parse.GetValue(bootstrap) ?? options.Kafka.BootstrapServers },
+                Queue = options.Queue with { Path = parse.GetValue(queue) ?? options.Queue.Path },
+                Link = parse.GetValue(target) is { } t ? (options.Link ?? new() { Target = t }) with { Target = t } : options.Link,
+            };
+            var agent = new SourceAgent(options, parse.GetValue(verbose) ? new StderrLog() : null);
+            CliRun.WriteJson(await agent.RunAsync(stop));
+            return CliRun.Ok;
+        }, ct));
+        return command;
+    }
+
+    public static Command Target()
+    {
+        var (config, name, bootstrap, queue, verbose) = CommonOptions();
+        var listen = new Option<string?>("--listen") { Description = "Override link.listen: host:port to listen on." };
+        var command = new Command("target", "Run a target agent: receive the link into the target queue and produce it to the target cluster. Stops cleanly on Ctrl+C or SIGTERM and prints a JSON summary.")
+        {
+            config, name, bootstrap, queue, listen, verbose,
+        };
+        command.SetAction((parse, ct) => CliRun.GuardAsync(async stop =>
+        {
+            var options = ConfigFile.Load<TargetAgentOptions>(parse.GetValue(config)!);
+            options = options with
+            {
+                Name = parse.GetValue(name) ?? options.Name,
+                Kafka = options.Kafka with { BootstrapServers = parse.GetValue(bootstrap) ?? options.Kafka.BootstrapServers },
+                Queue = options.Queue with { Path = parse.GetValue(queue) ?? options.Queue.Path },
+                Link = parse.GetValue(listen) is { } l ? (options.Link ?? new() { Listen = l }) with { Listen = l } : options.Link,
+            };
+            var agent = new TargetAgent(options, parse.GetValue(verbose) ? new StderrLog() : null);
+            CliRun.WriteJson(await agent.RunAsync(stop));
+            return CliRun.Ok;
+        }, ct));
+        return command;
+    }
+
+    private static (Option<string> Config, Option<string?> Name, Option<string?> Bootstrap, Option<string?> Queue, Option<bool> Verbose) CommonOptions() =>
+    (
+        new Option<string>("--config") { Description = "The agent's JSON config file (see the examples folder and its schema).", Required = true },
+        new Option<string?>("--name") { Description = "Override name." },
+        new Option<string?>("--bootstrap-servers") { Description = "Override kafka.bootstrapServers." },
+        new Option<string?>("--queue") { Description = "Override queue.path." },
+        new Option<bool>("--verbose") { Description = "Log progress to stderr." }
+    );
+}

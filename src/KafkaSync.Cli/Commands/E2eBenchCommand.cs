@@ -1,0 +1,34 @@
+using System.CommandLine;
+using KafkaSync.Engine.Benchmarks;
+
+namespace KafkaSync.Cli.Commands;
+
+/// <summary>`kafkasync bench e2e`: KafkaSync against a MirrorMaker-style mirror on the same embedded clusters and data.</summary>
+internal static class E2eBenchCommand
+{
+    public static Command Create()
+    {
+        var records = new Option<int>("--records") { Description = "Records to copy (the embedded cluster caps ~5 MiB per partition).", DefaultValueFactory = _ => 200_000 };
+        var command = new Command("e2e", "KafkaSync end to end vs a MirrorMaker-style mirror (compression none and zstd): records/s and bytes sent toward the target.")
+        {
+            records,
+        };
+        command.SetAction((parse, ct) => CliRun.GuardAsync(async stop =>
+        {
+            var runs = await E2eBenchmark.RunAsync(parse.GetValue(records), new StdoutLog(), stop);
+            foreach (var run in runs)
+            {
+                Console.Out.WriteLine($"  {run.Name}: bytes counted by {run.HowCounted}");
+            }
+
+            Console.Out.WriteLine(E2eBenchmark.Summary(runs));
+            return CliRun.Ok;
+        }, ct));
+        return command;
+    }
+
+    private sealed class StdoutLog : IProgress<string>
+    {
+        public void Report(string value) => Console.Out.WriteLine(value);
+    }
+}

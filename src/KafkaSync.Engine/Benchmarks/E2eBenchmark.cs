@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using KafkaSync.Engine.Kafka;
+using KafkaSync.Engine.Link;
+using KafkaSync.Engine.Sync;
+using KafkaSync.Engine.Sync.Demo;
+
+namespace KafkaSync.Engine.Benchmarks;
+
+/// <summary>
+/// `kafkasync bench e2e`: on the same embedded source cluster and data, in one run, KafkaSync end
+/// to end against a MirrorMaker-style mirror (one consumer, one producer with MirrorMaker 2's
+/// producer defaults: batch.size 16384, linger.ms 0, acks all), once with compression none
+/// (MirrorMaker's default) and once with zstd. Each contender writes to a fresh target cluster.
+/// </summary>
+public static partial class E2eBenchmark
+{
+    private static readonly string[] Topics = ["sensors", "orders", "clicks"];
+    private const int Partitions = 4;
+
+    /// <summary>Runs the three contenders and returns them in order: kafkasync, mirror none, mirror zstd.</summary>
+    public static async Task<IReadOnlyList<E2eRun>> RunAsync(int records, IProgress<string>? log, CancellationToken ct)
+    {
+        new DemoOptions { Records = records, Topics = Topics.Length, Partitions = Partitions }.Validate();
+        using var source = new EmbeddedKafka(brokers: 3);
+        foreach (var topic in Topics)
+        {
+            source.CreateTopic(topic, Partitions);
+        }
+
+        // All data is in the source before any contender starts, so each reads the same records
+        // from the same place and no consumer group join races a producer (see the mock cluster's cap).
+        log?.Report($"Filling the source with {records:N0} sample records over {Topics.Length} topics x {Partitions} partitions...");
+        await Task.Run(() => SampleTraffic.Produce(source.BootstrapServers, Topics, Partitions, 0, records, ct), ct);
+
+        var runs = new List<E2eRun>
+        {
+            await RunKafkaSyncAsync(source, records, log, ct),
+            await Task.Run(() => RunMirror(source, records, "none", log, ct), ct),
+            await Task.Run(() => RunMirror(source, records, "zstd", log, ct), ct),
+        };
+        return runs;
+    }
+
+    /// <summary>The closing line: ratios of KafkaSync to the mirrors.</summary>
+    public static string Summary(IReadOnlyList<E2eRun> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var (ours, plain, zstd) = (runs[0], runs[1], runs[2]);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"e2e-vs-mirror: throughput {ours.RecordsPerSecond / plain.RecordsPerSecond:0.00}, wire {(double)ours.WireBytes / plain.WireBytes:0.000}, wire-vs-zstd-mirror {(double)ours.WireBytes / zstd.WireBytes:0.000}");
+    }
+
+    private static async Task<E2eRun> RunKafkaSyncAsync(EmbeddedKafka source, int records, IProgress<string>? log, CancellationToken ct)
+    {
+        using var target = NewTarget();
+        var folder = Directory.CreateTempSubdirectory("kafkasync-bench-").FullName;
+        try
+        {
+            var key = LinkKey.FromBytes(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), "bench key");
+            var targetAgent = new TargetAgent(new TargetAgentOptions
+            {
+                Name = "bench-target",
+                Kafka = new() { BootstrapServers = target.BootstrapServers },
+                Queue = new() { Path = Path.Combine(folder, "target"), Capacity = new(2L << 30) },
+                Link = new() { Listen = "127.0.0.1:0" },
+                LinkKey = key,
+                CreateTopics = false,
+            });
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var cpu = Cpu();
+            var clock = Stopwatch.StartNew();
+            var targetRun = targetAgent.RunAsync(stop.Token);
+            var endpoint = await targetAgent.Listening.WaitAsync(ct);
+            await using var relay = new LoopbackRelay(new IPEndPoint(IPAddress.Loopback, endpoint.Port));
+            var sourceAgent = new SourceAgent(new SourceAgentOptions
+            {
+                Name = "bench-source",
+                GroupId = "bench-kafkasync",
+                Kafka = new() { BootstrapServers = source.BootstrapServers },
+                Topics = new() { Names = Topics },
+                Queue = new() { Path = Path.Combine(folder, "source"), Capacity = new(2L << 30) },
+                Link = new() { Target = relay.Endpoint },
+                LinkKey = key,
+            });
+            var sourceRun = sourceAgent.RunAsync(stop.Token);
+            var milestones = new Milestones(clock, log);
+            while (targetAgent.Status.RecordsOut < records)
+            {
+                var s = sourceAgent.Status;
+                milestones.Mark("first record queued", s.RecordsIn > 0);
+                milestones.Mark("all records queued", s.RecordsIn >= records);
+                milestones.Mark("first record produced", targetAgent.Status.RecordsOut > 0);
+                milestones.Mark("all records acknowledged over the link", s.DoneSeq >= s.NextSeq - 1 && s.RecordsIn >= records);
+                if (sourceRun.IsCompleted || targetRun.IsCompleted)
+                {
+                    await Task.WhenAll(sourceRun, targetRun);
+                    throw new AgentException("An agent stopped before the benchmark finished.");
+                }
+
+                await Task.Delay(20, ct);
+            }
+
+            var seconds = clock.Elapsed.TotalSeconds;
+            var wire = relay.BytesUpstream;
+            await stop.CancelAsync();
+            await Task.WhenAll(sourceRun, targetRun);
+            var run = new E2eRun("kafkasync", records, seconds, wire, "TCP relay in front of the target agent, source-to-target direction", Cpu() - cpu);
+            log?.Report(Line(run));
+            return run;
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Reports, once each, when a stage of the KafkaSync run was reached.</summary>
+    private sealed class Milestones(Stopwatch clock, IProgress<string>? log)
+    {
+        private readonly HashSet<string> _seen = [];
+
+        public void Mark(string name, bool reached)
+        {
+            if (reached && _seen.Add(name))
+            {
+                log?.Report(string.Create(CultureInfo.InvariantCulture, $"  kafkasync: {name} at {clock.Elapsed.TotalSeconds:0.00} s"));
+            }
+        }
+    }
+
+    private static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+
+    internal static EmbeddedKafka NewTarget()
+    {
+        var target = new EmbeddedKafka(brokers: 3);
+        foreach (var topic in Topics)
+        {
+            target.CreateTopic(topic, Partitions);
+        }
+
+        return target;
+    }
+
+    /// <summary>One result line.</summary>
+    public static string Line(E2eRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"e2e {run.Name,-26} {run.Records,9:N0} records  {run.Seconds,6:0.00} s  {run.RecordsPerSecond,9:N0} records/s  {run.WireBytes,13:N0} bytes toward target  {run.CpuSeconds,5:0.0} cpu-s");
+    }
+}

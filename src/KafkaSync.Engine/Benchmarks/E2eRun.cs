@@ -1,0 +1,14 @@
+namespace KafkaSync.Engine.Benchmarks;
+
+/// <summary>One contender of the end-to-end benchmark.</summary>
+/// <param name="Name">What ran, e.g. "kafkasync" or "mirror (compression none)".</param>
+/// <param name="Records">Records copied.</param>
+/// <param name="Seconds">From start until the target held every record.</param>
+/// <param name="WireBytes">Bytes sent toward the target.</param>
+/// <param name="HowCounted">How <paramref name="WireBytes"/> was measured.</param>
+/// <param name="CpuSeconds">Processor time the whole process used meanwhile (both clusters included).</param>
+public sealed record E2eRun(string Name, long Records, double Seconds, long WireBytes, string HowCounted, double CpuSeconds)
+{
+    /// <summary>Records per second.</summary>
+    public double RecordsPerSecond => Records / Seconds;
+}

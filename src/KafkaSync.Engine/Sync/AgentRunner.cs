@@ -1,0 +1,88 @@
+using KafkaSync.Engine.Queue;
+using KafkaSync.Engine.Records;
+
+namespace KafkaSync.Engine.Sync;
+
+/// <summary>
+/// What both agents share: running their stages until the first fails or the caller stops them,
+/// and keeping the status snapshot current beside the queue once a second.
+/// </summary>
+internal static class AgentRunner
+{
+    public static readonly TimeSpan StatusEvery = TimeSpan.FromSeconds(1);
+
+    /// <summary>Runs <paramref name="stages"/>; when one ends on its own (an error), the others are stopped too. Rethrows the first error.</summary>
+    public static async Task RunStagesAsync(CancellationTokenSource stopAll, Func<Exception, Exception> translate, params Task[] stages)
+    {
+        var first = await Task.WhenAny(stages);
+        stopAll.Cancel();
+        try
+        {
+            await Task.WhenAll(stages);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+        catch (Exception)
+        {
+            // Reported below from the stage that failed first.
+        }
+
+        var failed = first.IsFaulted ? first : stages.FirstOrDefault(s => s.IsFaulted);
+        if (failed?.Exception?.InnerException is { } error and not OperationCanceledException)
+        {
+            throw translate(error);
+        }
+    }
+
+    /// <summary>Writes the snapshot every second until cancelled.</summary>
+    public static async Task KeepStatusAsync(string queuePath, Func<AgentStatus> snapshot, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(StatusEvery);
+        try
+        {
+            do
+            {
+                TryWrite(queuePath, snapshot());
+            }
+            while (await timer.WaitForNextTickAsync(stop));
+        }
+        catch (OperationCanceledException)
+        {
+            // Final snapshot is written by the agent.
+        }
+    }
+
+    public static void TryWrite(string queuePath, AgentStatus status)
+    {
+        try
+        {
+            AgentStatusFile.Write(queuePath, status);
+        }
+        catch (IOException)
+        {
+            // A full disk must not stop the agent for the sake of its status file.
+        }
+    }
+
+    /// <summary>Seconds since the Kafka timestamp of the first record after <paramref name="doneSeq"/>; 0 when none is waiting.</summary>
+    public static double LagSeconds(DiskQueue queue, long doneSeq)
+    {
+        if (doneSeq + 1 >= queue.NextSeq || doneSeq + 1 < queue.FirstSeq)
+        {
+            return 0;
+        }
+
+        using var reader = queue.OpenReader(doneSeq + 1);
+        if (!reader.TryRead(out var next))
+        {
+            return 0;
+        }
+
+        var record = KafkaRecordSerializer.Deserialize(next.Payload.Span);
+        return record.TimestampType == KafkaTimestampType.NotAvailable
+            ? 0
+            : Math.Max(0, (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - record.Timestamp) / 1000.0);
+    }
+}

@@ -1,0 +1,20 @@
+namespace KafkaSync.Engine.Sync;
+
+/// <summary>Where an agent is in its life.</summary>
+public enum AgentState
+{
+    /// <summary>Opening its queue and connecting.</summary>
+    Starting,
+
+    /// <summary>Moving records.</summary>
+    Running,
+
+    /// <summary>Asked to stop; draining what is in flight.</summary>
+    Stopping,
+
+    /// <summary>Stopped cleanly.</summary>
+    Stopped,
+
+    /// <summary>Stopped by an error; see the last error.</summary>
+    Failed,
+}

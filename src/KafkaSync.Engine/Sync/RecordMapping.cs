@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using KafkaSync.Engine.Records;
+
+namespace KafkaSync.Engine.Sync;
+
+/// <summary>Turns Confluent.Kafka messages into our records and back, keeping every byte.</summary>
+internal static class RecordMapping
+{
+    public const string SourceClusterHeader = "kafkasync.source.cluster";
+    public const string SourceTopicHeader = "kafkasync.source.topic";
+    public const string SourcePartitionHeader = "kafkasync.source.partition";
+    public const string SourceOffsetHeader = "kafkasync.source.offset";
+
+    public static KafkaRecord FromConsumed(ConsumeResult<byte[]?, byte[]?> result)
+    {
+        var headers = result.Message.Headers;
+        var copied = new KafkaHeader[headers?.Count ?? 0];
+        for (var i = 0; i < copied.Length; i++)
+        {
+            var header = headers![i];
+            copied[i] = new KafkaHeader(header.Key, header.GetValueBytes());
+        }
+
+        return new KafkaRecord
+        {
+            Topic = result.Topic,
+            Partition = result.Partition.Value,
+            Offset = result.Offset.Value,
+            Timestamp = result.Message.Timestamp.UnixTimestampMs,
+            TimestampType = (KafkaTimestampType)(byte)result.Message.Timestamp.Type,
+            Key = result.Message.Key,
+            Value = result.Message.Value,
+            Headers = copied,
+        };
+    }
+
+    public static Message<byte[]?, byte[]?> ToMessage(KafkaRecord record, string? provenanceCluster, bool provenance)
+    {
+        var headers = new Headers();
+        foreach (var header in record.Headers)
+        {
+            headers.Add(header.Key, header.Value);
+        }
+
+        if (provenance)
+        {
+            if (provenanceCluster is not null)
+            {
+                headers.Add(SourceClusterHeader, Encoding.UTF8.GetBytes(provenanceCluster));
+            }
+
+            headers.Add(SourceTopicHeader, Encoding.UTF8.GetBytes(record.Topic));
+            headers.Add(SourcePartitionHeader, Encoding.UTF8.GetBytes(record.Partition.ToString(CultureInfo.InvariantCulture)));
+            headers.Add(SourceOffsetHeader, Encoding.UTF8.GetBytes(record.Offset.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        // librdkafka's producer can only send CreateTime; a LogAppendTime source timestamp is
+        // kept as its value, and the target topic's message.timestamp.type decides the type.
+        var timestamp = record.TimestampType == KafkaTimestampType.NotAvailable
+            ? Timestamp.Default
+            : new Timestamp(record.Timestamp, TimestampType.CreateTime);
+        return new Message<byte[]?, byte[]?> { Key = record.Key, Value = record.Value, Headers = headers, Timestamp = timestamp };
+    }
+}

@@ -1,0 +1,165 @@
+using KafkaSync.Engine.Configuration;
+using KafkaSync.Engine.Link;
+using KafkaSync.Engine.Queue;
+
+namespace KafkaSync.Engine.Sync;
+
+/// <summary>
+/// Copies the selected topics of the source cluster into the source queue and sends the queue
+/// over the link to the target agent. Runs until cancelled (clean stop: the batch in hand is made
+/// durable, offsets are committed, the consumer leaves its group) or until an error retrying
+/// cannot fix, which it throws after writing a final status.
+/// </summary>
+public sealed class SourceAgent
+{
+    private readonly SourceAgentOptions _options;
+    private readonly IProgress<string>? _log;
+    private readonly AgentCounters _counters = new();
+    private readonly RateMeter _rate = new();
+    private readonly LagClock _lag = new();
+    private DiskQueue? _queue;
+    private LinkSender? _sender;
+    private AgentState _state = AgentState.Starting;
+    private DateTimeOffset _started;
+
+    /// <summary>Creates the agent; checks the options at once.</summary>
+    /// <param name="options">The agent's settings.</param>
+    /// <param name="log">Receives progress messages (Verbose in cmdlets, stderr in the host); may be null.</param>
+    /// <exception cref="OptionsException">A setting is wrong.</exception>
+    public SourceAgent(SourceAgentOptions options, IProgress<string>? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _log = log;
+    }
+
+    /// <summary>The agent's current numbers; safe to call from any thread.</summary>
+    public AgentStatus Status => Snapshot();
+
+    /// <summary>Runs the agent until <paramref name="ct"/> is cancelled; returns the final status.</summary>
+    /// <exception cref="OptionsException">The link key or another setting cannot be used.</exception>
+    /// <exception cref="AgentException">The cluster is unreachable, a topic is missing, or the link was refused for good.</exception>
+    public async Task<AgentStatus> RunAsync(CancellationToken ct)
+    {
+        _log?.Report("Source agent starting.");
+        var key = AgentLinkKey.Resolve(_options.LinkKey, _options.LinkKeyFile, _options.LinkKeyEnvironmentVariable);
+        _started = DateTimeOffset.UtcNow;
+        Directory.CreateDirectory(_options.Queue.Path);
+        await using var queue = _queue = DiskQueue.Open(_options.Queue.ToDiskQueueOptions());
+        var link = _options.Link! with { SourceId = _options.Link!.SourceId ?? _options.Name };
+        if (!queue.Cursors.ContainsKey(link.CursorName))
+        {
+            // Retention follows the slowest cursor that exists: register the link's before any
+            // other cursor moves, or records never sent could be retired.
+            queue.SetCursor(link.CursorName, Math.Max(0, queue.FirstSeq - 1));
+        }
+
+        _sender = new LinkSender(queue, link, key, new ProgressLogger(_log, "link: "));
+        var consumer = new SourceConsumer(_options, queue, _counters, _log);
+        using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        _state = AgentState.Running;
+        var status = AgentRunner.KeepStatusAsync(_options.Queue.Path, Snapshot, stopAll.Token);
+        try
+        {
+            await AgentRunner.RunStagesAsync(
+                stopAll,
+                Translate,
+                Task.Factory.StartNew(() => consumer.Run(stopAll.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default),
+                _sender.RunAsync(stopAll.Token),
+                KeepLinkCursorAsync(queue, _sender, link.CursorName, stopAll.Token));
+            _state = AgentState.Stopped;
+        }
+        catch (Exception ex)
+        {
+            _state = AgentState.Failed;
+            _counters.SetError(ex.Message);
+            throw;
+        }
+        finally
+        {
+            await status;
+            AgentRunner.TryWrite(_options.Queue.Path, Snapshot());
+        }
+
+        return Snapshot();
+    }
+
+    /// <summary>
+    /// The sender persists its cursor at most every 100 ms, on an ack; once the flow stops (a full
+    /// queue waiting for space is such a moment) the last acks would stay unpersisted and hold
+    /// back retention. When acks have settled, persist the acknowledged seq.
+    /// </summary>
+    private static async Task KeepLinkCursorAsync(DiskQueue queue, LinkSender sender, string cursor, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        var previous = -1L;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                var acked = sender.Status.AckedSeq;
+                if (acked == previous && acked > queue.GetCursor(cursor))
+                {
+                    queue.SetCursor(cursor, acked);
+                }
+
+                previous = acked;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    private static Exception Translate(Exception error) => error switch
+    {
+        LinkException link => new AgentException($"The link to the target was refused: {link.Message}", link),
+        _ => error,
+    };
+
+    private AgentStatus Snapshot()
+    {
+        var queue = _queue;
+        var link = _sender?.Status;
+        var acked = link?.AckedSeq ?? 0;
+        var nextSeq = SafeRead(() => queue?.NextSeq ?? 0);
+        return new AgentStatus
+        {
+            Role = "source",
+            Name = _options.Name,
+            State = _state,
+            LinkState = link is null ? "none" : link.State.ToString().ToLowerInvariant(),
+            QueuePath = _options.Queue.Path,
+            FirstSeq = SafeRead(() => queue?.FirstSeq ?? 0),
+            NextSeq = nextSeq,
+            DoneSeq = acked,
+            LagRecords = Math.Max(0, nextSeq - 1 - acked),
+            LagSeconds = _lag.Get(queue, acked, _state == AgentState.Running),
+            RecordsIn = _counters.RecordsIn,
+            RecordsOut = link?.Records ?? 0,
+            RecordsPerSecond = _rate.Sample(_counters.RecordsIn),
+            BytesIn = _counters.BytesIn,
+            WireBytes = link?.WireBytes ?? 0,
+            CompressionRatio = link?.CompressionRatio ?? 0,
+            LastError = _counters.LastError ?? link?.LastError,
+            Note = _counters.Note,
+            StartedAt = _started,
+            UpdatedAt = DateTimeOffset.UtcNow,
+            ProcessId = Environment.ProcessId,
+        };
+    }
+
+    private static long SafeRead(Func<long> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (ObjectDisposedException)
+        {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using Confluent.Kafka;
+
+namespace KafkaSync.Engine.Sync;
+
+/// <summary>The Kafka side of the source consumer: client settings, topic resolution, assignment.</summary>
+internal sealed partial class SourceConsumer
+{
+    private IConsumer<byte[]?, byte[]?> BuildConsumer(Dictionary<string, string> settings)
+    {
+        var config = new ConsumerConfig(new Dictionary<string, string>(settings))
+        {
+            GroupId = _options.EffectiveGroupId,
+            ClientId = "kafkasync-source-" + _options.Name,
+            // Offsets are stored only once durable in the queue; auto-commit then commits only those.
+            EnableAutoCommit = true,
+            AutoCommitIntervalMs = 1000,
+            EnableAutoOffsetStore = false,
+            AutoOffsetReset = _options.StartFrom == StartPosition.Latest ? AutoOffsetReset.Latest : AutoOffsetReset.Earliest,
+        };
+        return new ConsumerBuilder<byte[]?, byte[]?>(config)
+            .SetLogHandler(OnLog)
+            .SetErrorHandler((_, error) => OnError(error))
+            .Build();
+    }
+
+    /// <summary>
+    /// Assigns every partition of the selected topics to this consumer directly, as MirrorMaker 2
+    /// does: no group membership, so no join delay and no rebalance; the group only stores offsets.
+    /// A partition starts after the last record the queue holds, else at the group's committed
+    /// offset, else at <see cref="SourceAgentOptions.StartFrom"/>.
+    /// </summary>
+    private void UpdateAssignment(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        var wanted = _subscription
+            .SelectMany(t => Enumerable.Range(0, _partitionCounts.GetValueOrDefault(t)).Select(p => new TopicPartition(t, p)))
+            .ToHashSet();
+        var removed = _assigned.Where(tp => !wanted.Contains(tp)).ToList();
+        var added = wanted.Where(tp => !_assigned.Contains(tp)).ToList();
+        if (removed.Count > 0)
+        {
+            consumer.IncrementalUnassign(removed);
+            _assigned.ExceptWith(removed);
+        }
+
+        if (added.Count == 0)
+        {
+            return;
+        }
+
+        // Offset.Stored lets librdkafka fetch the group's committed offset (falling back to
+        // auto.offset.reset, set from StartFrom) as part of starting the partition.
+        consumer.IncrementalAssign(added.Select(tp => new TopicPartitionOffset(
+            tp,
+            _offsets.Last(tp.Topic, tp.Partition.Value) is { } last ? new Offset(last + 1) : Offset.Stored)));
+        _assigned.UnionWith(added);
+    }
+
+    private void CommitStored(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        try
+        {
+            consumer.Commit();
+        }
+        catch (KafkaException ex) when (ex.Error.Code == ErrorCode.Local_NoOffset)
+        {
+            // Nothing new since the last auto-commit.
+        }
+        catch (KafkaException ex)
+        {
+            // Safe to lose: the queue's own record of what it holds skips these on restart.
+            _log?.Report($"Could not commit the last source offsets ({ex.Error.Reason}); the next start skips what the queue already holds.");
+        }
+    }
+
+    private IReadOnlyList<string> ResolveTopics(IAdminClient admin, bool fatal)
+    {
+        Metadata metadata;
+        try
+        {
+            metadata = admin.GetMetadata(_options.ConnectTimeout);
+        }
+        catch (KafkaException ex)
+        {
+            var message = $"Cannot reach the source cluster at {_options.Kafka.BootstrapServers} within {Configuration.Duration.Format(_options.ConnectTimeout)}: {ex.Error.Reason}. Check kafka.bootstrapServers, the network and the security settings.";
+            if (fatal)
+            {
+                throw new AgentException(message, ex);
+            }
+
+            _counters.SetError(message);
+            return _subscription;
+        }
+
+        var existing = metadata.Topics.Where(t => t.Error.Code == ErrorCode.NoError).ToList();
+        var topics = _options.Topics.Resolve(existing.Select(t => t.Topic), "topics");
+        foreach (var topic in existing.Where(t => topics.Contains(t.Topic)))
+        {
+            _partitionCounts[topic.Topic] = topic.Partitions.Count;
+        }
+
+        if (topics.Count == 0)
+        {
+            _log?.Report($"No topic matches include '{_options.Topics.Include}' yet; looking again every {Configuration.Duration.Format(_options.TopicRefreshInterval)}.");
+        }
+
+        return topics;
+    }
+
+    /// <summary>Queues a <see cref="TopicDescriptor"/> for each topic whose partition count the target has not been told.</summary>
+    private void AnnounceTopics(CancellationToken stop)
+    {
+        var appended = false;
+        foreach (var topic in _subscription)
+        {
+            if (_partitionCounts.TryGetValue(topic, out var count) && (!_announced.TryGetValue(topic, out var told) || told != count))
+            {
+                var payload = Records.KafkaRecordSerializer.Serialize(TopicDescriptor.Create(topic, count));
+                _queue.AppendAsync(payload, stop).AsTask().GetAwaiter().GetResult();
+                _announced[topic] = count;
+                appended = true;
+            }
+        }
+
+        if (appended)
+        {
+            _queue.CommitAsync(stop).AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private void Refresh(IAdminClient admin, IConsumer<byte[]?, byte[]?> consumer)
+    {
+        var topics = ResolveTopics(admin, fatal: false);
+        if (!topics.SequenceEqual(_subscription, StringComparer.Ordinal))
+        {
+            _log?.Report($"Topics now {string.Join(", ", topics)}.");
+            _subscription = topics;
+        }
+
+        AnnounceTopics(CancellationToken.None);
+        UpdateAssignment(consumer);
+    }
+
+    private void OnError(Error error)
+    {
+        _counters.SetError($"source cluster: {error.Reason}");
+        _log?.Report($"Source cluster: {error.Reason}{(error.IsFatal ? " (fatal)" : "")}");
+    }
+
+    private void OnLog(IClient client, LogMessage message)
+    {
+        if (message.Level <= SyslogLevel.Warning)
+        {
+            _log?.Report($"librdkafka {message.Facility}: {message.Message}");
+        }
+    }
+}

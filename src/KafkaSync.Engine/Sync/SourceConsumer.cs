@@ -1,0 +1,164 @@
+using System.Buffers;
+using System.Diagnostics;
+using Confluent.Kafka;
+using KafkaSync.Engine.Kafka;
+using KafkaSync.Engine.Queue;
+using KafkaSync.Engine.Records;
+
+namespace KafkaSync.Engine.Sync;
+
+/// <summary>
+/// The source agent's first stage: consumes the selected topics and appends every record to the
+/// source queue. Offsets are stored for Kafka's auto-commit only after the batch holding them is
+/// durable, and records the queue already holds are skipped, so a crash at any point neither
+/// loses nor doubles a record. While the queue is full, the partitions are paused (the consumer
+/// keeps polling so the group does not evict it).
+/// </summary>
+internal sealed partial class SourceConsumer
+{
+    private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(1);
+
+    private readonly SourceAgentOptions _options;
+    private readonly DiskQueue _queue;
+    private readonly AgentCounters _counters;
+    private readonly IProgress<string>? _log;
+    private readonly QueuedOffsets _offsets;
+    private readonly ArrayBufferWriter<byte> _buffer = new(64 << 10);
+    private readonly HashSet<TopicPartition> _assigned = [];
+    private readonly Dictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _announced = new(StringComparer.Ordinal);
+    private IReadOnlyList<string> _subscription = [];
+
+    public SourceConsumer(SourceAgentOptions options, DiskQueue queue, AgentCounters counters, IProgress<string>? log)
+    {
+        _options = options;
+        _queue = queue;
+        _counters = counters;
+        _log = log;
+        _offsets = QueuedOffsets.Load(queue, options.Queue.Path);
+        if (_offsets.ScannedRecords > 0)
+        {
+            _log?.Report($"Rebuilt queued offsets from the checkpoint at seq {_offsets.CheckpointSeq} and {_offsets.ScannedRecords} later record(s).");
+        }
+    }
+
+    /// <summary>Runs until <paramref name="stop"/> is cancelled (then drains) or a fatal error.</summary>
+    public void Run(CancellationToken stop)
+    {
+        var settings = _options.Kafka.ToClientSettings("kafka");
+        using var admin = new AdminClientBuilder(settings).SetLogHandler(OnLog).Build();
+        _subscription = ResolveTopics(admin, fatal: true);
+        AnnounceTopics(stop);
+        using var consumer = BuildConsumer(settings);
+        UpdateAssignment(consumer);
+        _log?.Report($"Consuming {string.Join(", ", _subscription)} ({_assigned.Count} partitions), offsets kept in group '{_options.EffectiveGroupId}'.");
+        var lastCheckpoint = Stopwatch.StartNew();
+        var lastRefresh = Stopwatch.StartNew();
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var result = _assigned.Count == 0
+                    ? Idle(stop)
+                    : consumer.Consume(_batchRecords == 0 ? TimeSpan.FromMilliseconds(100) : TimeSpan.Zero);
+                if (result is not null)
+                {
+                    Take(consumer, result, stop);
+                }
+
+                if (_batchRecords >= _options.MaxBatchRecords || (result is null && _batchRecords > 0))
+                {
+                    Flush(consumer);
+                }
+
+                ApplyCommitted(consumer, waitForAll: false);
+
+                if (lastCheckpoint.Elapsed >= CheckpointEvery)
+                {
+                    Checkpoint();
+                    lastCheckpoint.Restart();
+                }
+
+                if (lastRefresh.Elapsed >= _options.TopicRefreshInterval)
+                {
+                    ApplyCommitted(consumer, waitForAll: true);
+                    Refresh(admin, consumer);
+                    lastRefresh.Restart();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopped while waiting for queue capacity: what was appended is committed below.
+        }
+        finally
+        {
+            Flush(consumer);
+            ApplyCommitted(consumer, waitForAll: true);
+            Checkpoint();
+            CommitStored(consumer);
+            consumer.Close();
+        }
+    }
+
+    private static ConsumeResult<byte[]?, byte[]?>? Idle(CancellationToken stop)
+    {
+        stop.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(100));
+        return null;
+    }
+
+    /// <summary>Appends one consumed record to the queue (not yet durable: see <see cref="Flush"/>).</summary>
+    private void Take(IConsumer<byte[]?, byte[]?> consumer, ConsumeResult<byte[]?, byte[]?> result, CancellationToken stop)
+    {
+        if (_offsets.Holds(result.Topic, result.Partition.Value, result.Offset.Value))
+        {
+            _counters.AddSkipped(1);
+            return;
+        }
+
+        _buffer.ResetWrittenCount();
+        KafkaRecordSerializer.Write(RecordMapping.FromConsumed(result), _buffer);
+        if (!_queue.TryAppend(_buffer.WrittenSpan, out var seq))
+        {
+            seq = WaitForCapacity(consumer, _buffer.WrittenMemory, stop);
+        }
+
+        if (_lastAppendedSeq == 0 && _log is not null)
+        {
+            _log.Report($"First record queued: {result.Topic}[{result.Partition.Value}] offset {result.Offset.Value} as seq {seq}.");
+        }
+
+        _lastAppendedSeq = seq;
+        _batchHighest[result.TopicPartition] = result.Offset;
+        _batchRecords++;
+        _batchBytes += _buffer.WrittenCount;
+    }
+
+    /// <summary>
+    /// The queue is full: pause every partition (so nothing more is fetched and memory stays flat)
+    /// until the link frees space. With direct assignment there is no group to be evicted from.
+    /// </summary>
+    private long WaitForCapacity(IConsumer<byte[]?, byte[]?> consumer, ReadOnlyMemory<byte> payload, CancellationToken stop)
+    {
+        // The link reads only durable records: commit what is appended, or nothing could ever
+        // be sent and retired to make room.
+        // The checkpoint's cursor must not hold back retention either.
+        Flush(consumer);
+        ApplyCommitted(consumer, waitForAll: true);
+        Checkpoint();
+        var paused = consumer.Assignment;
+        consumer.Pause(paused);
+        _counters.Note = "queue full";
+        _log?.Report("Queue full: consumption paused until the link frees space.");
+        try
+        {
+            return _queue.AppendAsync(payload, stop).AsTask().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            consumer.Resume(paused);
+            _counters.Note = "";
+        }
+    }
+
+}

@@ -1,0 +1,55 @@
+using Confluent.Kafka;
+
+namespace KafkaSync.Engine.Sync;
+
+/// <summary>Producer settings and the produce call with backpressure.</summary>
+internal sealed partial class TargetProducer
+{
+    private ProducerConfig ProducerConfig() => new(new Dictionary<string, string>(_options.Kafka.ToClientSettings("kafka")))
+    {
+        ClientId = "kafkasync-target-" + _options.Name,
+        Acks = Acks.All,
+        LingerMs = 20,
+        BatchSize = 1 << 20,
+        // A bounded producer buffer keeps memory flat whatever the backlog: the queue holds the rest.
+        QueueBufferingMaxKbytes = 64 * 1024,
+        QueueBufferingMaxMessages = 100_000,
+        // Delivery reports only need the outcome; marshalling each record back costs CPU.
+        DeliveryReportFields = "none",
+    };
+
+    private IProducer<byte[]?, byte[]?> Build(ProducerConfig config) =>
+        new ProducerBuilder<byte[]?, byte[]?>(config)
+            .SetLogHandler((_, message) =>
+            {
+                if (message.Level <= SyslogLevel.Warning)
+                {
+                    _log?.Report($"librdkafka {message.Facility}: {message.Message}");
+                }
+            })
+            .SetErrorHandler((_, error) =>
+            {
+                _counters.SetError($"target cluster: {error.Reason}");
+                _log?.Report($"Target cluster: {error.Reason}{(error.IsFatal ? " (fatal)" : "")}");
+            })
+            .Build();
+
+    /// <summary>Produces, waiting (and serving delivery reports) while the producer's buffer is full.</summary>
+    private void Produce(IProducer<byte[]?, byte[]?> producer, TopicPartition target, Message<byte[]?, byte[]?> message, Action<DeliveryReport<byte[]?, byte[]?>> delivered, CancellationToken stop)
+    {
+        while (true)
+        {
+            try
+            {
+                producer.Produce(target, message, delivered);
+                return;
+            }
+            catch (ProduceException<byte[]?, byte[]?> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                _counters.Note = "target cluster slow or down";
+                producer.Poll(TimeSpan.FromMilliseconds(100));
+                stop.ThrowIfCancellationRequested();
+            }
+        }
+    }
+}

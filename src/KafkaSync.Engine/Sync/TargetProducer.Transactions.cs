@@ -1,0 +1,187 @@
+using Confluent.Kafka;
+using KafkaSync.Engine.Records;
+
+namespace KafkaSync.Engine.Sync;
+
+/// <summary>
+/// Exactly-once mode: each batch of records and the checkpoint of its last seq are produced in
+/// one Kafka transaction. A crash before the commit leaves nothing visible (the next start
+/// fences and aborts the open transaction); a crash after it leaves a checkpoint the next start
+/// reads, so it resumes after that seq. Readers of the target must use read_committed.
+/// </summary>
+internal sealed partial class TargetProducer
+{
+    private static readonly TimeSpan TransactionTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(1);
+
+    private void RunTransactional(CancellationToken stop)
+    {
+        var config = ProducerConfig();
+        config.TransactionalId = "kafkasync-" + _options.Name;
+        config.TransactionTimeoutMs = (int)TransactionTimeout.TotalMilliseconds;
+        config.MessageTimeoutMs = (int)TransactionTimeout.TotalMilliseconds;
+        using var producer = Build(config);
+        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
+        var placement = new TopicPlacement(_options, admin, _counters, _log);
+        placement.EnsureCheckpointTopic(_options.CheckpointTopic, stop);
+        var committed = Recover(producer, stop);
+        var tracker = _tracker = new DeliveryTracker(committed);
+        var reader = _queue.OpenReader(committed + 1);
+        var batch = new List<(long Seq, KafkaRecord Record)>();
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                while (batch.Count < _options.MaxTransactionRecords && reader.TryRead(out var queued))
+                {
+                    batch.Add((queued.Seq, KafkaRecordSerializer.Deserialize(queued.Payload.Span)));
+                }
+
+                if (batch.Count == 0)
+                {
+                    WaitForRecords(reader, stop);
+                    continue;
+                }
+
+                if (Commit(producer, placement, batch, stop))
+                {
+                    var last = batch[^1].Seq;
+                    _counters.AddOut(batch.Count(b => !TopicDescriptor.IsDescriptor(b.Record)));
+                    tracker.DeliveredThrough(last);
+                    MoveCursor(last);
+                    batch.Clear();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Clean stop: an open transaction was aborted; its records go again next start.
+        }
+        finally
+        {
+            reader.Dispose();
+        }
+    }
+
+    /// <summary>Fences any older instance, then returns the last committed seq (moving the queue cursor up to it).</summary>
+    private long Recover(IProducer<byte[]?, byte[]?> producer, CancellationToken stop)
+    {
+        while (true)
+        {
+            stop.ThrowIfCancellationRequested();
+            try
+            {
+                producer.InitTransactions(TransactionTimeout);
+                var settings = _options.Kafka.ToClientSettings("kafka");
+                var seq = TransactionCheckpoint.Read(settings, _options.CheckpointTopic, _options.Name, TransactionTimeout, stop);
+                var cursor = _queue.GetCursor(CursorName);
+                _log?.Report($"Exactly-once: last committed seq {seq} (queue cursor {cursor}).");
+                MoveCursor(seq);
+                _counters.Note = "";
+                return Math.Max(seq, cursor);
+            }
+            catch (KafkaException ex) when (!ex.Error.IsFatal)
+            {
+                _counters.Note = "target cluster unreachable";
+                _counters.SetError($"target cluster: {ex.Error.Reason}");
+                stop.WaitHandle.WaitOne(RetryEvery);
+            }
+        }
+    }
+
+    /// <summary>Produces <paramref name="batch"/> and its checkpoint in one transaction; false when it was aborted and must be retried.</summary>
+    private bool Commit(IProducer<byte[]?, byte[]?> producer, TopicPlacement placement, List<(long Seq, KafkaRecord Record)> batch, CancellationToken stop)
+    {
+        producer.BeginTransaction();
+        try
+        {
+            foreach (var (_, record) in batch)
+            {
+                if (TopicDescriptor.IsDescriptor(record))
+                {
+                    var (topic, partitions) = TopicDescriptor.Read(record);
+                    placement.Describe(topic, partitions);
+                    continue;
+                }
+
+                var target = placement.Place(record.Topic, record.Partition, stop);
+                Produce(producer, target, RecordMapping.ToMessage(record, _options.SourceClusterName, _options.ProvenanceHeaders), static _ => { }, stop);
+            }
+
+            Produce(producer, new TopicPartition(_options.CheckpointTopic, 0), TransactionCheckpoint.Create(_options.Name, batch[^1].Seq), static _ => { }, stop);
+        }
+        catch (OperationCanceledException)
+        {
+            Abort(producer);
+            throw;
+        }
+        catch (KafkaException ex) when (!ex.Error.IsFatal)
+        {
+            return Retry(producer, batch, ex);
+        }
+        catch (KafkaException ex)
+        {
+            throw Fatal(ex);
+        }
+
+        return CommitOrRetry(producer, batch, stop);
+    }
+
+    /// <summary>
+    /// Commits; a commit that timed out may have succeeded, so it is retried, never aborted (an
+    /// abort then a resend could double the batch). Stopping meanwhile leaves the outcome to the
+    /// next start, which reads the committed checkpoint.
+    /// </summary>
+    private bool CommitOrRetry(IProducer<byte[]?, byte[]?> producer, List<(long Seq, KafkaRecord Record)> batch, CancellationToken stop)
+    {
+        while (true)
+        {
+            try
+            {
+                producer.CommitTransaction(TransactionTimeout);
+                _counters.Note = "";
+                return true;
+            }
+            catch (KafkaRetriableException ex)
+            {
+                _counters.Note = "target cluster unreachable";
+                _counters.SetError($"target transaction commit: {ex.Error.Reason}");
+                stop.WaitHandle.WaitOne(RetryEvery);
+                stop.ThrowIfCancellationRequested();
+            }
+            catch (KafkaTxnRequiresAbortException ex)
+            {
+                return Retry(producer, batch, ex);
+            }
+            catch (KafkaException ex) when (ex.Error.IsFatal)
+            {
+                throw Fatal(ex);
+            }
+        }
+    }
+
+    private bool Retry(IProducer<byte[]?, byte[]?> producer, List<(long Seq, KafkaRecord Record)> batch, KafkaException ex)
+    {
+        _counters.Note = "target cluster unreachable";
+        _counters.SetError($"target transaction: {ex.Error.Reason}");
+        _log?.Report($"Transaction aborted ({ex.Error.Reason}); retrying the same {batch.Count} record(s).");
+        Abort(producer);
+        Thread.Sleep(RetryEvery);
+        return false;
+    }
+
+    private AgentException Fatal(KafkaException ex) =>
+        new($"The target producer failed for good ({ex.Error.Reason}); another agent named '{_options.Name}' may have taken over. A restart resumes after the last committed seq.", ex);
+
+    private void Abort(IProducer<byte[]?, byte[]?> producer)
+    {
+        try
+        {
+            producer.AbortTransaction(TransactionTimeout);
+        }
+        catch (KafkaException ex)
+        {
+            _log?.Report($"Abort failed ({ex.Error.Reason}); the next start fences the open transaction.");
+        }
+    }
+}

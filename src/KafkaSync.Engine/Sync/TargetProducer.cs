@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using KafkaSync.Engine.Queue;
+using KafkaSync.Engine.Records;
+
+namespace KafkaSync.Engine.Sync;
+
+/// <summary>
+/// The target agent's last stage: reads the target queue in seq order and produces every record
+/// to the target cluster with an idempotent producer (per-partition order survives retries).
+/// The queue's "producer" cursor moves only over seqs that were all delivered. While the target
+/// cluster is down, librdkafka keeps retrying (no message timeout) and its bounded buffer makes
+/// this stage wait; the link keeps filling the queue meanwhile.
+/// </summary>
+internal sealed partial class TargetProducer
+{
+    public const string CursorName = "producer";
+    private static readonly TimeSpan CursorEvery = TimeSpan.FromMilliseconds(100);
+
+    private readonly TargetAgentOptions _options;
+    private readonly DiskQueue _queue;
+    private readonly AgentCounters _counters;
+    private readonly IProgress<string>? _log;
+    private DeliveryTracker? _tracker;
+
+    public TargetProducer(TargetAgentOptions options, DiskQueue queue, AgentCounters counters, IProgress<string>? log)
+    {
+        _options = options;
+        _queue = queue;
+        _counters = counters;
+        _log = log;
+    }
+
+    /// <summary>Highest seq delivered with nothing missing beneath it.</summary>
+    public long DoneSeq => _tracker?.DoneSeq ?? _queue.GetCursor(CursorName);
+
+    /// <summary>Runs until <paramref name="stop"/> is cancelled (then drains) or a permanent failure.</summary>
+    public void Run(CancellationToken stop)
+    {
+        if (_options.ExactlyOnce)
+        {
+            RunTransactional(stop);
+        }
+        else
+        {
+            RunIdempotent(stop);
+        }
+    }
+
+    private void RunIdempotent(CancellationToken stop)
+    {
+        var config = ProducerConfig();
+        config.EnableIdempotence = true;
+        // No timeout: a target outage of any length is waited out, never turned into loss.
+        config.MessageTimeoutMs = 0;
+        using var producer = Build(config);
+        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
+        var placement = new TopicPlacement(_options, admin, _counters, _log);
+        var tracker = _tracker = new DeliveryTracker(_queue.GetCursor(CursorName));
+        using var reader = _queue.OpenReader(tracker.DoneSeq + 1);
+        var lastCursor = Stopwatch.StartNew();
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (tracker.Failure is { } failure)
+                {
+                    throw failure;
+                }
+
+                while (reader.TryRead(out var queued) && !stop.IsCancellationRequested)
+                {
+                    var record = KafkaRecordSerializer.Deserialize(queued.Payload.Span);
+                    var seq = queued.Seq;
+                    if (TopicDescriptor.IsDescriptor(record))
+                    {
+                        var (topic, partitions) = TopicDescriptor.Read(record);
+                        placement.Describe(topic, partitions);
+                        tracker.Delivered(seq);
+                        continue;
+                    }
+
+                    var target = placement.Place(record.Topic, record.Partition, stop);
+                    var message = RecordMapping.ToMessage(record, _options.SourceClusterName, _options.ProvenanceHeaders);
+                    Produce(producer, target, message, report => OnDelivered(tracker, seq, report), stop);
+                    if (lastCursor.Elapsed >= CursorEvery)
+                    {
+                        MoveCursor(tracker.DoneSeq);
+                        lastCursor.Restart();
+                    }
+                }
+
+                MoveCursor(tracker.DoneSeq);
+                WaitForRecords(reader, stop);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Clean stop: drain below.
+        }
+        finally
+        {
+            Drain(producer);
+            MoveCursor(tracker.DoneSeq);
+        }
+
+        if (tracker.Failure is { } late)
+        {
+            throw late;
+        }
+    }
+
+    private void OnDelivered(DeliveryTracker tracker, long seq, DeliveryReport<byte[]?, byte[]?> report)
+    {
+        if (report.Error.IsError)
+        {
+            tracker.Failed(new AgentException($"Kafka refused seq {seq} for {report.Topic}[{report.Partition.Value}]: {report.Error.Reason}. The produced cursor stays before it; fix the cause and restart the agent."));
+            return;
+        }
+
+        tracker.Delivered(seq);
+        _counters.AddOut(1);
+    }
+
+    private void Drain(IProducer<byte[]?, byte[]?> producer)
+    {
+        var left = producer.Flush(_options.DrainTimeout);
+        if (left > 0)
+        {
+            _log?.Report($"{left} record(s) were still in flight at stop; they are produced again on the next start (only exactly-once mode rules out a double then).");
+        }
+    }
+
+    private void MoveCursor(long done)
+    {
+        if (done > _queue.GetCursor(CursorName))
+        {
+            _queue.SetCursor(CursorName, done);
+        }
+    }
+
+    private static void WaitForRecords(QueueReader reader, CancellationToken stop)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        wait.CancelAfter(CursorEvery);
+        try
+        {
+            reader.WaitToReadAsync(wait.Token).AsTask().GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+        {
+            // Woke to move the cursor; go round again.
+        }
+    }
+}

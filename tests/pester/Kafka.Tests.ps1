@@ -1,0 +1,32 @@
+# Pester tests for the sync cmdlets (run where pwsh and Pester exist; the agents are tested in xunit).
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot '../../out/KafkaSync/KafkaSync.psd1') -Force
+}
+
+Describe 'Start-KafkaSyncSource' {
+    It 'names the missing field when the config is incomplete' {
+        { Start-KafkaSyncSource -BootstrapServers '127.0.0.1:9092' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidAgentOptions,KafkaSync.PowerShell.Sync.StartKafkaSyncSourceCommand'
+    }
+}
+
+Describe 'Embedded cluster, both agents and Get-KafkaSyncStatus' {
+    It 'copies records between two embedded clusters and reports status' {
+        $root = Join-Path ([IO.Path]::GetTempPath()) ([Guid]::NewGuid())
+        $source = Start-KafkaSyncEmbeddedCluster -Brokers 1 -Topic orders -Partitions 2
+        $target = Start-KafkaSyncEmbeddedCluster -Brokers 1 -Topic orders -Partitions 2
+        $key = [pscredential]::new('link', (ConvertTo-SecureString 'a pre-shared key of decent length' -AsPlainText -Force))
+        $port = Get-Random -Minimum 20000 -Maximum 60000
+        $t = Start-KafkaSyncTarget -BootstrapServers $target.BootstrapServers -QueuePath "$root/t" -Listen "127.0.0.1:$port" -LinkCredential $key -AsJob
+        $s = Start-KafkaSyncSource -BootstrapServers $source.BootstrapServers -Topic orders -QueuePath "$root/s" -LinkTarget "127.0.0.1:$port" -LinkCredential $key -AsJob
+        'a:1', 'b:2' | kcat -b $source.BootstrapServers -P -t orders -p 0 -K :
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        do { Start-Sleep -Milliseconds 200; $status = Get-KafkaSyncStatus "$root/t" -ErrorAction SilentlyContinue }
+        while ($status.RecordsOut -lt 2 -and [DateTime]::UtcNow -lt $deadline)
+        $status.RecordsOut | Should -Be 2
+        $s, $t | Stop-Job
+        ($s | Receive-Job -Wait).State | Should -Be 'Stopped'
+        $t | Receive-Job -Wait | Out-Null
+        $source, $target | Stop-KafkaSyncEmbeddedCluster -Confirm:$false
+    }
+}
