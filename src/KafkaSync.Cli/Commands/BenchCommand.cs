@@ -8,11 +8,26 @@ internal static class BenchCommand
     public static Command Create()
     {
         var bench = new Command("bench", "Measure throughput and compression against their baselines, side by side in one run.");
-        foreach (var area in Areas())
+        var areas = Areas().ToList();
+        foreach (var area in areas)
         {
             bench.Subcommands.Add(area);
         }
 
+        var all = new Command("all", "Run every benchmark in turn with its defaults; exits non-zero if any failed.");
+        all.SetAction(async (_, cancellation) =>
+        {
+            var worst = CliRun.Ok;
+            foreach (var area in areas)
+            {
+                Console.Out.WriteLine($"== bench {area.Name}");
+                var code = await area.Parse(Array.Empty<string>()).InvokeAsync(cancellationToken: cancellation);
+                worst = Math.Max(worst, code);
+            }
+
+            return worst;
+        });
+        bench.Subcommands.Add(all);
         return bench;
     }
 
@@ -22,5 +37,6 @@ internal static class BenchCommand
         yield return QueueBenchCommand.Create();
         yield return BenchFramesCommand.Create();
         yield return BenchLinkCommand.Create();
+        yield return BenchTsdbCommand.Create();
     }
 }

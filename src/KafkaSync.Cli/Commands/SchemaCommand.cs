@@ -18,12 +18,17 @@ internal static class SchemaCommand
 {
     public static Command Create()
     {
-        var agent = new Argument<string>("agent") { Description = "source or target." };
-        agent.AcceptOnlyFromAmong("source", "target");
-        var command = new Command("schema", "Print the JSON schema of the source or target agent's config file.") { agent };
+        var agent = new Argument<string>("agent") { Description = "source, target or tsdb." };
+        agent.AcceptOnlyFromAmong("source", "target", "tsdb");
+        var command = new Command("schema", "Print the JSON schema of the source or target agent's config file, or of the time-series cluster's.") { agent };
         command.SetAction(parse =>
         {
-            Console.Out.WriteLine(Generate(parse.GetValue(agent) == "source" ? typeof(SourceAgentOptions) : typeof(TargetAgentOptions)));
+            Console.Out.WriteLine(Generate(parse.GetValue(agent) switch
+            {
+                "source" => typeof(SourceAgentOptions),
+                "target" => typeof(TargetAgentOptions),
+                _ => typeof(KafkaSync.Engine.Tsdb.TsdbClusterOptions),
+            }));
             return CliRun.Ok;
         });
         return command;
@@ -41,7 +46,9 @@ internal static class SchemaCommand
         var ordered = new JsonObject
         {
             ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
-            ["title"] = $"KafkaSync {(options == typeof(SourceAgentOptions) ? "source" : "target")} agent config",
+            ["title"] = options == typeof(KafkaSync.Engine.Tsdb.TsdbClusterOptions)
+                ? "KafkaSync time-series cluster config"
+                : $"KafkaSync {(options == typeof(SourceAgentOptions) ? "source" : "target")} agent config",
         };
         foreach (var (key, value) in schema.AsObject().ToList())
         {

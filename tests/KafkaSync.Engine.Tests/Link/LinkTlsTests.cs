@@ -4,8 +4,18 @@ using KafkaSync.Engine.Link;
 
 namespace KafkaSync.Engine.Tests.Link;
 
-public sealed class LinkTlsTests
+public sealed class LinkTlsTests : IDisposable
 {
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "ks-tls-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Tls_with_a_pinned_self_signed_certificate_carries_every_record()
     {
@@ -61,9 +71,9 @@ public sealed class LinkTlsTests
     }
 
     /// <summary>Receiver options with a fresh self-signed certificate written as PEM files; returns its SHA-256 thumbprint.</summary>
-    private static LinkReceiverOptions ReceiverOptions(out string thumbprint)
+    private LinkReceiverOptions ReceiverOptions(out string thumbprint)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "ks-tls-" + Guid.NewGuid().ToString("N"));
+        var folder = _folder;
         Directory.CreateDirectory(folder);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=kafkasync-target", key, HashAlgorithmName.SHA256);

@@ -27,6 +27,7 @@ public sealed class KafkaCommandTests : IDisposable
     [Theory]
     [InlineData("source")]
     [InlineData("target")]
+    [InlineData("tsdb")]
     public async Task Published_schema_is_the_one_the_options_generate(string agent)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

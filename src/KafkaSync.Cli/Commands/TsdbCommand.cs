@@ -1,0 +1,137 @@
+using System.CommandLine;
+using System.Globalization;
+using KafkaSync.Engine.Configuration;
+using KafkaSync.Engine.Tsdb;
+
+namespace KafkaSync.Cli.Commands;
+
+/// <summary>`kafkasync tsdb run|balance|nodes|timeline`: the time-series cluster service, extra balancers, and its status.</summary>
+internal static class TsdbCommand
+{
+    private const string DefaultStatusUrl = "http://127.0.0.1:8089/";
+
+    public static Command Create() => new("tsdb", "Keep time-series nodes (InfluxDB 1.x, VictoriaMetrics) filled from a Kafka topic, with failover and load-balanced reads.")
+    {
+        Run(), Balance(), Nodes(), Timeline(),
+    };
+
+    private static Command Run()
+    {
+        var config = new Option<string>("--config") { Description = "The cluster's JSON config file (see the examples folder and tsdb.schema.json).", Required = true };
+        var bootstrap = new Option<string?>("--bootstrap-servers") { Description = "Override kafka.bootstrapServers." };
+        var topic = new Option<string?>("--topic") { Description = "Override kafka.topic." };
+        var command = new Command("run", "Run the cluster service until Ctrl+C or SIGTERM: connectors, monitor, status endpoint and read balancer. State changes are logged on stderr; the final node list is printed as JSON.")
+        {
+            config, bootstrap, topic,
+        };
+        command.SetAction((parse, ct) => CliRun.GuardAsync(async stop =>
+        {
+            var options = ConfigFile.Load<TsdbClusterOptions>(parse.GetValue(config)!);
+            options = options with
+            {
+                Kafka = options.Kafka with
+                {
+                    BootstrapServers = parse.GetValue(bootstrap) ?? options.Kafka.BootstrapServers,
+                    Topic = parse.GetValue(topic) ?? options.Kafka.Topic,
+                },
+            };
+            IReadOnlyList<TsdbNodeStatus> last;
+            await using (var cluster = await TsdbCluster.StartAsync(options, new StderrLog(), stop))
+            {
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                last = cluster.Nodes();
+            }
+
+            CliRun.WriteJson(last);
+            return CliRun.Ok;
+        }, ct));
+        return command;
+    }
+
+    private static Command Balance()
+    {
+        var config = new Option<string>("--config") { Description = "The cluster's JSON config file (its kind and balancer weights are used).", Required = true };
+        var monitor = new Option<string>("--monitor") { Description = "The cluster service's status URL.", DefaultValueFactory = _ => DefaultStatusUrl };
+        var listen = new Option<string?>("--listen") { Description = "Override balancer.listen: host:port for queries." };
+        var command = new Command("balance", "Run another read balancer that reads the node list from the cluster service's monitor, until Ctrl+C or SIGTERM.")
+        {
+            config, monitor, listen,
+        };
+        command.SetAction((parse, ct) => CliRun.GuardAsync(async stop =>
+        {
+            var options = ConfigFile.Load<TsdbClusterOptions>(parse.GetValue(config)!);
+            var endpoint = parse.GetValue(listen) ?? options.Balancer.Listen;
+            await using var balancer = await TsdbBalancer.StartAsync(options, StatusUrl(parse.GetValue(monitor)!), endpoint, new StderrLog(), stop);
+            await Console.Error.WriteLineAsync($"kafkasync: balancer on {balancer.Url} for the cluster at {parse.GetValue(monitor)}; Ctrl+C stops it.");
+            await Task.Delay(Timeout.Infinite, stop);
+            return CliRun.Ok;
+        }, ct));
+        return command;
+    }
+
+    private static Command Nodes()
+    {
+        var (url, json) = StatusOptions();
+        var command = new Command("nodes", "List the nodes: state, offsets, lag, writers, readers, pressure and last error.") { url, json };
+        command.SetAction((parse, ct) => CliRun.GuardAsync(async stop =>
+        {
+            var nodes = await TsdbStatusClient.GetNodesAsync(StatusUrl(parse.GetValue(url)!), stop);
+            if (parse.GetValue(json))
+            {
+                CliRun.WriteJson(nodes);
+                return CliRun.Ok;
+            }
+
+            var c = CultureInfo.InvariantCulture;
+            Console.Out.WriteLine($"{"NAME",-16} {"STATE",-12} {"LAG",10} {"WRITERS",7} {"READERS",7} {"PRESSURE",8}  LAST ERROR");
+            foreach (var n in nodes)
+            {
+                Console.Out.WriteLine(string.Create(c, $"{n.Name,-16} {n.State,-12} {n.Lag,10} {n.Writers,7} {n.Readers,7} {n.Pressure,8:0.##}  {n.LastError ?? "-"}"));
+            }
+
+            return CliRun.Ok;
+        }, ct));
+        return command;
+    }
+
+    private static Command Timeline()
+    {
+        var (url, json) = StatusOptions();
+        var command = new Command("timeline", "List every state change of every node, oldest first.") { url, json };
+        command.SetAction((parse, ct) => CliRun.GuardAsync(async stop =>
+        {
+            var entries = await TsdbStatusClient.GetTimelineAsync(StatusUrl(parse.GetValue(url)!), stop);
+            if (parse.GetValue(json))
+            {
+                CliRun.WriteJson(entries);
+                return CliRun.Ok;
+            }
+
+            foreach (var e in entries)
+            {
+                Console.Out.WriteLine($"{e.At.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture)}  {e.Node,-16} {e.From,-12} -> {e.To,-12} {e.Reason}");
+            }
+
+            return CliRun.Ok;
+        }, ct));
+        return command;
+    }
+
+    private static (Option<string> Url, Option<bool> Json) StatusOptions() =>
+    (
+        new Option<string>("--status-url") { Description = "The cluster service's status URL (monitor.listen).", DefaultValueFactory = _ => DefaultStatusUrl },
+        new Option<bool>("--json") { Description = "Print JSON." }
+    );
+
+    private static Uri StatusUrl(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+            ? url
+            : throw new OptionsException("--status-url", $"'{text}' is not an http URL; write e.g. {DefaultStatusUrl}.");
+}

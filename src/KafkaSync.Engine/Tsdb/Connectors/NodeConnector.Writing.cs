@@ -1,0 +1,90 @@
+using KafkaSync.Engine.Tsdb.Writing;
+
+namespace KafkaSync.Engine.Tsdb.Connectors;
+
+/// <summary>The parallel writers: one HTTP write per batch, split on permanent rejections to find the bad records.</summary>
+internal sealed partial class NodeConnector
+{
+    private async Task WriterLoopAsync(CancellationToken cancellation)
+    {
+        await foreach (var batch in toWriters.Reader.ReadAllAsync(CancellationToken.None))
+        {
+            var written = false;
+            if (outageReason == null && !cancellation.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref writersInFlight);
+                try
+                {
+                    var result = await WriteAsync(batch.Records, cancellation);
+                    if (result.Outcome == WriteOutcome.Transient)
+                    {
+                        EnterOutage(result.Reason);
+                    }
+                    else
+                    {
+                        written = true;
+                    }
+                }
+                catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+                {
+                    // Stopping: the batch stays uncommitted and is written again on the next start.
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref writersInFlight);
+                }
+            }
+
+            completions.Enqueue((batch, written));
+            completed.Release();
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="records"/>; on a permanent rejection, halves the set until the
+    /// rejected records are alone, and dead-letters those. Rewriting accepted points is harmless:
+    /// a point with the same series and timestamp overwrites itself.
+    /// </summary>
+    /// <returns>Written (including dead-lettered records) or the first transient failure.</returns>
+    private async Task<WriteResult> WriteAsync(IReadOnlyList<PendingRecord> records, CancellationToken cancellation)
+    {
+        var result = await client.WriteAsync(PointBatch.Body(records), cancellation);
+        switch (result.Outcome)
+        {
+            case WriteOutcome.Written:
+                Interlocked.Add(ref pointsWritten, records.Sum(r => r.Points));
+                return result;
+            case WriteOutcome.Transient:
+                return result;
+        }
+
+        if (records.Count == 1)
+        {
+            return KeepDeadLetter(records[0], "rejected by the node: " + result.Reason)
+                ? WriteResult.Ok
+                : new WriteResult(WriteOutcome.Transient, 0, "dead letter not kept");
+        }
+
+        var half = records.Count / 2;
+        var first = await WriteAsync(records.Take(half).ToList(), cancellation);
+        return first.Outcome == WriteOutcome.Transient ? first : await WriteAsync(records.Skip(half).ToList(), cancellation);
+    }
+
+    private void EnterOutage(string reason)
+    {
+        lock (completions)
+        {
+            if (outageReason != null)
+            {
+                return;
+            }
+
+            outageStartedAt = DateTime.UtcNow;
+            outageReason = reason;
+            resumed = false;
+        }
+
+        log($"{Node.Name}: write failed: {reason}");
+        reportFailure(Node.Name, "write failed: " + reason);
+    }
+}

@@ -1,0 +1,304 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Threading.Channels;
+using Confluent.Kafka;
+using KafkaSync.Engine.Kafka;
+using KafkaSync.Engine.Tsdb.Writing;
+
+namespace KafkaSync.Engine.Tsdb.Connectors;
+
+/// <summary>
+/// Feeds one node from Kafka through its own consumer group: checks and batches line protocol,
+/// writes batches with several parallel HTTP writers, and commits a partition's offset only
+/// when every earlier record of it is written or dead-lettered. On a node failure it reports
+/// to the monitor, stops, retries after the interval, rewinds by the safety window and resumes.
+/// </summary>
+/// <remarks>
+/// The Kafka consumer is used only by the consume thread (<see cref="RunAsync"/>); writers hand
+/// finished batches back through <see cref="completions"/>.
+/// </remarks>
+internal sealed partial class NodeConnector
+{
+    /// <summary>How long the topic must stay quiet before a partial batch goes to an idle writer.</summary>
+    private static readonly TimeSpan IdleFlush = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Written offsets are committed at most this often (each commit is a broker round trip).</summary>
+    private static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(50);
+
+    private readonly TsdbClusterOptions options;
+    private readonly TsdbConnectorOptions settings;
+    private readonly NodeClient client;
+    private readonly DeadLetterSink deadLetters;
+    private readonly Action<string, string> reportFailure;
+    private readonly Action<string> log;
+    private readonly ConcurrentQueue<(PointBatch Batch, bool Written)> completions = new();
+    private readonly SemaphoreSlim completed = new(0);
+    private readonly OffsetTracker tracker = new();
+    private Channel<PointBatch> toWriters;
+    private volatile Dictionary<int, long> committedView = [];
+    private volatile Dictionary<int, long> endView = [];
+    private volatile string? outageReason;
+    private volatile bool resumed;
+    private DateTime outageStartedAt;
+    private int writersInFlight;
+    private int batchesOut;
+    private long pointsWritten;
+    private long deadLettered;
+
+    public NodeConnector(TsdbClusterOptions options, TsdbNodeOptions node, NodeClient client, DeadLetterSink deadLetters, Action<string, string> reportFailure, Action<string> log)
+    {
+        this.options = options;
+        settings = options.Connector;
+        Node = node;
+        this.client = client;
+        this.deadLetters = deadLetters;
+        this.reportFailure = reportFailure;
+        this.log = log;
+        ConsumerGroup = options.ConsumerGroup(node.Name);
+        toWriters = NewChannel();
+    }
+
+    public TsdbNodeOptions Node { get; }
+
+    public string ConsumerGroup { get; }
+
+    /// <summary>True once the partitions are assigned and the connector is not in an outage.</summary>
+    public bool Resumed => resumed;
+
+    public IReadOnlyDictionary<int, long> CommittedOffsets => committedView;
+
+    public long Lag
+    {
+        get
+        {
+            var committed = committedView;
+            long lag = 0;
+            foreach (var (partition, end) in endView)
+            {
+                lag += Math.Max(0, end - committed.GetValueOrDefault(partition));
+            }
+
+            return lag;
+        }
+    }
+
+    public int Writers => Volatile.Read(ref writersInFlight);
+
+    public long PointsWritten => Interlocked.Read(ref pointsWritten);
+
+    public long DeadLettered => Interlocked.Read(ref deadLettered);
+
+    /// <summary>Consumes and writes until <paramref name="cancellation"/> fires, then drains the writers and commits.</summary>
+    public Task RunAsync(CancellationToken cancellation) =>
+        Task.Factory.StartNew(() => Supervise(cancellation), cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <summary>Restarts the consume loop from the committed offsets when Kafka or the local disk fails it.</summary>
+    private void Supervise(CancellationToken cancellation)
+    {
+        while (!cancellation.IsCancellationRequested)
+        {
+            try
+            {
+                ConsumeLoop(cancellation);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is KafkaException or IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                resumed = false;
+                log($"{Node.Name}: connector failed, restarting from the committed offsets in {Configuration.Duration.Format(settings.RetryInterval)}: {ex.Message}");
+                reportFailure(Node.Name, "connector failed: " + ex.Message);
+                cancellation.WaitHandle.WaitOne(settings.RetryInterval);
+            }
+        }
+    }
+
+    private Channel<PointBatch> NewChannel() =>
+        Channel.CreateBounded<PointBatch>(new BoundedChannelOptions(settings.Writers) { SingleWriter = true });
+
+    private void ConsumeLoop(CancellationToken cancellation)
+    {
+        // Consume nothing until the node can take it: a node down at start must not stop the others.
+        while (SetUpNode(cancellation) is { } problem)
+        {
+            log($"{Node.Name}: {problem}; retrying in {Configuration.Duration.Format(settings.RetryInterval)}");
+            reportFailure(Node.Name, problem);
+            cancellation.WaitHandle.WaitOne(settings.RetryInterval);
+            cancellation.ThrowIfCancellationRequested();
+        }
+
+        var config = KafkaClients.Consumer(options.Kafka.BootstrapServers, ConsumerGroup);
+        config.FetchWaitMaxMs = 50;
+        // Only the timestamp is needed (for dead letters); topic names and headers are not marshalled per record.
+        config.ConsumeResultFields = "timestamp";
+        // The consume thread stops polling while its node is down; it must keep its partitions.
+        config.MaxPollIntervalMs = 86_400_000;
+        foreach (var (key, value) in options.Kafka.Consumer)
+        {
+            config.Set(key, value);
+        }
+
+        toWriters = NewChannel();
+        completions.Clear();
+        batchesOut = 0;
+        outageReason = null;
+        using var consumer = new ConsumerBuilder<Ignore, byte[]>(config)
+            .SetPartitionsAssignedHandler((c, partitions) => OnAssigned(c, partitions))
+            .SetErrorHandler((_, error) => log($"{Node.Name}: Kafka: {error.Reason}"))
+            .Build();
+        var writers = Enumerable.Range(0, settings.Writers).Select(_ => Task.Run(() => WriterLoopAsync(cancellation), CancellationToken.None)).ToArray();
+        consumer.Subscribe(options.Kafka.Topic);
+        var batch = new PointBatch();
+        var lastCommit = DateTime.MinValue;
+        var lastEnds = DateTime.MinValue;
+        try
+        {
+            while (!cancellation.IsCancellationRequested)
+            {
+                if (outageReason != null)
+                {
+                    batch = new PointBatch();
+                    RideOutOutage(consumer, cancellation);
+                    continue;
+                }
+
+                DrainCompletions();
+                if (DateTime.UtcNow - lastCommit > CommitInterval)
+                {
+                    Commit(consumer);
+                    lastCommit = DateTime.UtcNow;
+                }
+
+                if (DateTime.UtcNow - lastEnds > TimeSpan.FromMilliseconds(250))
+                {
+                    RefreshEnds(consumer);
+                    lastEnds = DateTime.UtcNow;
+                }
+
+                if (!batch.IsEmpty && (batch.Points >= settings.BatchPoints || batch.Bytes >= settings.BatchBytes || DateTime.UtcNow - batch.StartedAt >= settings.Linger))
+                {
+                    Dispatch(batch, cancellation);
+                    batch = new PointBatch();
+                }
+
+                var wait = batch.IsEmpty ? TimeSpan.FromMilliseconds(100) : Min(settings.Linger - (DateTime.UtcNow - batch.StartedAt), IdleFlush);
+                var result = consumer.Consume(wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
+                if (result?.Message == null)
+                {
+                    // Every partition is read to its end: a free writer may as well send what is
+                    // there. (A mere pause between fetches is no reason: small batches cost the node.)
+                    if (!batch.IsEmpty && batchesOut < settings.Writers && ReadToEnd(consumer))
+                    {
+                        Dispatch(batch, cancellation);
+                        batch = new PointBatch();
+                    }
+
+                    continue;
+                }
+
+                if (!tracker.IsTracked(result.Partition.Value))
+                {
+                    continue;
+                }
+
+                Accept(result, batch);
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            toWriters.Writer.TryComplete();
+            Task.WaitAll(writers, TimeSpan.FromSeconds(30));
+            DrainCompletions();
+            Commit(consumer);
+            consumer.Close();
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>Creates the database and retention policy on the node (idempotent); null when done, else why not.</summary>
+    private string? SetUpNode(CancellationToken cancellation)
+    {
+        try
+        {
+            client.EnsureDatabaseAsync(cancellation).GetAwaiter().GetResult();
+            return null;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException || (ex is TaskCanceledException && !cancellation.IsCancellationRequested))
+        {
+            return "setup failed: " + ex.Message;
+        }
+    }
+
+    private void Accept(ConsumeResult<Ignore, byte[]> result, PointBatch batch)
+    {
+        var value = result.Message.Value ?? [];
+        var record = new PendingRecord(options.Kafka.Topic, result.Partition.Value, result.Offset.Value, result.Message.Timestamp.UnixTimestampMs, value, value, 0);
+        string? error;
+        var points = 0;
+        if (settings.Format == TsdbRecordFormat.Json)
+        {
+            (var lines, error) = JsonPoints.Convert(value, options.Influx.Precision);
+            error = error == null ? null : "invalid JSON point: " + error;
+            if (lines != null)
+            {
+                record = record with { Lines = Encoding.UTF8.GetBytes(lines) };
+                (points, error) = LineProtocol.Check(record.Lines);
+            }
+        }
+        else
+        {
+            (points, error) = LineProtocol.Check(value);
+            error = error == null ? null : "invalid line protocol: " + error;
+        }
+
+        tracker.Register(record.Partition, record.Offset);
+        if (error != null)
+        {
+            // Offsets before it may still be in flight: the tracker keeps the commit behind them.
+            if (KeepDeadLetter(record, error))
+            {
+                tracker.Complete(record.Partition, record.Offset);
+            }
+
+            return;
+        }
+
+        batch.Add(record with { Points = points });
+    }
+
+    /// <summary>
+    /// Keeps a dead letter; when that fails (disk full, topic unreachable) the record stays
+    /// uncommitted and the connector pauses and retries as for a node failure.
+    /// </summary>
+    private bool KeepDeadLetter(PendingRecord record, string reason)
+    {
+        try
+        {
+            deadLetters.Write(Node.Name, record, reason);
+            Interlocked.Increment(ref deadLettered);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or KafkaException)
+        {
+            EnterOutage($"cannot keep a dead letter ({ex.Message}); the record stays uncommitted");
+            return false;
+        }
+    }
+
+    private void Dispatch(PointBatch batch, CancellationToken cancellation)
+    {
+        batchesOut++;
+        while (!toWriters.Writer.TryWrite(batch))
+        {
+            // Every writer is busy: stop consuming until one finishes (backpressure, not buffering).
+            completed.Wait(TimeSpan.FromMilliseconds(100), cancellation);
+            DrainCompletions();
+        }
+    }
+}

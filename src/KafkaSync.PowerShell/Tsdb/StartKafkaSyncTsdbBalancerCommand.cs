@@ -1,0 +1,77 @@
+using System.Management.Automation;
+using KafkaSync.Engine.Configuration;
+using KafkaSync.Engine.Tsdb;
+
+namespace KafkaSync.PowerShell.Tsdb;
+
+/// <summary>
+/// <para type="synopsis">Runs another read balancer that reads the node list from a running cluster service.</para>
+/// <para type="description">Runs in the foreground until Ctrl+C. Run several for a read tier with no single point of failure.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "KafkaSyncTsdbBalancer")]
+[OutputType(typeof(void))]
+public sealed class StartKafkaSyncTsdbBalancerCommand : PSCmdlet
+{
+    /// <summary>Error id: the config is invalid.</summary>
+    public const string InvalidConfig = nameof(InvalidConfig);
+
+    /// <summary>Error id: the balancer could not start.</summary>
+    public const string BalancerFailed = nameof(BalancerFailed);
+
+    private readonly CancellationTokenSource stop = new();
+
+    /// <summary>The cluster's JSON config file (its kind and balancer weights are used).</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    public string ConfigPath { get; set; } = "";
+
+    /// <summary>The cluster service's status URL (its monitor.listen).</summary>
+    [Parameter]
+    public Uri MonitorUrl { get; set; } = new("http://127.0.0.1:8089/");
+
+    /// <summary>host:port to accept queries on; overrides balancer.listen.</summary>
+    [Parameter]
+    public string? Listen { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        TsdbClusterOptions options;
+        try
+        {
+            options = ConfigFile.Load<TsdbClusterOptions>(GetUnresolvedProviderPathFromPSPath(ConfigPath)).Validate();
+        }
+        catch (OptionsException ex)
+        {
+            WriteError(new ErrorRecord(ex, InvalidConfig, ErrorCategory.InvalidArgument, ConfigPath));
+            return;
+        }
+
+        using var log = new TsdbLogPump();
+        try
+        {
+            var balancer = TsdbBalancer.StartAsync(options, MonitorUrl, Listen ?? options.Balancer.Listen, log, stop.Token).GetAwaiter().GetResult();
+            try
+            {
+                WriteVerbose($"balancer on {balancer.Url} for the cluster at {MonitorUrl}; Ctrl+C stops it.");
+                log.PumpUntil(this, stop.Token);
+            }
+            finally
+            {
+                balancer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException or OptionsException)
+        {
+            WriteError(new ErrorRecord(ex, BalancerFailed, ErrorCategory.ConnectionError, MonitorUrl));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => stop.Cancel();
+
+    /// <inheritdoc />
+    protected override void EndProcessing() => stop.Dispose();
+}

@@ -1,0 +1,96 @@
+using System.Management.Automation;
+using KafkaSync.Engine.Configuration;
+using KafkaSync.Engine.Tsdb;
+
+namespace KafkaSync.PowerShell.Tsdb;
+
+/// <summary>
+/// <para type="synopsis">Runs the time-series cluster service: connectors, monitor, status endpoint and read balancer.</para>
+/// <para type="description">Runs in the foreground until Ctrl+C, writing every state change to the Verbose and Information streams, then outputs the final node list.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "KafkaSyncTsdbCluster", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(TsdbNodeStatus))]
+public sealed class StartKafkaSyncTsdbClusterCommand : PSCmdlet
+{
+    /// <summary>Error id: the config is invalid.</summary>
+    public const string InvalidConfig = nameof(InvalidConfig);
+
+    /// <summary>Error id: the service could not start or failed.</summary>
+    public const string ClusterFailed = nameof(ClusterFailed);
+
+    private const string PathSet = "Path";
+    private const string ObjectSet = "Object";
+    private readonly CancellationTokenSource stop = new();
+
+    /// <summary>The cluster's JSON config file.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+    public string ConfigPath { get; set; } = "";
+
+    /// <summary>The cluster's options as an object.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ObjectSet)]
+    public TsdbClusterOptions? Config { get; set; }
+
+    /// <summary>InfluxDB user name and password; overrides influx.username and the password settings.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>Overrides kafka.bootstrapServers.</summary>
+    [Parameter]
+    public string? BootstrapServers { get; set; }
+
+    /// <summary>Overrides kafka.topic.</summary>
+    [Parameter]
+    public string? Topic { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        TsdbClusterOptions options;
+        try
+        {
+            var path = ParameterSetName == PathSet ? GetUnresolvedProviderPathFromPSPath(ConfigPath) : null;
+            options = TsdbConfigResolver.Resolve(path, Config, Credential, BootstrapServers, Topic).Validate();
+        }
+        catch (OptionsException ex)
+        {
+            WriteError(new ErrorRecord(ex, InvalidConfig, ErrorCategory.InvalidArgument, ConfigPath));
+            return;
+        }
+
+        using var log = new TsdbLogPump();
+        try
+        {
+            var cluster = TsdbCluster.StartAsync(options, log, stop.Token).GetAwaiter().GetResult();
+            IReadOnlyList<TsdbNodeStatus> last;
+            try
+            {
+                WriteVerbose($"status {cluster.StatusUrl}, balancer {cluster.BalancerUrl}; Ctrl+C stops the service.");
+                log.PumpUntil(this, stop.Token);
+                last = cluster.Nodes();
+            }
+            finally
+            {
+                cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+
+            foreach (var node in last)
+            {
+                WriteObject(node);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException or OptionsException)
+        {
+            WriteError(new ErrorRecord(ex, ClusterFailed, ErrorCategory.ConnectionError, options.Name));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => stop.Cancel();
+
+    /// <inheritdoc />
+    protected override void EndProcessing() => stop.Dispose();
+}

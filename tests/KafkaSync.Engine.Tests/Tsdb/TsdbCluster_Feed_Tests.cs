@@ -1,0 +1,78 @@
+using KafkaSync.Engine.Kafka;
+using KafkaSync.Engine.Tests.Tsdb.Fixtures;
+using KafkaSync.Engine.Tsdb;
+
+namespace KafkaSync.Engine.Tests.Tsdb;
+
+/// <summary>
+/// Every node of a cluster ends with every point. Mock-cluster limits respected: the connectors
+/// join before anything is produced, and 100,000 points as 10,000 records of 10 lines over 8
+/// partitions keep each partition near 1,250 records and 0.6 MiB (the cap is 100,000 / 5 MiB).
+/// </summary>
+public sealed class TsdbCluster_Feed_Tests(FiveServers servers) : IClassFixture<FiveServers>
+{
+    private const int Points = 100_000;
+
+    [Fact]
+    public Task Three_InfluxDB_nodes_each_end_with_all_100000_points() => FeedAsync(servers.Influx);
+
+    [Fact]
+    public Task Two_VictoriaMetrics_nodes_each_end_with_all_100000_points() => FeedAsync(servers.Victoria);
+
+    private static async Task FeedAsync(IReadOnlyList<TsdbServer> nodes)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var kafka = new EmbeddedKafka(brokers: 1);
+        kafka.CreateTopic("points", partitions: 8);
+        var measurement = "feed" + Guid.NewGuid().ToString("N")[..6];
+        var options = TestClusters.Options(kafka.BootstrapServers, "points", nodes, "feeddb");
+        await using var cluster = await TsdbCluster.StartAsync(options, cancellation: timeout.Token);
+        await Poll.UntilAsync(() => cluster.Nodes().All(n => n.State == TsdbNodeState.Available), TimeSpan.FromSeconds(30), "every connector joined its group", timeout.Token);
+
+        using (var feed = new PointFeed(kafka.BootstrapServers, "points", 8, measurement))
+        {
+            await feed.ProduceAsync(Points, linesPerRecord: 10, timeout.Token);
+        }
+
+        foreach (var node in nodes)
+        {
+            await Poll.UntilAsync(async () => await PointCounter.CountAsync(node, "feeddb", measurement, timeout.Token) == Points,
+                TimeSpan.FromSeconds(60), $"node {node.Url} holds {Points} points", timeout.Token);
+        }
+
+        // Offsets: every group committed to the end of every partition (8 x 1,250 records).
+        await Poll.UntilAsync(() => cluster.Nodes().All(n => n.Lag == 0 && n.Offsets.Values.Sum() == Points / 10), TimeSpan.FromSeconds(10), "every group committed everything", timeout.Token);
+        Assert.All(cluster.Nodes(), n => Assert.Equal(Points, n.PointsWritten));
+        Assert.All(cluster.Nodes(), n => Assert.Equal(0, n.DeadLetters));
+        Assert.Equal(nodes.Count, cluster.Nodes().Select(n => n.ConsumerGroup).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Kafka_down_for_a_while_delays_the_points_but_loses_and_doubles_none()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var kafka = new EmbeddedKafka(brokers: 1);
+        kafka.CreateTopic("points", partitions: 4);
+        var measurement = "kd" + Guid.NewGuid().ToString("N")[..6];
+        var options = TestClusters.Options(kafka.BootstrapServers, "points", servers.Victoria, "kddb");
+        await using var cluster = await TsdbCluster.StartAsync(options, cancellation: timeout.Token);
+        await Poll.UntilAsync(() => cluster.Nodes().All(n => n.State == TsdbNodeState.Available), TimeSpan.FromSeconds(30), "every connector joined its group", timeout.Token);
+        using var feed = new PointFeed(kafka.BootstrapServers, "points", 4, measurement);
+        await feed.ProduceAsync(5_000, 10, timeout.Token);
+
+        kafka.SetAllBrokersDown();
+        await Task.Delay(TimeSpan.FromSeconds(3), timeout.Token); // the outage itself, not a wait for a result
+        var during = feed.ProduceAsync(5_000, 10, timeout.Token);
+        kafka.SetAllBrokersUp();
+        await during;
+
+        foreach (var node in servers.Victoria)
+        {
+            await Poll.UntilAsync(async () => await PointCounter.CountAsync(node, "kddb", measurement, timeout.Token) == 10_000,
+                TimeSpan.FromSeconds(60), $"node {node.Url} holds 10000 points", timeout.Token);
+        }
+
+        await Poll.UntilAsync(() => cluster.Nodes().All(n => n.Lag == 0 && n.Offsets.Values.Sum() == 1_000), TimeSpan.FromSeconds(30), "every group committed everything", timeout.Token);
+        Assert.All(cluster.Nodes(), n => Assert.Equal(10_000, n.PointsWritten));
+    }
+}

@@ -1,0 +1,68 @@
+using FsCheck;
+using FsCheck.Fluent;
+using KafkaSync.Engine.Tsdb.Writing;
+
+namespace KafkaSync.Engine.Tests.Tsdb.Writing;
+
+public sealed class LineProtocolTests
+{
+    [Theory]
+    [InlineData("cpu value=1", 1)]
+    [InlineData("cpu,host=a,region=eu value=1.5,idle=2i,ok=true,name=\"x y, z\" 1700000000000000000", 1)]
+    [InlineData("cpu,host=a\\ b value=-1e3 -5", 1)]
+    [InlineData("mem\\,x used=3u", 1)]
+    [InlineData("cpu value=1\n\n# a comment\ncpu value=2\r\n", 2)]
+    [InlineData("a f=t\nb f=FALSE\nc s=\"esc \\\" quote\"", 3)]
+    public void Valid_lines_are_counted_as_points(string text, int points)
+    {
+        var (counted, error) = LineProtocol.Check(text);
+        Assert.Null(error);
+        Assert.Equal(points, counted);
+    }
+
+    [Theory]
+    [InlineData("this is not line protocol", "line 1: field without key=value")]
+    [InlineData("cpu", "missing fields")]
+    [InlineData("cpu,host value=1", "tag without key=value")]
+    [InlineData("cpu,host= value=1", "tag without a value")]
+    [InlineData("cpu value=", "field without a value")]
+    [InlineData("cpu value=abc", "is not a number")]
+    [InlineData("cpu value=1x", "is not a number")]
+    [InlineData("cpu value=\"open", "unterminated string")]
+    [InlineData("cpu value=1 12:00", "timestamp is not an integer")]
+    [InlineData("cpu value=1\ncpu value", "line 2:")]
+    [InlineData("", "holds no line protocol")]
+    [InlineData("\n# only a comment\n", "holds no line protocol")]
+    public void Bad_lines_are_reported_with_line_number_and_reason(string text, string expected)
+    {
+        var (_, error) = LineProtocol.Check(text);
+        Assert.NotNull(error);
+        Assert.Contains(expected, error);
+    }
+
+    [Fact]
+    public void Any_well_formed_record_passes_with_one_point_per_line_and_a_broken_value_never_does()
+    {
+        var name = Gen.Elements("cpu", "mem used", "a,b", "ünï", "x=y", "back\\slash").Select(n => n.Replace(" ", "\\ ", StringComparison.Ordinal).Replace(",", "\\,", StringComparison.Ordinal).Replace("=", "\\=", StringComparison.Ordinal));
+        var value = Gen.OneOf(
+            Gen.Choose(-1000, 1000).Select(i => i + "i"),
+            Gen.Choose(0, 1000).Select(i => i + "u"),
+            Gen.Choose(-1000, 1000).Select(i => (i / 7.0).ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+            Gen.Elements("true", "F", "\"quoted, with = and space\"", "\"esc \\\" q\"", "1e-3"));
+        var line =
+            from measurement in name
+            from tagCount in Gen.Choose(0, 3)
+            from tags in Gen.ListOf(Gen.Zip(name, name), tagCount)
+            from fields in Gen.NonEmptyListOf(Gen.Zip(name, value))
+            from timestamp in Gen.OneOf(Gen.Constant(""), Gen.Choose(-5, int.MaxValue).Select(t => " " + t))
+            select measurement + string.Concat(tags.Select(t => "," + t.Item1 + "=" + t.Item2)) + " " + string.Join(",", fields.Select(f => f.Item1 + "=" + f.Item2)) + timestamp;
+        var record = Gen.NonEmptyListOf(line).Select(lines => lines.ToArray());
+
+        Prop.ForAll(record.ToArbitrary(), lines =>
+        {
+            var good = LineProtocol.Check(string.Join("\n", lines));
+            var broken = LineProtocol.Check(string.Join("\n", lines) + "\nm v=1.2.3");
+            return good.Error == null && good.Points == lines.Length && broken.Error != null && broken.Error.StartsWith($"line {lines.Length + 1}:", StringComparison.Ordinal);
+        }).QuickCheckThrowOnFailure();
+    }
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace KafkaSync.Surface.Tests.Cli;
+
+/// <summary>`kafkasync tsdb` run as a process, as a service manager or a script would.</summary>
+public sealed class TsdbCommandTests
+{
+    [Fact]
+    public async Task Run_with_a_wrong_setting_exits_2_naming_the_field()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var config = Path.Combine(Path.GetTempPath(), $"tsdb-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(config, """{ "nodes": [ { "name": "a", "url": "http://127.0.0.1:1" } ], "kafka": { "bootstrapServers": "k:1", "topic": "t" }, "connector": { "writers": 0 } }""", timeout.Token);
+        try
+        {
+            var (code, _, error) = await RunAsync(timeout.Token, "tsdb", "run", "--config", config);
+            Assert.Equal(2, code);
+            Assert.Contains("connector.writers", error);
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    [Fact]
+    public async Task Nodes_from_an_unreachable_service_exits_1_with_the_url_in_the_message()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var url = $"http://127.0.0.1:{FreePort()}/";
+        var (code, _, error) = await RunAsync(timeout.Token, "tsdb", "nodes", "--status-url", url);
+        Assert.Equal(1, code);
+        Assert.Contains(url + "nodes", error);
+    }
+
+    [Fact]
+    public async Task A_running_service_lists_its_nodes_and_timeline_and_stops_on_SIGTERM()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        using var kafka = Start("embedded", "--brokers", "1", "--topic", "metrics:2");
+        var bootstrap = await kafka.StandardOutput.ReadLineAsync(timeout.Token);
+        Assert.False(string.IsNullOrEmpty(bootstrap));
+        var statusPort = FreePort();
+        var config = Path.Combine(Path.GetTempPath(), $"tsdb-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(config, $$"""
+            {
+              "kind": "victoriaMetrics",
+              "nodes": [ { "name": "gone", "url": "http://127.0.0.1:{{FreePort()}}" } ],
+              "kafka": { "bootstrapServers": "{{bootstrap}}", "topic": "metrics" },
+              "monitor": { "checkInterval": "200ms", "listen": "127.0.0.1:{{statusPort}}" },
+              "balancer": { "listen": "127.0.0.1:0" }
+            }
+            """, timeout.Token);
+        using var service = Start("tsdb", "run", "--config", config);
+        try
+        {
+            var status = $"http://127.0.0.1:{statusPort}/";
+            JsonElement nodes = default;
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (DateTime.UtcNow < deadline)
+            {
+                var (code, output, _) = await RunAsync(timeout.Token, "tsdb", "nodes", "--status-url", status, "--json");
+                if (code == 0)
+                {
+                    nodes = JsonDocument.Parse(output).RootElement;
+                    if (nodes[0].GetProperty("state").GetString() == "unavailable")
+                    {
+                        break;
+                    }
+                }
+
+                await Task.Delay(200, timeout.Token);
+            }
+
+            Assert.Equal("gone", nodes[0].GetProperty("name").GetString());
+            Assert.Equal("unavailable", nodes[0].GetProperty("state").GetString());
+            Assert.Contains("health check failed", nodes[0].GetProperty("lastError").GetString());
+
+            var (tableCode, table, _) = await RunAsync(timeout.Token, "tsdb", "nodes", "--status-url", status);
+            Assert.Equal(0, tableCode);
+            Assert.Contains("gone", table);
+            var (timelineCode, timeline, _) = await RunAsync(timeout.Token, "tsdb", "timeline", "--status-url", status);
+            Assert.Equal(0, timelineCode);
+            Assert.Contains("gone", timeline);
+            Assert.Contains("-> Unavailable", timeline);
+
+            Kill(service.Id, "TERM");
+            await service.WaitForExitAsync(timeout.Token);
+            Assert.Equal(0, service.ExitCode);
+            var summary = JsonDocument.Parse(await service.StandardOutput.ReadToEndAsync(timeout.Token)).RootElement;
+            Assert.Equal("gone", summary[0].GetProperty("name").GetString());
+            Assert.Contains("unavailable", await service.StandardError.ReadToEndAsync(timeout.Token), StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            if (!service.HasExited)
+            {
+                service.Kill();
+            }
+
+            kafka.Kill();
+            File.Delete(config);
+        }
+    }
+
+    private static Process Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "kafkasync.dll"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(info)!;
+    }
+
+    private static async Task<(int Code, string Output, string Error)> RunAsync(CancellationToken cancellation, params string[] args)
+    {
+        using var process = Start(args);
+        var output = process.StandardOutput.ReadToEndAsync(cancellation);
+        var error = process.StandardError.ReadToEndAsync(cancellation);
+        await process.WaitForExitAsync(cancellation);
+        return (process.ExitCode, await output, await error);
+    }
+
+    private static void Kill(int pid, string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
