@@ -47,12 +47,33 @@ internal sealed partial class SourceConsumer
             return;
         }
 
+        LearnLeaders(consumer);
         // Offset.Stored lets librdkafka fetch the group's committed offset (falling back to
         // auto.offset.reset, set from StartFrom) as part of starting the partition.
         consumer.IncrementalAssign(added.Select(tp => new TopicPartitionOffset(
             tp,
             _offsets.Last(tp.Topic, tp.Partition.Value) is { } last ? new Offset(last + 1) : Offset.Stored)));
         _assigned.UnionWith(added);
+    }
+
+    /// <summary>
+    /// Fills the consumer's metadata cache before partitions are assigned. A partition started
+    /// while its leader is unknown waits for librdkafka's offset-query retry timer (1 s) before
+    /// its first fetch; a metadata request on the consumer's own handle avoids that wait. The
+    /// admin client is disposed at once: kept open, a dependent admin client's thread spins
+    /// (see <see cref="TopicPlacement"/>). A failure only costs that second, so it is ignored.
+    /// </summary>
+    private void LearnLeaders(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        try
+        {
+            using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+            admin.GetMetadata(_options.ConnectTimeout);
+        }
+        catch (KafkaException)
+        {
+            // The partitions start once librdkafka learns their leaders on its own.
+        }
     }
 
     private void CommitStored(IConsumer<byte[]?, byte[]?> consumer)

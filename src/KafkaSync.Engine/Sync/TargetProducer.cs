@@ -54,8 +54,7 @@ internal sealed partial class TargetProducer
         // No timeout: a target outage of any length is waited out, never turned into loss.
         config.MessageTimeoutMs = 0;
         using var producer = Build(config);
-        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
-        var placement = new TopicPlacement(_options, admin, _counters, _log);
+        var placement = new TopicPlacement(_options, () => new DependentAdminClientBuilder(producer.Handle).Build(), _counters, _log);
         var tracker = _tracker = new DeliveryTracker(_queue.GetCursor(CursorName));
         using var reader = _queue.OpenReader(tracker.DoneSeq + 1);
         var lastCursor = Stopwatch.StartNew();
