@@ -164,8 +164,9 @@ internal sealed partial class NodeConnector
                     continue;
                 }
 
-                DrainCompletions();
-                if (DateTime.UtcNow - lastCommit > CommitInterval)
+                // Commit at least every interval, and at once when the last batch out came back
+                // with nothing left to send: the offsets then stand where the data does.
+                if ((DrainCompletions() && batchesOut == 0 && batch.IsEmpty) || DateTime.UtcNow - lastCommit > CommitInterval)
                 {
                     Commit(consumer);
                     lastCommit = DateTime.UtcNow;
@@ -183,7 +184,10 @@ internal sealed partial class NodeConnector
                     batch = new PointBatch();
                 }
 
-                var wait = batch.IsEmpty ? TimeSpan.FromMilliseconds(100) : Min(settings.Linger - (DateTime.UtcNow - batch.StartedAt), IdleFlush);
+                // With batches out, wake up soon enough to see them come back and commit them.
+                var wait = !batch.IsEmpty ? Min(settings.Linger - (DateTime.UtcNow - batch.StartedAt), IdleFlush)
+                    : batchesOut > 0 ? IdleFlush
+                    : TimeSpan.FromMilliseconds(100);
                 var result = consumer.Consume(wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
                 if (result?.Message == null)
                 {
