@@ -37,10 +37,13 @@ internal sealed partial class NodeConnector
         log($"{Node.Name}: assigned {partitions.Count} partition(s) of {options.Kafka.Topic} in group {ConsumerGroup}");
     }
 
-    private void DrainCompletions()
+    /// <summary>Takes back finished batches; true when there was any.</summary>
+    private bool DrainCompletions()
     {
+        var any = false;
         while (completions.TryDequeue(out var done))
         {
+            any = true;
             batchesOut--;
             if (done.Written)
             {
@@ -50,6 +53,8 @@ internal sealed partial class NodeConnector
                 }
             }
         }
+
+        return any;
     }
 
     private void Commit(IConsumer<Ignore, byte[]> consumer)

@@ -48,7 +48,15 @@ internal sealed partial class NodeConnector
     /// <returns>Written (including dead-lettered records) or the first transient failure.</returns>
     private async Task<WriteResult> WriteAsync(IReadOnlyList<PendingRecord> records, CancellationToken cancellation)
     {
-        var result = await client.WriteAsync(PointBatch.Body(records), cancellation);
+        var (body, length) = PointBatch.RentBody(records);
+        var result = await client.WriteAsync(body.AsMemory(0, length), cancellation);
+        if (result.Outcome == WriteOutcome.Written)
+        {
+            // The node accepted the write, so it has read the whole body. After any other answer
+            // the buffer is left to the collector instead: an early answer may leave a send reading it.
+            PointBatch.ReturnBody(body);
+        }
+
         switch (result.Outcome)
         {
             case WriteOutcome.Written:

@@ -164,26 +164,32 @@ internal sealed partial class NodeConnector
                     continue;
                 }
 
-                DrainCompletions();
-                if (DateTime.UtcNow - lastCommit > CommitInterval)
+                // One clock read per pass: this loop runs once per record.
+                var now = DateTime.UtcNow;
+                // Commit at least every interval, and at once when the last batch out came back
+                // with nothing left to send: the offsets then stand where the data does.
+                if ((DrainCompletions() && batchesOut == 0 && batch.IsEmpty) || now - lastCommit > CommitInterval)
                 {
                     Commit(consumer);
-                    lastCommit = DateTime.UtcNow;
+                    lastCommit = now;
                 }
 
-                if (DateTime.UtcNow - lastEnds > TimeSpan.FromMilliseconds(250))
+                if (now - lastEnds > TimeSpan.FromMilliseconds(250))
                 {
                     RefreshEnds(consumer);
-                    lastEnds = DateTime.UtcNow;
+                    lastEnds = now;
                 }
 
-                if (!batch.IsEmpty && (batch.Points >= settings.BatchPoints || batch.Bytes >= settings.BatchBytes || DateTime.UtcNow - batch.StartedAt >= settings.Linger))
+                if (!batch.IsEmpty && (batch.Points >= settings.BatchPoints || batch.Bytes >= settings.BatchBytes || now - batch.StartedAt >= settings.Linger))
                 {
                     Dispatch(batch, cancellation);
                     batch = new PointBatch();
                 }
 
-                var wait = batch.IsEmpty ? TimeSpan.FromMilliseconds(100) : Min(settings.Linger - (DateTime.UtcNow - batch.StartedAt), IdleFlush);
+                // With batches out, wake up soon enough to see them come back and commit them.
+                var wait = !batch.IsEmpty ? Min(settings.Linger - (now - batch.StartedAt), IdleFlush)
+                    : batchesOut > 0 ? IdleFlush
+                    : TimeSpan.FromMilliseconds(100);
                 var result = consumer.Consume(wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
                 if (result?.Message == null)
                 {

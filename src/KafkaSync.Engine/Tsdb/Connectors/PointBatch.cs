@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace KafkaSync.Engine.Tsdb.Connectors;
 
 /// <summary>Records gathered for one HTTP write; the body is their lines joined by newlines.</summary>
@@ -27,8 +29,13 @@ internal sealed class PointBatch
         Bytes += record.Lines.Length + 1;
     }
 
-    /// <summary>Joins the lines of <paramref name="records"/> into one request body.</summary>
-    public static byte[] Body(IReadOnlyList<PendingRecord> records)
+    /// <summary>
+    /// Joins the lines of <paramref name="records"/> into one request body, in a buffer rented
+    /// from the shared pool: a batch body is far above the large-object threshold, and a fresh
+    /// one per write would keep the collector busy with large-object-heap collections.
+    /// </summary>
+    /// <returns>The rented buffer (give it back with <see cref="ReturnBody"/>) and the body's length in it.</returns>
+    public static (byte[] Buffer, int Length) RentBody(IReadOnlyList<PendingRecord> records)
     {
         var size = 0;
         foreach (var r in records)
@@ -36,7 +43,7 @@ internal sealed class PointBatch
             size += r.Lines.Length + 1;
         }
 
-        var body = new byte[size];
+        var body = ArrayPool<byte>.Shared.Rent(size);
         var at = 0;
         foreach (var r in records)
         {
@@ -45,6 +52,9 @@ internal sealed class PointBatch
             body[at++] = (byte)'\n';
         }
 
-        return body;
+        return (body, size);
     }
+
+    /// <summary>Gives back a buffer from <see cref="RentBody"/>; only once nothing reads it any more.</summary>
+    public static void ReturnBody(byte[] buffer) => ArrayPool<byte>.Shared.Return(buffer);
 }

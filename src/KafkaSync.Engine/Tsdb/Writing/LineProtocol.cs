@@ -169,11 +169,14 @@ internal static class LineProtocol
             return "field without a value";
         }
 
-        foreach (var boolean in Booleans)
+        if (value[0] is (byte)'t' or (byte)'T' or (byte)'f' or (byte)'F')
         {
-            if (value.SequenceEqual(boolean))
+            foreach (var boolean in Booleans)
             {
-                return null;
+                if (value.SequenceEqual(boolean))
+                {
+                    return null;
+                }
             }
         }
 
@@ -183,9 +186,52 @@ internal static class LineProtocol
         {
             (byte)'i' => IsWhole(number, out long _),
             (byte)'u' => number.Length > 0 && number[0] != '-' && number[0] != '+' && IsWhole(number, out ulong _),
-            _ => Utf8Parser.TryParse(number, out double d, out var used) && used == number.Length && double.IsFinite(d),
+            _ => IsPlainDecimal(number) || (Utf8Parser.TryParse(number, out double d, out var used) && used == number.Length && double.IsFinite(d)),
         };
         return ok ? null : $"field value '{Encoding.UTF8.GetString(value)}' is not a number, boolean or quoted string";
+    }
+
+    /// <summary>
+    /// The common float shape, <c>-?digits[.digits]</c> with no exponent and at most 300 characters:
+    /// always a finite double the full parser accepts, so the parse itself can be skipped.
+    /// Anything else (exponents, signs, odd shapes) goes to the full parser.
+    /// </summary>
+    private static bool IsPlainDecimal(ReadOnlySpan<byte> text)
+    {
+        if (text.Length > 300)
+        {
+            return false;
+        }
+
+        var i = text.Length > 0 && text[0] == '-' ? 1 : 0;
+        var start = i;
+        while (i < text.Length && char.IsAsciiDigit((char)text[i]))
+        {
+            i++;
+        }
+
+        if (i == start)
+        {
+            return false;
+        }
+
+        if (i == text.Length)
+        {
+            return true;
+        }
+
+        if (text[i] != '.')
+        {
+            return false;
+        }
+
+        start = ++i;
+        while (i < text.Length && char.IsAsciiDigit((char)text[i]))
+        {
+            i++;
+        }
+
+        return i == text.Length && i > start;
     }
 
     private static bool IsWhole(ReadOnlySpan<byte> text, out long value) =>

@@ -65,4 +65,38 @@ public sealed class LineProtocolTests
             return good.Error == null && good.Points == lines.Length && broken.Error != null && broken.Error.StartsWith($"line {lines.Length + 1}:", StringComparison.Ordinal);
         }).QuickCheckThrowOnFailure();
     }
+
+    [Theory]
+    [InlineData("0.25")]
+    [InlineData("-12.5")]
+    [InlineData("007.50")]
+    [InlineData("42")]
+    [InlineData("1.")]
+    [InlineData(".5")]
+    [InlineData("-.5")]
+    [InlineData("+1.5")]
+    [InlineData("-")]
+    [InlineData("1.2.3")]
+    [InlineData("--1")]
+    [InlineData("1e308")]
+    [InlineData("1e309")]
+    [InlineData("-1E-3")]
+    [InlineData("1.x")]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    public void A_float_field_is_accepted_exactly_when_it_parses_as_a_finite_double(string value)
+    {
+        // The check skips the full parse for plain decimals; it must still decide as the parser does.
+        var bytes = System.Text.Encoding.UTF8.GetBytes(value);
+        var parses = System.Buffers.Text.Utf8Parser.TryParse(bytes, out double d, out var used) && used == bytes.Length && double.IsFinite(d);
+        Assert.Equal(parses, LineProtocol.Check("m v=" + value).Error == null);
+    }
+
+    [Fact]
+    public void A_plain_decimal_of_300_digits_passes_and_a_longer_one_is_still_parsed()
+    {
+        Assert.Null(LineProtocol.Check("m v=" + new string('9', 300)).Error);
+        Assert.Null(LineProtocol.Check("m v=" + new string('9', 308) + ".5").Error);
+        Assert.NotNull(LineProtocol.Check("m v=" + new string('9', 400)).Error);
+    }
 }
