@@ -33,8 +33,8 @@ internal static class BenchCommand
 
     private static IEnumerable<Command> Areas()
     {
-        yield return E2eBenchCommand.Create();
-        yield return QueueBenchCommand.Create();
+        yield return BenchE2eCommand.Create();
+        yield return BenchQueueCommand.Create();
         yield return BenchFramesCommand.Create();
         yield return BenchLinkCommand.Create();
         yield return BenchTsdbCommand.Create();

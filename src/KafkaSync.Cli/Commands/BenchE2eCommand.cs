@@ -4,7 +4,7 @@ using KafkaSync.Engine.Benchmarks;
 namespace KafkaSync.Cli.Commands;
 
 /// <summary>`kafkasync bench e2e`: KafkaSync against a MirrorMaker-style mirror on the same embedded clusters and data.</summary>
-internal static class E2eBenchCommand
+internal static class BenchE2eCommand
 {
     public static Command Create()
     {

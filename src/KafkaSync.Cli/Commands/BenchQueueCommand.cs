@@ -5,7 +5,7 @@ using KafkaSync.Engine.Configuration;
 namespace KafkaSync.Cli.Commands;
 
 /// <summary>`kafkasync bench queue`: raw disk write+fdatasync against the queue's append and read throughput.</summary>
-internal static class QueueBenchCommand
+internal static class BenchQueueCommand
 {
     public static Command Create()
     {
