@@ -64,6 +64,7 @@ run_tests() {
   local status=0
   dotnet test KafkaSync.sln -c "$CONFIG" --no-build -nologo \
     --logger "console;verbosity=normal" --logger trx --results-directory "$results" \
+    --blame-hang-timeout 10m \
     -- RunConfiguration.MaxCpuCount=1 2>&1 | tee out/test.log | grep -E "^\s+(Failed|Skipped) |Passed!|Failed!|error [A-Z]+[0-9]+:" || true
   status=${PIPESTATUS[0]}
   run_pester
