@@ -140,7 +140,22 @@ public static partial class TsdbBenchmark
         foreach (var record in records)
         {
             // Round-robin: the sticky partitioner would pile everything on one partition, past the embedded Kafka's cap.
-            producer.Produce(new TopicPartition(topic, next++ % partitions), new Message<Null, string> { Value = record }, report => { if (report.Error.IsError) { Interlocked.Increment(ref failed); } });
+            var partition = new TopicPartition(topic, next++ % partitions);
+            var message = new Message<Null, string> { Value = record };
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(partition, message, report => { if (report.Error.IsError) { Interlocked.Increment(ref failed); } });
+                    break;
+                }
+                catch (ProduceException<Null, string> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    // More records than librdkafka buffers: let deliveries drain, then go on.
+                    producer.Poll(TimeSpan.FromMilliseconds(50));
+                    cancellation.ThrowIfCancellationRequested();
+                }
+            }
         }
 
         await Task.Run(() => producer.Flush(cancellation), cancellation);
