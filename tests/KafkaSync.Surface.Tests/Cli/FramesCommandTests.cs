@@ -27,7 +27,7 @@ public sealed class FramesCommandTests : IDisposable
         }
 
         var file = Path.Combine(_dir, "frames.zdict");
-        var result = await QueueCliProcess.RunAsync("frames", "train-dictionary", "--queue", queuePath, "--out", file, "--samples", "1500", "--max-size", "16KiB", "--json");
+        var result = await HostProcess.RunAsync("frames", "train-dictionary", "--queue", queuePath, "--out", file, "--samples", "1500", "--max-size", "16KiB", "--json");
         Assert.True(result.ExitCode == 0, result.Err);
         using var json = JsonDocument.Parse(result.Out);
         Assert.Equal(1500, json.RootElement.GetProperty("samples").GetInt32());
@@ -39,7 +39,7 @@ public sealed class FramesCommandTests : IDisposable
     public async Task Train_dictionary_on_a_missing_queue_names_the_folder()
     {
         var missing = Path.Combine(_dir, "nowhere");
-        var result = await QueueCliProcess.RunAsync("frames", "train-dictionary", "--queue", missing, "--out", Path.Combine(_dir, "d"));
+        var result = await HostProcess.RunAsync("frames", "train-dictionary", "--queue", missing, "--out", Path.Combine(_dir, "d"));
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(missing, result.Err, StringComparison.Ordinal);
     }
@@ -47,7 +47,7 @@ public sealed class FramesCommandTests : IDisposable
     [Fact]
     public async Task Bench_frames_prints_the_kafka_comparison_last()
     {
-        var result = await QueueCliProcess.RunAsync("bench", "frames", "--records", "5000", "--levels", "1");
+        var result = await HostProcess.RunAsync("bench", "frames", "--records", "5000", "--levels", "1");
         Assert.True(result.ExitCode == 0, result.Err);
         var lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Contains(lines, l => l.StartsWith("layout columnar", StringComparison.Ordinal));

@@ -19,7 +19,7 @@ public sealed class QueueCommandTests : IDisposable
     [Fact]
     public async Task Info_on_a_missing_folder_says_it_does_not_exist()
     {
-        var result = await QueueCliProcess.RunAsync("queue", "info", "--path", _dir);
+        var result = await HostProcess.RunAsync("queue", "info", "--path", _dir);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("does not exist", result.Err, StringComparison.Ordinal);
         Assert.Contains(_dir, result.Err, StringComparison.Ordinal);
@@ -32,7 +32,7 @@ public sealed class QueueCommandTests : IDisposable
         File.WriteAllText(Path.Combine(_dir, "notes.txt"), "not a queue");
         foreach (var command in new[] { "info", "peek", "repair" })
         {
-            var result = await QueueCliProcess.RunAsync("queue", command, "--path", _dir);
+            var result = await HostProcess.RunAsync("queue", command, "--path", _dir);
             Assert.Equal(2, result.ExitCode);
             Assert.Contains("is not a KafkaSync queue", result.Err, StringComparison.Ordinal);
         }
@@ -47,7 +47,7 @@ public sealed class QueueCommandTests : IDisposable
     public async Task Peek_with_a_bad_number_names_the_option(string option, string value, string named)
     {
         await CreateQueueAsync(10);
-        var result = await QueueCliProcess.RunAsync("queue", "peek", "--path", _dir, option, value);
+        var result = await HostProcess.RunAsync("queue", "peek", "--path", _dir, option, value);
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains(named, result.Err, StringComparison.Ordinal);
     }
@@ -56,14 +56,14 @@ public sealed class QueueCommandTests : IDisposable
     public async Task Info_and_peek_json_describe_the_queue_and_decode_kafka_records()
     {
         await CreateQueueAsync(50);
-        var info = await QueueCliProcess.RunAsync("queue", "info", "--path", _dir, "--json");
+        var info = await HostProcess.RunAsync("queue", "info", "--path", _dir, "--json");
         Assert.Equal(0, info.ExitCode);
         using var infoJson = JsonDocument.Parse(info.Out);
         Assert.Equal(50, infoJson.RootElement.GetProperty("lastSeq").GetInt64());
         Assert.Equal("healthy", infoJson.RootElement.GetProperty("health").GetString());
         Assert.Equal(20, infoJson.RootElement.GetProperty("cursors")[0].GetProperty("lag").GetInt64());
 
-        var peek = await QueueCliProcess.RunAsync("queue", "peek", "--path", _dir, "--from", "49", "--count", "5", "--json");
+        var peek = await HostProcess.RunAsync("queue", "peek", "--path", _dir, "--from", "49", "--count", "5", "--json");
         Assert.Equal(0, peek.ExitCode);
         using var peekJson = JsonDocument.Parse(peek.Out);
         Assert.Equal(2, peekJson.RootElement.GetArrayLength());
@@ -84,27 +84,27 @@ public sealed class QueueCommandTests : IDisposable
             RandomAccess.Write(file, new byte[] { 0xFF, 0xFF }, 40); // inside record 1
         }
 
-        var info = await QueueCliProcess.RunAsync("queue", "info", "--path", _dir);
+        var info = await HostProcess.RunAsync("queue", "info", "--path", _dir);
         Assert.Equal(1, info.ExitCode);
         Assert.Contains("Corrupt", info.Out, StringComparison.Ordinal);
         Assert.Contains(segment, info.Out, StringComparison.Ordinal);
 
-        var peek = await QueueCliProcess.RunAsync("queue", "peek", "--path", _dir);
+        var peek = await HostProcess.RunAsync("queue", "peek", "--path", _dir);
         Assert.Equal(1, peek.ExitCode);
         Assert.Contains("is corrupt at byte 0 (seq 1)", peek.Err, StringComparison.Ordinal);
 
-        var check = await QueueCliProcess.RunAsync("queue", "repair", "--path", _dir, "--what-if");
+        var check = await HostProcess.RunAsync("queue", "repair", "--path", _dir, "--what-if");
         Assert.Equal(0, check.ExitCode);
         Assert.Contains("would move aside", check.Out, StringComparison.Ordinal);
         Assert.True(File.Exists(segment));
 
-        var repair = await QueueCliProcess.RunAsync("queue", "repair", "--path", _dir, "--json");
+        var repair = await HostProcess.RunAsync("queue", "repair", "--path", _dir, "--json");
         Assert.Equal(0, repair.ExitCode);
         using var json = JsonDocument.Parse(repair.Out);
         Assert.Equal(49, json.RootElement.GetProperty("salvagedRecords").GetInt64());
         Assert.Single(Directory.GetFiles(Path.Combine(_dir, "quarantine")));
 
-        var after = await QueueCliProcess.RunAsync("queue", "peek", "--path", _dir, "--count", "1");
+        var after = await HostProcess.RunAsync("queue", "peek", "--path", _dir, "--count", "1");
         Assert.Equal(0, after.ExitCode);
         Assert.Contains("orders[0]@1", after.Out, StringComparison.Ordinal);
     }
@@ -114,7 +114,7 @@ public sealed class QueueCommandTests : IDisposable
     {
         await CreateQueueAsync(5);
         await using var owner = DiskQueue.Open(new DiskQueueOptions { Path = _dir });
-        var result = await QueueCliProcess.RunAsync("queue", "repair", "--path", _dir);
+        var result = await HostProcess.RunAsync("queue", "repair", "--path", _dir);
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("already open for writing", result.Err, StringComparison.Ordinal);
     }
@@ -146,7 +146,7 @@ public sealed class QueueCommandTests : IDisposable
         for (var round = 0; round < 4; round++)
         {
             await owner.WaitForDurableAsync(lastSeen + 500, stop.Token);
-            var info = await QueueCliProcess.RunAsync("queue", "info", "--path", _dir, "--json");
+            var info = await HostProcess.RunAsync("queue", "info", "--path", _dir, "--json");
             Assert.Equal(0, info.ExitCode);
             using var infoJson = JsonDocument.Parse(info.Out);
             var last = infoJson.RootElement.GetProperty("lastSeq").GetInt64();
@@ -154,7 +154,7 @@ public sealed class QueueCommandTests : IDisposable
             lastSeen = last;
 
             var from = Math.Max(1, last - 150);
-            var peek = await QueueCliProcess.RunAsync("queue", "peek", "--path", _dir, "--from", from.ToString(System.Globalization.CultureInfo.InvariantCulture), "--count", "100", "--json");
+            var peek = await HostProcess.RunAsync("queue", "peek", "--path", _dir, "--from", from.ToString(System.Globalization.CultureInfo.InvariantCulture), "--count", "100", "--json");
             Assert.Equal(0, peek.ExitCode);
             using var peekJson = JsonDocument.Parse(peek.Out);
             var seqs = peekJson.RootElement.EnumerateArray().Select(r => r.GetProperty("seq").GetInt64()).ToList();
@@ -181,7 +181,7 @@ public sealed class QueueCommandTests : IDisposable
     [Fact]
     public async Task Demo_shows_append_follow_recovery_and_inspection()
     {
-        var result = await QueueCliProcess.RunAsync("queue", "demo", "--records", "5000");
+        var result = await HostProcess.RunAsync("queue", "demo", "--records", "5000");
         Assert.True(result.ExitCode == 0, result.Err);
         Assert.Contains("read every record live, up to seq 5000", result.Out, StringComparison.Ordinal);
         Assert.Contains("recovery cut the", result.Out, StringComparison.Ordinal);
@@ -193,7 +193,7 @@ public sealed class QueueCommandTests : IDisposable
     public async Task Bench_queue_prints_each_figure_and_the_ratio_last()
     {
         Directory.CreateDirectory(_dir);
-        var result = await QueueCliProcess.RunAsync("bench", "queue", "--size", "16MiB", "--dir", _dir);
+        var result = await HostProcess.RunAsync("bench", "queue", "--size", "16MiB", "--dir", _dir);
         Assert.True(result.ExitCode == 0, result.Err);
         var lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains(lines, l => l.StartsWith("disk-write-fdatasync: ", StringComparison.Ordinal));
@@ -203,7 +203,7 @@ public sealed class QueueCommandTests : IDisposable
         Assert.Matches(@"^queue-vs-disk: \d+\.\d\d$", lines[^1]);
         Assert.Empty(Directory.GetFileSystemEntries(_dir));
 
-        var bad = await QueueCliProcess.RunAsync("bench", "queue", "--size", "lots");
+        var bad = await HostProcess.RunAsync("bench", "queue", "--size", "lots");
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("--size", bad.Err, StringComparison.Ordinal);
     }

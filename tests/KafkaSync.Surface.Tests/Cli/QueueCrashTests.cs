@@ -20,13 +20,7 @@ public sealed class QueueCrashTests : IDisposable
     public async Task A_writer_killed_mid_append_leaves_a_queue_that_opens_with_every_record_whole_once_and_in_order()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "kafkasync.dll"), "queue", "demo", "--path", _dir, "--records", "10000000" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using (var writer = Process.Start(start)!)
+        using (var writer = HostProcess.Start("queue", "demo", "--path", _dir, "--records", "10000000"))
         {
             // Kill it (SIGKILL, no clean shutdown) once it has rolled a few 4 MiB segments.
             while (!Directory.Exists(_dir) || Directory.GetFiles(_dir, "*.seg").Length < 3)

@@ -106,25 +106,12 @@ public sealed class TsdbCommandTests
         }
     }
 
-    private static Process Start(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "kafkasync.dll"));
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(info)!;
-    }
+    private static Process Start(params string[] args) => HostProcess.Start(args);
 
     private static async Task<(int Code, string Output, string Error)> RunAsync(CancellationToken cancellation, params string[] args)
     {
-        using var process = Start(args);
-        var output = process.StandardOutput.ReadToEndAsync(cancellation);
-        var error = process.StandardError.ReadToEndAsync(cancellation);
-        await process.WaitForExitAsync(cancellation);
-        return (process.ExitCode, await output, await error);
+        var result = await HostProcess.RunAsync(cancellation, args);
+        return (result.ExitCode, result.Out, result.Err);
     }
 
     private static void Kill(int pid, string signal)
