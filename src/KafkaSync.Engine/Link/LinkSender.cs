@@ -17,6 +17,8 @@ public sealed partial class LinkSender
     private readonly DiskQueue _source;
     private readonly LinkSenderOptions _options;
     private readonly LinkKey _key;
+    private static readonly TimeSpan CursorSaveInterval = TimeSpan.FromMilliseconds(100);
+
     private readonly ILogger _logger;
     private readonly LinkEndpoint _target;
     private readonly string _sourceId;
@@ -28,6 +30,7 @@ public sealed partial class LinkSender
     private LinkStatus _status;
     private long _generation;
     private long _cursorSavedAt;
+    private int _trailingSavePending;
     private long _wireBytesDone;
     private LinkConnection? _current;
 
@@ -49,6 +52,13 @@ public sealed partial class LinkSender
             ? new TokenBucket(options.BandwidthBytesPerSecond, Math.Max(64 << 10, options.BandwidthBytesPerSecond / 20))
             : null;
         _level = new AdaptiveLevel(options.Frames.Level, options.AdaptiveLevel, options.MinLevel, options.MaxLevel, options.Frames.TargetFrameBytes, options.Frames.MaxFrameRawBytes);
+        if (!source.Cursors.ContainsKey(options.CursorName))
+        {
+            // Retention follows the slowest cursor that exists: register this one before any
+            // other cursor moves, or records never sent could be retired.
+            source.SetCursor(options.CursorName, Math.Max(0, source.FirstSeq - 1));
+        }
+
         _status = new LinkStatus { State = LinkState.Idle, Level = _level.Level, AckedSeq = source.GetCursor(options.CursorName) };
     }
 
@@ -141,12 +151,21 @@ public sealed partial class LinkSender
         }
     }
 
-    /// <summary>Persists the cursor at most every 100 ms: each save is an fsync, and a stale cursor only delays retention.</summary>
+    /// <summary>
+    /// Persists the cursor at most every 100 ms: each save is an fsync. An ack that falls inside the
+    /// interval is saved when it ends, so the last acks before the flow stops (a full queue waiting
+    /// for space is such a moment) never stay unpersisted and hold back retention.
+    /// </summary>
     private void SaveCursor(bool force)
     {
         var now = Stopwatch.GetTimestamp();
-        if (!force && Stopwatch.GetElapsedTime(Interlocked.Read(ref _cursorSavedAt), now) < TimeSpan.FromMilliseconds(100))
+        if (!force && Stopwatch.GetElapsedTime(Interlocked.Read(ref _cursorSavedAt), now) < CursorSaveInterval)
         {
+            if (Interlocked.Exchange(ref _trailingSavePending, 1) == 0)
+            {
+                _ = SaveCursorLaterAsync();
+            }
+
             return;
         }
 
@@ -158,6 +177,21 @@ public sealed partial class LinkSender
             {
                 _source.SetCursor(_options.CursorName, acked);
             }
+        }
+    }
+
+    private async Task SaveCursorLaterAsync()
+    {
+        await Task.Delay(CursorSaveInterval);
+        Interlocked.Exchange(ref _trailingSavePending, 0);
+        try
+        {
+            SaveCursor(force: true);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or IOException)
+        {
+            // The queue closed after the sender's final save, or the disk refused: the next ack
+            // or the stop saves again.
         }
     }
 
