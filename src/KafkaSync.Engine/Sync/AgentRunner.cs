@@ -11,6 +11,52 @@ internal static class AgentRunner
 {
     public static readonly TimeSpan StatusEvery = TimeSpan.FromSeconds(1);
 
+    /// <summary>Creates the queue folder if needed and opens the agent's queue in it.</summary>
+    public static DiskQueue OpenQueue(AgentQueueOptions options)
+    {
+        Directory.CreateDirectory(options.Path);
+        return DiskQueue.Open(options.ToDiskQueueOptions());
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a dedicated thread (a stage that blocks on Kafka).</summary>
+    public static Task LongRunning(Action work) =>
+        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <summary>
+    /// An agent's run: marks it running, keeps the status snapshot current, starts the stages with
+    /// one stop token linked to <paramref name="ct"/> and runs them as <see cref="RunStagesAsync"/>
+    /// does; marks it stopped or failed (recording the error) and writes the final snapshot.
+    /// </summary>
+    public static async Task RunAsync(
+        string queuePath,
+        Func<AgentStatus> snapshot,
+        Action<AgentState> setState,
+        AgentCounters counters,
+        Func<Exception, Exception> translate,
+        CancellationToken ct,
+        params Func<CancellationToken, Task>[] stages)
+    {
+        using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        setState(AgentState.Running);
+        var status = KeepStatusAsync(queuePath, snapshot, stopAll.Token);
+        try
+        {
+            await RunStagesAsync(stopAll, translate, stages.Select(start => start(stopAll.Token)).ToArray());
+            setState(AgentState.Stopped);
+        }
+        catch (Exception ex)
+        {
+            setState(AgentState.Failed);
+            counters.SetError(ex.Message);
+            throw;
+        }
+        finally
+        {
+            await status;
+            TryWrite(queuePath, snapshot());
+        }
+    }
+
     /// <summary>Runs <paramref name="stages"/>; when one ends on its own (an error), the others are stopped too. Rethrows the first error.</summary>
     public static async Task RunStagesAsync(CancellationTokenSource stopAll, Func<Exception, Exception> translate, params Task[] stages)
     {

@@ -45,8 +45,7 @@ public sealed class SourceAgent
         _log?.Report("Source agent starting.");
         var key = AgentLinkKey.Resolve(_options.LinkKey, _options.LinkKeyFile, _options.LinkKeyEnvironmentVariable);
         _started = DateTimeOffset.UtcNow;
-        Directory.CreateDirectory(_options.Queue.Path);
-        await using var queue = _queue = DiskQueue.Open(_options.Queue.ToDiskQueueOptions());
+        await using var queue = _queue = AgentRunner.OpenQueue(_options.Queue);
         var link = _options.Link! with { SourceId = _options.Link!.SourceId ?? _options.Name };
         if (!queue.Cursors.ContainsKey(link.CursorName))
         {
@@ -55,33 +54,18 @@ public sealed class SourceAgent
             queue.SetCursor(link.CursorName, Math.Max(0, queue.FirstSeq - 1));
         }
 
-        _sender = new LinkSender(queue, link, key, new ProgressLogger(_log, "link: "));
+        var sender = _sender = new LinkSender(queue, link, key, new ProgressLogger(_log, "link: "));
         var consumer = new SourceConsumer(_options, queue, _counters, _log);
-        using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        _state = AgentState.Running;
-        var status = AgentRunner.KeepStatusAsync(_options.Queue.Path, Snapshot, stopAll.Token);
-        try
-        {
-            await AgentRunner.RunStagesAsync(
-                stopAll,
-                Translate,
-                Task.Factory.StartNew(() => consumer.Run(stopAll.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default),
-                _sender.RunAsync(stopAll.Token),
-                KeepLinkCursorAsync(queue, _sender, link.CursorName, stopAll.Token));
-            _state = AgentState.Stopped;
-        }
-        catch (Exception ex)
-        {
-            _state = AgentState.Failed;
-            _counters.SetError(ex.Message);
-            throw;
-        }
-        finally
-        {
-            await status;
-            AgentRunner.TryWrite(_options.Queue.Path, Snapshot());
-        }
-
+        await AgentRunner.RunAsync(
+            _options.Queue.Path,
+            Snapshot,
+            state => _state = state,
+            _counters,
+            Translate,
+            ct,
+            stop => AgentRunner.LongRunning(() => consumer.Run(stop)),
+            sender.RunAsync,
+            stop => KeepLinkCursorAsync(queue, sender, link.CursorName, stop));
         return Snapshot();
     }
 

@@ -50,10 +50,9 @@ public sealed class TargetAgent
     {
         var key = AgentLinkKey.Resolve(_options.LinkKey, _options.LinkKeyFile, _options.LinkKeyEnvironmentVariable);
         _started = DateTimeOffset.UtcNow;
-        Directory.CreateDirectory(_options.Queue.Path);
         try
         {
-            await using var queue = _queue = DiskQueue.Open(_options.Queue.ToDiskQueueOptions());
+            await using var queue = _queue = AgentRunner.OpenQueue(_options.Queue);
             var receiver = _receiver = new LinkReceiver(queue, _options.Link!, key, new ProgressLogger(_log, "link: "));
             try
             {
@@ -67,30 +66,15 @@ public sealed class TargetAgent
             _listening.TrySetResult(receiver.LocalEndpoint!);
             _log?.Report($"Listening for the source on {receiver.LocalEndpoint}.");
             var producer = _producer = new TargetProducer(_options, queue, _counters, _log);
-            using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            _state = AgentState.Running;
-            var status = AgentRunner.KeepStatusAsync(_options.Queue.Path, Snapshot, stopAll.Token);
-            try
-            {
-                await AgentRunner.RunStagesAsync(
-                    stopAll,
-                    error => error,
-                    receiver.RunAsync(stopAll.Token),
-                    Task.Factory.StartNew(() => producer.Run(stopAll.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
-                _state = AgentState.Stopped;
-            }
-            catch (Exception ex)
-            {
-                _state = AgentState.Failed;
-                _counters.SetError(ex.Message);
-                throw;
-            }
-            finally
-            {
-                await status;
-                AgentRunner.TryWrite(_options.Queue.Path, Snapshot());
-            }
-
+            await AgentRunner.RunAsync(
+                _options.Queue.Path,
+                Snapshot,
+                state => _state = state,
+                _counters,
+                error => error,
+                ct,
+                receiver.RunAsync,
+                stop => AgentRunner.LongRunning(() => producer.Run(stop)));
             return Snapshot();
         }
         catch (Exception ex)
