@@ -47,13 +47,6 @@ public sealed class SourceAgent
         _started = DateTimeOffset.UtcNow;
         await using var queue = _queue = AgentRunner.OpenQueue(_options.Queue);
         var link = _options.Link! with { SourceId = _options.Link!.SourceId ?? _options.Name };
-        if (!queue.Cursors.ContainsKey(link.CursorName))
-        {
-            // Retention follows the slowest cursor that exists: register the link's before any
-            // other cursor moves, or records never sent could be retired.
-            queue.SetCursor(link.CursorName, Math.Max(0, queue.FirstSeq - 1));
-        }
-
         var sender = _sender = new LinkSender(queue, link, key, new ProgressLogger(_log, "link: "));
         var consumer = new SourceConsumer(_options, queue, _counters, _log);
         await AgentRunner.RunAsync(
@@ -64,37 +57,8 @@ public sealed class SourceAgent
             Translate,
             ct,
             stop => AgentRunner.LongRunning(() => consumer.Run(stop)),
-            sender.RunAsync,
-            stop => KeepLinkCursorAsync(queue, sender, link.CursorName, stop));
+            sender.RunAsync);
         return Snapshot();
-    }
-
-    /// <summary>
-    /// The sender persists its cursor at most every 100 ms, on an ack; once the flow stops (a full
-    /// queue waiting for space is such a moment) the last acks would stay unpersisted and hold
-    /// back retention. When acks have settled, persist the acknowledged seq.
-    /// </summary>
-    private static async Task KeepLinkCursorAsync(DiskQueue queue, LinkSender sender, string cursor, CancellationToken stop)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
-        var previous = -1L;
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stop))
-            {
-                var acked = sender.Status.AckedSeq;
-                if (acked == previous && acked > queue.GetCursor(cursor))
-                {
-                    queue.SetCursor(cursor, acked);
-                }
-
-                previous = acked;
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
-        }
     }
 
     private static Exception Translate(Exception error) => error switch
