@@ -5,21 +5,30 @@ using KafkaSync.Engine.Tsdb;
 
 namespace KafkaSync.Engine.Benchmarks;
 
-/// <summary>An influxd or victoria-metrics process on a temp dir and a free loopback port, for the benchmark.</summary>
+/// <summary>
+/// An influxd or victoria-metrics process on its own temp dir and a free loopback port, for the benchmark and the tests.
+/// It can be killed (like a crash) and started again on the same data and port.
+/// </summary>
 internal sealed class LocalTsdbServer : IDisposable
 {
-    private readonly string root = Path.Combine(Path.GetTempPath(), "kafkasync-bench-" + Guid.NewGuid().ToString("N")[..10]);
-    private readonly Process process;
+    private readonly string root;
+    private readonly bool disableQueryCache;
+    private Process? process;
 
-    public LocalTsdbServer(TsdbNodeKind kind)
+    /// <summary>Creates the temp dir, picks a port and starts the server.</summary>
+    /// <param name="kind">Which server to run.</param>
+    /// <param name="influxAuth">InfluxDB only: turn on <c>auth-enabled</c>.</param>
+    /// <param name="disableQueryCache">VictoriaMetrics only: pass <c>-search.disableCache</c>.</param>
+    public LocalTsdbServer(TsdbNodeKind kind, bool influxAuth = false, bool disableQueryCache = false)
     {
+        Kind = kind;
+        this.disableQueryCache = disableQueryCache;
+        root = Path.Combine(Path.GetTempPath(), "kafkasync-tsdb-" + (IsInflux ? "influx" : "victoria") + "-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(root);
         Port = FreePort();
-        ProcessStartInfo info;
-        if (kind == TsdbNodeKind.InfluxDb)
+        if (IsInflux)
         {
-            var config = Path.Combine(root, "influxd.conf");
-            File.WriteAllText(config, $"""
+            File.WriteAllText(ConfigPath, $"""
                 reporting-enabled = false
                 bind-address = "127.0.0.1:{FreePort()}"
                 [meta]
@@ -36,19 +45,43 @@ internal sealed class LocalTsdbServer : IDisposable
                 [continuous_queries]
                   enabled = false
                 [http]
+                  enabled = true
                   bind-address = "127.0.0.1:{Port}"
                   log-enabled = false
+                  flux-enabled = false
+                  auth-enabled = {(influxAuth ? "true" : "false")}
                 [logging]
                   level = "error"
                 """);
-            info = new ProcessStartInfo("influxd", ["-config", config]);
-        }
-        else
-        {
-            info = new ProcessStartInfo("victoria-metrics",
-                ["-storageDataPath", Path.Combine(root, "data"), "-httpListenAddr", $"127.0.0.1:{Port}", "-dedup.minScrapeInterval=1ms", "-search.latencyOffset=0s", "-loggerLevel=ERROR"]);
         }
 
+        try
+        {
+            Start();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public TsdbNodeKind Kind { get; }
+
+    public bool IsInflux => Kind == TsdbNodeKind.InfluxDb;
+
+    public int Port { get; }
+
+    public Uri Url => new($"http://127.0.0.1:{Port}/");
+
+    private string ConfigPath => Path.Combine(root, "influxd.conf");
+
+    /// <summary>Starts the process (again) on the same data and port and waits until it answers.</summary>
+    public void Start()
+    {
+        var info = IsInflux
+            ? new ProcessStartInfo("influxd", ["-config", ConfigPath])
+            : new ProcessStartInfo("victoria-metrics", VictoriaArguments());
         info.UseShellExecute = false;
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
@@ -58,59 +91,85 @@ internal sealed class LocalTsdbServer : IDisposable
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            throw new InvalidOperationException($"cannot run {info.FileName}: {ex.Message}. Install it (Debian: apt-get install {(kind == TsdbNodeKind.InfluxDb ? "influxdb" : "victoria-metrics")}).", ex);
+            throw new InvalidOperationException($"cannot run {info.FileName}: {ex.Message}. Install it (Debian: apt-get install {(IsInflux ? "influxdb" : "victoria-metrics")}).", ex);
         }
 
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        WaitUntilReady(kind == TsdbNodeKind.InfluxDb ? "ping" : "health");
+        WaitUntilReady(process);
     }
 
-    public int Port { get; }
-
-    public Uri Url => new($"http://127.0.0.1:{Port}/");
-
-    public void Dispose()
+    /// <summary>Kills the process at once, like a crash.</summary>
+    public void Kill()
     {
-        if (!process.HasExited)
+        if (process is { HasExited: false })
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
         }
 
-        process.Dispose();
+        process?.Dispose();
+        process = null;
+    }
+
+    public void Dispose()
+    {
+        Kill();
         try
         {
             Directory.Delete(root, recursive: true);
         }
         catch (IOException)
         {
+            // A leftover temp dir is harmless.
         }
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port that was free a moment ago.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private void WaitUntilReady(string path)
+    private List<string> VictoriaArguments()
+    {
+        List<string> arguments =
+        [
+            "-storageDataPath", Path.Combine(root, "data"),
+            "-httpListenAddr", $"127.0.0.1:{Port}",
+            // Replays after a failover rewrite points; dedup keeps one sample per timestamp.
+            "-dedup.minScrapeInterval=1ms",
+            // Make fresh points visible to queries at once (the default hides the last 30s).
+            "-search.latencyOffset=0s",
+        ];
+        if (disableQueryCache)
+        {
+            arguments.Add("-search.disableCache");
+        }
+
+        arguments.Add("-loggerLevel=ERROR");
+        return arguments;
+    }
+
+    private void WaitUntilReady(Process started)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var health = new Uri(Url, IsInflux ? "ping" : "health");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
-            if (process.HasExited)
+            if (started.HasExited)
             {
-                throw new InvalidOperationException($"{process.StartInfo.FileName} exited with code {process.ExitCode} on start");
+                throw new InvalidOperationException($"{started.StartInfo.FileName} exited with code {started.ExitCode} on start");
             }
 
             try
             {
-                using var response = http.GetAsync(new Uri(Url, path)).GetAwaiter().GetResult();
+                using var response = http.GetAsync(health).GetAwaiter().GetResult();
                 if (response.IsSuccessStatusCode)
                 {
                     return;
@@ -123,6 +182,6 @@ internal sealed class LocalTsdbServer : IDisposable
             Thread.Sleep(50);
         }
 
-        throw new TimeoutException($"{process.StartInfo.FileName} did not answer on {Url} within 30 s");
+        throw new TimeoutException($"{started.StartInfo.FileName} did not answer on {health} within 30 s");
     }
 }
