@@ -12,15 +12,10 @@ namespace KafkaSync.PowerShell.Link;
 /// </summary>
 [Cmdlet(VerbsCommunications.Receive, "KafkaSyncQueue")]
 [OutputType(typeof(LinkStatus))]
-public sealed class ReceiveKafkaSyncQueueCommand : PSCmdlet, IDisposable
+public sealed class ReceiveKafkaSyncQueueCommand : LinkCmdletBase
 {
-    /// <summary>The error id for bad parameters or config.</summary>
-    public const string InvalidLinkOptions = nameof(InvalidLinkOptions);
-
     /// <summary>The error id for a queue that cannot be opened or an address that cannot be bound.</summary>
     public const string ReceiverUnavailable = nameof(ReceiverUnavailable);
-
-    private readonly CancellationTokenSource _stop = new();
 
     /// <summary>Folder of the target disk queue.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -30,18 +25,6 @@ public sealed class ReceiveKafkaSyncQueueCommand : PSCmdlet, IDisposable
     /// <summary>Address and port to listen on, e.g. 0.0.0.0:7070.</summary>
     [Parameter(Position = 1)]
     public string? Listen { get; set; }
-
-    /// <summary>The pre-shared key as the credential's password (the user name is ignored).</summary>
-    [Parameter]
-    public PSCredential? Credential { get; set; }
-
-    /// <summary>File holding the pre-shared key.</summary>
-    [Parameter]
-    public string? KeyFile { get; set; }
-
-    /// <summary>Environment variable holding the pre-shared key.</summary>
-    [Parameter]
-    public string? KeyEnvironmentVariable { get; set; }
 
     /// <summary>JSON file with the link receiver options; parameters override it.</summary>
     [Parameter]
@@ -63,16 +46,16 @@ public sealed class ReceiveKafkaSyncQueueCommand : PSCmdlet, IDisposable
         try
         {
             options = ConfigPath is not null
-                ? ConfigFile.Load<LinkReceiverOptions>(Resolve(ConfigPath)!)
+                ? ConfigFile.Load<LinkReceiverOptions>(ResolvePath(ConfigPath)!)
                 : new LinkReceiverOptions { Listen = Listen ?? throw new OptionsException("Listen", "give -Listen host:port or a -ConfigPath file with listen.") };
             options = options with { Listen = Listen ?? options.Listen };
             if (CertificatePath is not null)
             {
-                options = options with { Tls = new LinkTlsOptions { CertificatePath = Resolve(CertificatePath), KeyPath = Resolve(CertificateKeyPath) } };
+                options = options with { Tls = new LinkTlsOptions { CertificatePath = ResolvePath(CertificatePath), KeyPath = ResolvePath(CertificateKeyPath) } };
             }
 
             options.Validate();
-            key = LinkKeyParameters.Resolve(Credential, Resolve(KeyFile), KeyEnvironmentVariable);
+            key = ResolveKey();
         }
         catch (OptionsException ex)
         {
@@ -87,7 +70,7 @@ public sealed class ReceiveKafkaSyncQueueCommand : PSCmdlet, IDisposable
             var receiver = new LinkReceiver(queue, options, key);
             receiver.Start();
             WriteVerbose($"Listening on {receiver.LocalEndpoint}");
-            LinkCmdletRunner.Run(this, receiver.RunAsync(_stop.Token), () => receiver.Status, $"Receiving into {path} on {receiver.LocalEndpoint}");
+            LinkCmdletRunner.Run(this, receiver.RunAsync(StopToken), () => receiver.Status, $"Receiving into {path} on {receiver.LocalEndpoint}");
             WriteObject(receiver.Status);
         }
         catch (Exception ex) when (ex is QueueException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException or OptionsException)
@@ -95,12 +78,4 @@ public sealed class ReceiveKafkaSyncQueueCommand : PSCmdlet, IDisposable
             WriteError(new ErrorRecord(ex, ReceiverUnavailable, ErrorCategory.ResourceUnavailable, path));
         }
     }
-
-    /// <inheritdoc />
-    protected override void StopProcessing() => _stop.Cancel();
-
-    /// <inheritdoc />
-    public void Dispose() => _stop.Dispose();
-
-    private string? Resolve(string? path) => path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 }

@@ -12,18 +12,13 @@ namespace KafkaSync.PowerShell.Link;
 /// </summary>
 [Cmdlet(VerbsCommunications.Send, "KafkaSyncQueue")]
 [OutputType(typeof(LinkStatus))]
-public sealed class SendKafkaSyncQueueCommand : PSCmdlet, IDisposable
+public sealed class SendKafkaSyncQueueCommand : LinkCmdletBase
 {
-    /// <summary>The error id for bad parameters or config.</summary>
-    public const string InvalidLinkOptions = nameof(InvalidLinkOptions);
-
     /// <summary>The error id for a link failure retrying cannot fix (wrong key, TLS pin, queues that cannot be joined).</summary>
     public const string LinkFailed = nameof(LinkFailed);
 
     /// <summary>The error id for a queue that cannot be opened.</summary>
     public const string QueueUnavailable = nameof(QueueUnavailable);
-
-    private readonly CancellationTokenSource _stop = new();
 
     /// <summary>Folder of the source disk queue.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -33,18 +28,6 @@ public sealed class SendKafkaSyncQueueCommand : PSCmdlet, IDisposable
     /// <summary>The receiver's host:port.</summary>
     [Parameter(Position = 1)]
     public string? Target { get; set; }
-
-    /// <summary>The pre-shared key as the credential's password (the user name is ignored).</summary>
-    [Parameter]
-    public PSCredential? Credential { get; set; }
-
-    /// <summary>File holding the pre-shared key.</summary>
-    [Parameter]
-    public string? KeyFile { get; set; }
-
-    /// <summary>Environment variable holding the pre-shared key.</summary>
-    [Parameter]
-    public string? KeyEnvironmentVariable { get; set; }
 
     /// <summary>JSON file with the link sender options; parameters override it.</summary>
     [Parameter]
@@ -88,7 +71,7 @@ public sealed class SendKafkaSyncQueueCommand : PSCmdlet, IDisposable
         try
         {
             options = BuildOptions();
-            key = LinkKeyParameters.Resolve(Credential, ResolvePath(KeyFile), KeyEnvironmentVariable);
+            key = ResolveKey();
         }
         catch (OptionsException ex)
         {
@@ -104,7 +87,7 @@ public sealed class SendKafkaSyncQueueCommand : PSCmdlet, IDisposable
             var last = queue.DurableSeq;
             var run = Task.Run(async () =>
             {
-                using var done = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                using var done = CancellationTokenSource.CreateLinkedTokenSource(StopToken);
                 var sending = sender.RunAsync(done.Token);
                 if (UntilCaughtUp)
                 {
@@ -127,12 +110,6 @@ public sealed class SendKafkaSyncQueueCommand : PSCmdlet, IDisposable
         }
     }
 
-    /// <inheritdoc />
-    protected override void StopProcessing() => _stop.Cancel();
-
-    /// <inheritdoc />
-    public void Dispose() => _stop.Dispose();
-
     private LinkSenderOptions BuildOptions()
     {
         var options = ConfigPath is not null
@@ -154,6 +131,4 @@ public sealed class SendKafkaSyncQueueCommand : PSCmdlet, IDisposable
         options.Validate();
         return options;
     }
-
-    private string? ResolvePath(string? path) => path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 }

@@ -23,9 +23,8 @@ public sealed class GetKafkaSyncQueueCommand : PSCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        foreach (var path in Path)
+        foreach (var resolved in QueuePaths.Resolve(this, Path))
         {
-            var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
             try
             {
                 WriteObject(DiskQueue.Inspect(resolved));

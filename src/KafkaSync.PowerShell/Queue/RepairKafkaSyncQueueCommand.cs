@@ -28,9 +28,8 @@ public sealed class RepairKafkaSyncQueueCommand : PSCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        foreach (var path in Path)
+        foreach (var resolved in QueuePaths.Resolve(this, Path))
         {
-            var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
             try
             {
                 var check = DiskQueue.Repair(resolved, whatIf: true);

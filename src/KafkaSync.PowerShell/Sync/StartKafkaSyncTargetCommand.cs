@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using KafkaSync.Engine.Configuration;
 using KafkaSync.Engine.Link;
 using KafkaSync.Engine.Sync;
 
@@ -12,20 +11,8 @@ namespace KafkaSync.PowerShell.Sync;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "KafkaSyncTarget")]
 [OutputType(typeof(AgentStatus), typeof(AgentJob))]
-public sealed class StartKafkaSyncTargetCommand : PSCmdlet, IDisposable
+public sealed class StartKafkaSyncTargetCommand : AgentCmdletBase<TargetAgent>
 {
-    /// <summary>The error id for bad parameters or config.</summary>
-    public const string InvalidAgentOptions = nameof(InvalidAgentOptions);
-
-    /// <summary>The error id for an agent that stopped on an error.</summary>
-    public const string AgentFailed = nameof(AgentFailed);
-
-    private readonly CancellationTokenSource _stop = new();
-
-    /// <summary>The agent's JSON config file; parameters override its fields.</summary>
-    [Parameter(Position = 0)]
-    public string? ConfigPath { get; set; }
-
     /// <summary>The agent's name (transactional id "kafkasync-NAME" in exactly-once mode).</summary>
     [Parameter]
     public string? Name { get; set; }
@@ -41,14 +28,6 @@ public sealed class StartKafkaSyncTargetCommand : PSCmdlet, IDisposable
     /// <summary>host:port the link listens on.</summary>
     [Parameter]
     public string? Listen { get; set; }
-
-    /// <summary>The link's pre-shared key as the credential's password (the user name is ignored).</summary>
-    [Parameter]
-    public PSCredential? LinkCredential { get; set; }
-
-    /// <summary>File holding the link's pre-shared key.</summary>
-    [Parameter]
-    public string? LinkKeyFile { get; set; }
 
     /// <summary>SASL user name and password for the target cluster.</summary>
     [Parameter]
@@ -70,71 +49,28 @@ public sealed class StartKafkaSyncTargetCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter ExactlyOnce { get; set; }
 
-    /// <summary>Run as a background job.</summary>
-    [Parameter]
-    public SwitchParameter AsJob { get; set; }
+    private protected override string Kind => "target";
 
-    /// <inheritdoc />
-    protected override void ProcessRecord()
-    {
-        TargetAgent agent;
-        try
-        {
-            agent = new TargetAgent(BuildOptions());
-        }
-        catch (Exception ex) when (ex is OptionsException)
-        {
-            WriteError(new ErrorRecord(ex, InvalidAgentOptions, ErrorCategory.InvalidArgument, ConfigPath));
-            return;
-        }
+    private protected override TargetAgent CreateAgent(IProgress<string>? log) => new(BuildOptions(), log);
 
-        var name = "KafkaSync target " + agent.Status.Name;
-        if (AsJob)
-        {
-            var job = new AgentJob(MyInvocation.Line, name, agent.Status.Name);
-            var running = new TargetAgent(BuildOptions(), job.Log);
-            job.Start(running.RunAsync, () => running.Status);
-            JobRepository.Add(job);
-            WriteObject(job);
-            return;
-        }
+    private protected override AgentStatus StatusOf(TargetAgent agent) => agent.Status;
 
-        try
-        {
-            TargetAgent? running = null;
-            var summary = AgentCmdletRunner.Run(
-                this,
-                (log, ct) => (running = new TargetAgent(BuildOptions(), log)).RunAsync(ct),
-                () => running?.Status ?? agent.Status,
-                name,
-                _stop.Token);
-            WriteObject(summary);
-        }
-        catch (Exception ex) when (ex is OptionsException or AgentException or IOException or LinkException)
-        {
-            WriteError(new ErrorRecord(ex, AgentFailed, ErrorCategory.OperationStopped, ConfigPath));
-        }
-    }
+    private protected override Task<AgentStatus> RunAsync(TargetAgent agent, CancellationToken ct) => agent.RunAsync(ct);
 
-    /// <inheritdoc />
-    protected override void StopProcessing() => _stop.Cancel();
-
-    /// <inheritdoc />
-    public void Dispose() => _stop.Dispose();
+    private protected override bool IsAgentFailure(Exception ex) => base.IsAgentFailure(ex) || ex is LinkException;
 
     private TargetAgentOptions BuildOptions()
     {
         var o = AgentParameters.Load<TargetAgentOptions>(this, ConfigPath);
-        var keyGiven = LinkCredential is not null || LinkKeyFile is not null;
         return o with
         {
             Name = Name ?? o.Name,
             Kafka = AgentParameters.Kafka(o.Kafka, BootstrapServers, SaslCredential),
             Queue = AgentParameters.Queue(this, o.Queue, QueuePath),
             Link = Listen is null ? o.Link : (o.Link ?? new LinkReceiverOptions { Listen = Listen }) with { Listen = Listen },
-            LinkKey = AgentParameters.Key(LinkCredential) ?? o.LinkKey,
-            LinkKeyFile = keyGiven ? AgentParameters.Resolve(this, LinkKeyFile) : o.LinkKeyFile,
-            LinkKeyEnvironmentVariable = keyGiven ? null : o.LinkKeyEnvironmentVariable,
+            LinkKey = LinkKeyOr(o.LinkKey),
+            LinkKeyFile = LinkKeyFileOr(o.LinkKeyFile),
+            LinkKeyEnvironmentVariable = LinkKeyEnvironmentVariableOr(o.LinkKeyEnvironmentVariable),
             Topics = TopicPrefix is null ? o.Topics : o.Topics with { Prefix = TopicPrefix },
             PartitionMismatch = PartitionMismatch ?? o.PartitionMismatch,
             ProvenanceHeaders = ProvenanceHeaders.IsPresent || o.ProvenanceHeaders,

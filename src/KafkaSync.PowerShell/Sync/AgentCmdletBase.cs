@@ -1,0 +1,115 @@
+using System.Management.Automation;
+using KafkaSync.Engine.Configuration;
+using KafkaSync.Engine.Link;
+using KafkaSync.Engine.Sync;
+
+namespace KafkaSync.PowerShell.Sync;
+
+/// <summary>
+/// What the source and target agent cmdlets share: the config file, link key and -AsJob parameters,
+/// and the run itself — as a job, or in the foreground with progress until Ctrl+C.
+/// </summary>
+/// <typeparam name="TAgent">The engine's agent the cmdlet runs.</typeparam>
+public abstract class AgentCmdletBase<TAgent> : PSCmdlet, IDisposable
+    where TAgent : class
+{
+    /// <summary>The error id for bad parameters or config.</summary>
+    public const string InvalidAgentOptions = nameof(InvalidAgentOptions);
+
+    /// <summary>The error id for an agent that stopped on an error.</summary>
+    public const string AgentFailed = nameof(AgentFailed);
+
+    private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>The agent's JSON config file; parameters override its fields.</summary>
+    [Parameter(Position = 0)]
+    public string? ConfigPath { get; set; }
+
+    /// <summary>The link's pre-shared key as the credential's password (the user name is ignored).</summary>
+    [Parameter]
+    public PSCredential? LinkCredential { get; set; }
+
+    /// <summary>File holding the link's pre-shared key.</summary>
+    [Parameter]
+    public string? LinkKeyFile { get; set; }
+
+    /// <summary>Run as a background job.</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
+    /// <summary>The agent's kind in job and progress names: "source" or "target".</summary>
+    private protected abstract string Kind { get; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        TAgent agent;
+        try
+        {
+            agent = CreateAgent(null);
+        }
+        catch (Exception ex) when (ex is OptionsException)
+        {
+            WriteError(new ErrorRecord(ex, InvalidAgentOptions, ErrorCategory.InvalidArgument, ConfigPath));
+            return;
+        }
+
+        var name = $"KafkaSync {Kind} " + StatusOf(agent).Name;
+        if (AsJob)
+        {
+            var job = new AgentJob(MyInvocation.Line, name, StatusOf(agent).Name);
+            var running = CreateAgent(job.Log);
+            job.Start(ct => RunAsync(running, ct), () => StatusOf(running));
+            JobRepository.Add(job);
+            WriteObject(job);
+            return;
+        }
+
+        try
+        {
+            TAgent? running = null;
+            var summary = AgentCmdletRunner.Run(
+                this,
+                (log, ct) => RunAsync(running = CreateAgent(log), ct),
+                () => StatusOf(running ?? agent),
+                name,
+                _stop.Token);
+            WriteObject(summary);
+        }
+        catch (Exception ex) when (IsAgentFailure(ex))
+        {
+            WriteError(new ErrorRecord(ex, AgentFailed, ErrorCategory.OperationStopped, ConfigPath));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _stop.Cancel();
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _stop.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Builds the agent from the config file and parameters; <paramref name="log"/> gets its messages.</summary>
+    private protected abstract TAgent CreateAgent(IProgress<string>? log);
+
+    private protected abstract AgentStatus StatusOf(TAgent agent);
+
+    private protected abstract Task<AgentStatus> RunAsync(TAgent agent, CancellationToken ct);
+
+    /// <summary>Whether an exception from the run is the agent stopping on an error (written as <see cref="AgentFailed"/>).</summary>
+    private protected virtual bool IsAgentFailure(Exception ex) => ex is OptionsException or AgentException or IOException;
+
+    /// <summary>The link key given by -LinkCredential, else the configured one.</summary>
+    private protected LinkKey? LinkKeyOr(LinkKey? configured) => AgentParameters.Key(LinkCredential) ?? configured;
+
+    /// <summary>-LinkKeyFile when a key parameter is given (it then replaces the config's key sources), else the configured file.</summary>
+    private protected string? LinkKeyFileOr(string? configured) => LinkKeyGiven ? AgentParameters.Resolve(this, LinkKeyFile) : configured;
+
+    /// <summary>The configured key environment variable, unless a key parameter replaces it.</summary>
+    private protected string? LinkKeyEnvironmentVariableOr(string? configured) => LinkKeyGiven ? null : configured;
+
+    private bool LinkKeyGiven => LinkCredential is not null || LinkKeyFile is not null;
+}
