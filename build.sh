@@ -67,8 +67,14 @@ run_tests() {
     --blame-hang-timeout 10m \
     -- RunConfiguration.MaxCpuCount=1 2>&1 | tee out/test.log | grep -E "^\s+(Failed|Skipped) |Passed!|Failed!|error [A-Z]+[0-9]+:" || true
   status=${PIPESTATUS[0]}
+  print_failures out/test.log
   run_pester
   summarize "$results" "$status"
+}
+
+# Each failed test's message and stack, so a failure on a build machine can be read from its log.
+print_failures() {
+  awk '/^  Failed [^!]/ { show = 1; lines = 0 } /^  (Passed|Skipped) / { show = 0 } show && lines++ < 60' "$1"
 }
 
 run_pester() {

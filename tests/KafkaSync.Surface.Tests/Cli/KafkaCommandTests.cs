@@ -16,9 +16,9 @@ public sealed class KafkaCommandTests : IDisposable
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var (code, output, error) = await RunAsync(timeout.Token, "demo", "--records", "6000", "--cut-link", "--json");
-        Assert.True(code == 0, error);
+        Assert.True(code == 0, $"exit code {code}; stdout: {output}; stderr: {error}");
         using var result = JsonDocument.Parse(output);
-        Assert.True(result.RootElement.GetProperty("identical").GetBoolean());
+        Assert.True(result.RootElement.GetProperty("identical").GetBoolean(), output);
         Assert.Equal(6000, result.RootElement.GetProperty("records").GetInt64());
         Assert.Equal(1, result.RootElement.GetProperty("linkCuts").GetInt32());
         Assert.True(result.RootElement.GetProperty("wireBytes").GetInt64() < result.RootElement.GetProperty("bytesRead").GetInt64());

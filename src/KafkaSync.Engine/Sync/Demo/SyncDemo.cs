@@ -80,27 +80,35 @@ public static partial class SyncDemo
         var cuts = 0;
         var secondWave = false;
         Task second = Task.CompletedTask;
+        Task ProduceSecondHalf()
+        {
+            secondWave = true;
+            return Task.Run(() => SampleTraffic.Produce(source.BootstrapServers, topics, options.Partitions, half, options.Records - half, ct), ct);
+        }
+
         while (targetAgent.Status.RecordsOut < options.Records)
         {
             await FailFastAsync(sourceRun, targetRun);
             var s = sourceAgent.Status;
             var t = targetAgent.Status;
             Report(progress, cuts == 0 && options.CutLink && t.RecordsOut > options.Records / 3 ? "cutting the link" : "copying", options.Records, s.RecordsIn, s.DoneSeq, t.RecordsOut, s.WireBytes, s.LinkState);
-            if (!secondWave && s.RecordsIn > 0)
-            {
-                // The consumer has joined: produce the second half live, while the agents copy.
-                secondWave = true;
-                second = Task.Run(() => SampleTraffic.Produce(source.BootstrapServers, topics, options.Partitions, half, options.Records - half, ct), ct);
-            }
-
             if (options.CutLink && cuts == 0 && t.RecordsOut > options.Records / 3)
             {
+                // The second half is produced only after the cut, so the copy cannot finish
+                // before it however fast it runs, and the source queues that half while the
+                // network is down.
                 relay.Cut();
                 cuts++;
-                log?.Report("Link cut; the source retries while the network is down.");
+                log?.Report("Link cut; the source keeps reading into its queue and retries the link.");
+                second = ProduceSecondHalf();
                 await Task.Delay(TimeSpan.FromSeconds(1.5), ct);
                 relay.Restore();
                 log?.Report("Network back; the link resumes from the target's last durable seq.");
+            }
+            else if (!options.CutLink && !secondWave && s.RecordsIn > 0)
+            {
+                // The consumer has joined: produce the second half live, while the agents copy.
+                second = ProduceSecondHalf();
             }
 
             await Task.Delay(200, ct);
