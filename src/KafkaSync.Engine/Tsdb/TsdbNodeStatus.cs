@@ -24,6 +24,9 @@ public sealed record TsdbNodeStatus
     /// <summary>The committed offset (next record to write) per partition.</summary>
     public IReadOnlyDictionary<int, long> Offsets { get; init; } = new Dictionary<int, long>();
 
+    /// <summary>When the connector last committed newly written offsets (its last progress), or null before the first.</summary>
+    public DateTimeOffset? LastCommitAt { get; init; }
+
     /// <summary>Records in the topic not yet written to this node (sum over partitions of end offset minus committed offset).</summary>
     public long Lag { get; init; }
 

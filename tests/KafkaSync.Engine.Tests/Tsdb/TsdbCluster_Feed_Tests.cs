@@ -29,6 +29,7 @@ public sealed class TsdbCluster_Feed_Tests(FiveServers servers) : IClassFixture<
         await using var cluster = await TsdbCluster.StartAsync(options, cancellation: timeout.Token);
         await Poll.UntilAsync(() => cluster.Nodes().All(n => n.State == TsdbNodeState.Available), TimeSpan.FromSeconds(30), "every connector joined its group", timeout.Token);
 
+        var fedFrom = DateTimeOffset.UtcNow;
         using (var feed = new PointFeed(kafka.BootstrapServers, "points", 8, measurement))
         {
             await feed.ProduceAsync(Points, linesPerRecord: 10, timeout.Token);
@@ -45,6 +46,32 @@ public sealed class TsdbCluster_Feed_Tests(FiveServers servers) : IClassFixture<
         Assert.All(cluster.Nodes(), n => Assert.Equal(Points, n.PointsWritten));
         Assert.All(cluster.Nodes(), n => Assert.Equal(0, n.DeadLetters));
         Assert.Equal(nodes.Count, cluster.Nodes().Select(n => n.ConsumerGroup).Distinct().Count());
+        Assert.All(cluster.Nodes(), n => Assert.True(n.LastCommitAt >= fedFrom, $"{n.Name} last committed at {n.LastCommitAt}, before the feed began at {fedFrom}"));
+    }
+
+    [Fact]
+    public async Task A_new_group_starts_where_auto_offset_reset_says_earliest_by_default_latest_when_asked()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var kafka = new EmbeddedKafka(brokers: 1);
+        kafka.CreateTopic("points", partitions: 4);
+        var measurement = "start" + Guid.NewGuid().ToString("N")[..6];
+        using var feed = new PointFeed(kafka.BootstrapServers, "points", 4, measurement);
+        await feed.ProduceAsync(2_000, linesPerRecord: 10, timeout.Token);
+        var earliest = TestClusters.Options(kafka.BootstrapServers, "points", servers.Victoria.Take(1), "startdb") with { Name = "from-earliest" };
+        var latest = earliest with { Name = "from-latest", Kafka = earliest.Kafka with { Consumer = new Dictionary<string, string> { ["auto.offset.reset"] = "latest" } } };
+        await using var fromEarliest = await TsdbCluster.StartAsync(earliest, cancellation: timeout.Token);
+        await using var fromLatest = await TsdbCluster.StartAsync(latest, cancellation: timeout.Token);
+
+        // The latest-starting group begins at the end offsets (200 records), with nothing written.
+        await Poll.UntilAsync(() => fromLatest.Nodes()[0].Offsets.Values.Sum() == 200, TimeSpan.FromSeconds(30), "the latest group starts at the end", timeout.Token);
+        await Poll.UntilAsync(() => fromEarliest.Nodes()[0].Offsets.Values.Sum() == 200, TimeSpan.FromSeconds(30), "the earliest group wrote the backlog", timeout.Token);
+        Assert.Equal(2_000, fromEarliest.Nodes()[0].PointsWritten);
+        Assert.Equal(0, fromLatest.Nodes()[0].PointsWritten);
+
+        await feed.ProduceAsync(500, linesPerRecord: 10, timeout.Token);
+        await Poll.UntilAsync(() => fromLatest.Nodes()[0].Offsets.Values.Sum() == 250, TimeSpan.FromSeconds(30), "the latest group wrote the new records", timeout.Token);
+        Assert.Equal(500, fromLatest.Nodes()[0].PointsWritten);
     }
 
     [Fact]

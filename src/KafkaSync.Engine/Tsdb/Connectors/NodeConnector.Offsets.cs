@@ -20,22 +20,38 @@ internal sealed partial class NodeConnector
         return true;
     }
 
-    private void OnAssigned(IConsumer<Ignore, byte[]> consumer, List<TopicPartition> partitions)
+    /// <summary>
+    /// Starts each assigned partition at an explicit offset: the group's committed one (this
+    /// node's own progress), or the partition's first when the group has none. Left to
+    /// auto.offset.reset instead, librdkafka 2.0 waits 100 ms before it even asks for the first
+    /// offset, on every partition of a new group.
+    /// </summary>
+    private List<TopicPartitionOffset> OnAssigned(IConsumer<Ignore, byte[]> consumer, List<TopicPartition> partitions)
     {
-        // The group's committed offsets are this node's own progress: resume from them.
         var committed = consumer.Committed(partitions, TimeSpan.FromSeconds(30));
         var view = new Dictionary<int, long>(committedView);
+        var starts = new List<TopicPartitionOffset>(committed.Count);
         foreach (var tpo in committed)
         {
-            var position = tpo.Offset.IsSpecial ? 0 : tpo.Offset.Value;
-            tracker.Reset(tpo.Partition.Value, position);
-            view[tpo.Partition.Value] = position;
+            var position = tpo.Offset.IsSpecial ? StartWithoutCommit(consumer, tpo.TopicPartition) : tpo.Offset.Value;
+            tracker.Reset(tpo.Partition.Value, position ?? 0);
+            view[tpo.Partition.Value] = position ?? 0;
+            starts.Add(new TopicPartitionOffset(tpo.TopicPartition, position ?? Offset.Unset));
         }
 
         committedView = view;
         resumed = outageReason == null;
         log($"{Node.Name}: assigned {partitions.Count} partition(s) of {options.Kafka.Topic} in group {ConsumerGroup}");
+        return starts;
     }
+
+    /// <summary>Where a partition without a committed offset starts under auto.offset.reset; null leaves it to librdkafka (the "error" policy).</summary>
+    private long? StartWithoutCommit(IConsumer<Ignore, byte[]> consumer, TopicPartition partition) => startPolicy switch
+    {
+        AutoOffsetReset.Earliest => consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(30)).Low.Value,
+        AutoOffsetReset.Latest => consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(30)).High.Value,
+        _ => null,
+    };
 
     /// <summary>Takes back finished batches; true when there was any.</summary>
     private bool DrainCompletions()
@@ -88,6 +104,7 @@ internal sealed partial class NodeConnector
         }
 
         committedView = view;
+        Interlocked.Exchange(ref lastCommitTicks, DateTime.UtcNow.Ticks);
     }
 
     private void RefreshEnds(IConsumer<Ignore, byte[]> consumer)

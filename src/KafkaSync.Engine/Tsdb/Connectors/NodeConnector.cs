@@ -40,9 +40,11 @@ internal sealed partial class NodeConnector
     private volatile string? outageReason;
     private volatile bool resumed;
     private DateTime outageStartedAt;
+    private AutoOffsetReset startPolicy;
     private int writersInFlight;
     private int batchesOut;
     private long pointsWritten;
+    private long lastCommitTicks;
     private long deadLettered;
 
     public NodeConnector(TsdbClusterOptions options, TsdbNodeOptions node, NodeClient client, DeadLetterSink deadLetters, Action<string, string> reportFailure, Action<string> log)
@@ -66,6 +68,9 @@ internal sealed partial class NodeConnector
     public bool Resumed => resumed;
 
     public IReadOnlyDictionary<int, long> CommittedOffsets => committedView;
+
+    /// <summary>When written offsets were last committed; null before the first commit.</summary>
+    public DateTimeOffset? LastCommitAt => Interlocked.Read(ref lastCommitTicks) is var ticks and not 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     public long Lag
     {
@@ -140,6 +145,12 @@ internal sealed partial class NodeConnector
             config.Set(key, value);
         }
 
+        startPolicy = config.Get("auto.offset.reset") switch
+        {
+            "earliest" or "smallest" or "beginning" => AutoOffsetReset.Earliest,
+            "latest" or "largest" or "end" or null => AutoOffsetReset.Latest,
+            _ => AutoOffsetReset.Error,
+        };
         toWriters = NewChannel();
         completions.Clear();
         batchesOut = 0;

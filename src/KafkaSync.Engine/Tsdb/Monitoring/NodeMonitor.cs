@@ -113,6 +113,7 @@ internal sealed class NodeMonitor
             Weight = connector.Node.Weight,
             ConsumerGroup = connector.ConsumerGroup,
             Offsets = connector.CommittedOffsets,
+            LastCommitAt = connector.LastCommitAt,
             Lag = connector.Lag,
             Writers = writers,
             Readers = reads,
