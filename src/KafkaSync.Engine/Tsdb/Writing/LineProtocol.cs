@@ -24,24 +24,34 @@ internal static class LineProtocol
     {
         var points = 0;
         var lineNumber = 0;
+        var start = 0;
+
+        // The fast check reads 64 bytes at a time, so a shorter record is read from a padded copy.
         Span<byte> padded = stackalloc byte[64];
-        while (!text.IsEmpty)
+        if (text.Length < 64)
+        {
+            text.CopyTo(padded);
+        }
+
+        ReadOnlySpan<byte> wide = text.Length < 64 ? padded : text;
+        while (start < text.Length)
         {
             lineNumber++;
 
             // Most lines are short and plain: the fast check takes them whole. It answers only
             // "good" or "not sure", so the careful check below alone says what is wrong.
-            var taken = PlainGoodLineLength(text, padded);
+            var taken = PlainGoodLineLength(text, wide, start);
             if (taken > 0)
             {
                 points++;
-                text = text[taken..];
+                start += taken;
                 continue;
             }
 
-            var end = text.IndexOf((byte)'\n');
-            var line = end < 0 ? text : text[..end];
-            text = end < 0 ? [] : text[(end + 1)..];
+            var rest = text[start..];
+            var end = rest.IndexOf((byte)'\n');
+            var line = end < 0 ? rest : rest[..end];
+            start = end < 0 ? text.Length : start + end + 1;
             line = line.TrimEnd((byte)'\r');
             var content = line.TrimStart(" \t"u8);
             if (content.IsEmpty || content[0] == '#' || content.TrimEnd(" \t"u8).IsEmpty)
@@ -63,7 +73,7 @@ internal static class LineProtocol
     }
 
     /// <summary>
-    /// The length, end of line included, of the first line of <paramref name="text"/> if it is a
+    /// The length, end of line included, of the line at <paramref name="start"/> if it is a
     /// good line of at most 64 bytes in the usual shape, else 0 (then the careful check decides).
     /// </summary>
     /// <remarks>
@@ -71,81 +81,80 @@ internal static class LineProtocol
     /// one space before the fields and at most one more before a timestamp of plain digits, plain
     /// numbers and booleans, no leading blank or tab, at most one '\r' before the '\n'. For such a
     /// line this decides as <see cref="CheckLine"/> does. Rather than walking the bytes, it takes
-    /// a bit per byte of a 64-byte window for each kind of separator and checks the shape on the
-    /// masks: no two separators side by side (no empty token), and in the tags and in the fields
-    /// ',' and '=' take turns. Only the field values and the timestamp are then looked at.
+    /// a bit per byte of a 64-byte window for each kind of separator and checks the shape on these
+    /// masks: no two separators side by side (no empty token), and up to the timestamp, ',' or
+    /// the first space take turns with '='. Only the field values and the timestamp are then read.
     /// </remarks>
-    /// <param name="text">What is left of the record.</param>
-    /// <param name="padded">64 bytes to hold the record's last line when it is shorter.</param>
-    private static int PlainGoodLineLength(ReadOnlySpan<byte> text, Span<byte> padded)
+    /// <param name="text">The record.</param>
+    /// <param name="wide">The record, or a copy padded to 64 bytes if it is shorter.</param>
+    /// <param name="start">Where the line starts.</param>
+    private static int PlainGoodLineLength(ReadOnlySpan<byte> text, ReadOnlySpan<byte> wide, int start)
     {
-        var window = text.Length >= 64 ? text[..64] : Pad(text, padded);
-        var newlines = Where(window, (byte)'\n');
-        var length = newlines != 0 ? BitOperations.TrailingZeroCount(newlines) : text.Length;
+        // The window starts at the line, or near the end it ends with the record, `skip` bytes before the line.
+        var skip = Math.Max(start + 64 - wide.Length, 0);
+        var window = wide.Slice(start - skip, 64);
+        var newlines = Where(window, (byte)'\n') >> skip;
+        var length = newlines != 0 ? BitOperations.TrailingZeroCount(newlines) : text.Length - start;
         if (length > 64)
         {
             return 0;
         }
 
         var taken = newlines != 0 ? length + 1 : length;
-        if (length > 0 && window[length - 1] == '\r')
+        var line = text.Slice(start, length);
+        if (line.Length > 0 && line[^1] == '\r')
         {
-            length--;
+            line = line[..^1];
         }
 
         // Blank lines, comments and lines with a leading tab (which may hide a comment) go the careful way.
-        if (length == 0 || window[0] is (byte)'\t' or (byte)'#')
+        if (line.IsEmpty || line[0] is (byte)'\t' or (byte)'#')
         {
             return 0;
         }
 
-        var line = window[..length];
-        var inLine = ulong.MaxValue >> (64 - length);
-        var commas = Where(window, (byte)',') & inLine;
-        var spaces = Where(window, (byte)' ') & inLine;
-        var equals = Where(window, (byte)'=') & inLine;
-        var odd = (Where(window, (byte)'"') | Where(window, (byte)'\\')) & inLine;
-        var nonDigits = NonDigits(window);
+        var inLine = ulong.MaxValue >> (64 - line.Length);
+        var commas = (Where(window, (byte)',') >> skip) & inLine;
+        var spaces = (Where(window, (byte)' ') >> skip) & inLine;
+        var equals = (Where(window, (byte)'=') >> skip) & inLine;
+        var odd = ((Where(window, (byte)'"') | Where(window, (byte)'\\')) >> skip) & inLine;
+        var nonDigits = NonDigits(window) >> skip;
         var separators = commas | spaces | equals;
-        if (odd != 0 || (separators & ((separators >> 1) | 1 | (1UL << (length - 1)))) != 0 || BitOperations.PopCount(spaces) is not (1 or 2))
+        if (odd != 0 || (separators & ((separators >> 1) | 1 | (1UL << (line.Length - 1)))) != 0 || BitOperations.PopCount(spaces) is not (1 or 2))
         {
             return 0;
         }
 
-        // Before the first space: measurement(,key=value)*; after it: key=value(,key=value)*
-        // up to the second space if any, then the timestamp.
+        // measurement(,key=value)* key=value(,key=value)* [timestamp]
         var firstSpace = BitOperations.TrailingZeroCount(spaces);
-        var secondSpace = Math.Min(BitOperations.TrailingZeroCount(spaces & (spaces - 1)), length);
-        var head = (1UL << firstSpace) - 1;
-        var fields = (ulong.MaxValue >> (64 - secondSpace)) & (ulong.MaxValue << (firstSpace + 1));
-        if (!TakeTurns(commas & head, equals & head) || !TakeTurns((commas & fields) | (1UL << firstSpace), equals & fields))
+        var secondSpace = Math.Min(BitOperations.TrailingZeroCount(spaces & (spaces - 1)), line.Length);
+        var beforeTimestamp = ulong.MaxValue >> (64 - secondSpace);
+        if (!TakeTurns((commas | (1UL << firstSpace)) & beforeTimestamp, equals & beforeTimestamp))
         {
             return 0;
         }
 
-        for (var values = equals & fields; values != 0; values &= values - 1)
+        for (var values = equals & beforeTimestamp & (ulong.MaxValue << firstSpace); values != 0; values &= values - 1)
         {
-            var start = BitOperations.TrailingZeroCount(values) + 1;
-            var end = Math.Min(start + BitOperations.TrailingZeroCount(commas >> start), secondSpace);
-            if (!IsPlainValue(line, nonDigits, start, end))
+            var value = BitOperations.TrailingZeroCount(values) + 1;
+            var end = Math.Min(value + BitOperations.TrailingZeroCount(commas >> value), secondSpace);
+            if (!IsPlainValue(line, nonDigits, value, end))
             {
                 return 0;
             }
         }
 
-        return secondSpace == length || IsDigits(line, nonDigits, secondSpace + 1, length, 18, signed: true) ? taken : 0;
-    }
-
-    private static ReadOnlySpan<byte> Pad(ReadOnlySpan<byte> text, Span<byte> padded)
-    {
-        padded.Clear();
-        text.CopyTo(padded);
-        return padded;
+        return secondSpace == line.Length || IsDigits(line, nonDigits, secondSpace + 1, line.Length, 18, signed: true) ? taken : 0;
     }
 
     /// <summary>A bit per byte of the 64-byte <paramref name="window"/> (bit i for byte i): set where it is <paramref name="value"/>.</summary>
     private static ulong Where(ReadOnlySpan<byte> window, byte value)
     {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            return Vector512.Equals(Vector512.Create(window), Vector512.Create(value)).ExtractMostSignificantBits();
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             var low = Vector256.Equals(Vector256.Create(window), Vector256.Create(value)).ExtractMostSignificantBits();
@@ -165,6 +174,11 @@ internal static class LineProtocol
     /// <summary>A bit per byte of the 64-byte <paramref name="window"/>: set where it is not 0-9.</summary>
     private static ulong NonDigits(ReadOnlySpan<byte> window)
     {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            return Vector512.GreaterThanOrEqual(Vector512.Create(window) - Vector512.Create((byte)'0'), Vector512.Create((byte)10)).ExtractMostSignificantBits();
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             var low = Vector256.GreaterThanOrEqual(Vector256.Create(window) - Vector256.Create((byte)'0'), Vector256.Create((byte)10)).ExtractMostSignificantBits();
@@ -182,7 +196,7 @@ internal static class LineProtocol
     }
 
     /// <summary>
-    /// Whether the separators of <paramref name="first"/> and <paramref name="second"/> alternate,
+    /// Whether the bits of <paramref name="first"/> and <paramref name="second"/> alternate,
     /// starting with <paramref name="first"/> and ending with <paramref name="second"/>: then the
     /// 1st, 3rd, ... of them all are exactly those of <paramref name="first"/> (the ones where the
     /// running parity of the bits, a prefix XOR, is odd) and their number is even.
