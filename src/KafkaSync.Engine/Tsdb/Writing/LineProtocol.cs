@@ -113,14 +113,19 @@ internal static class LineProtocol
             return 0;
         }
 
+        // Strings and escapes first: a line with them gives up before the other masks.
         var inLine = ulong.MaxValue >> (64 - line.Length);
+        if ((((Where(window, (byte)'"') | Where(window, (byte)'\\')) >> skip) & inLine) != 0)
+        {
+            return 0;
+        }
+
         var commas = (Where(window, (byte)',') >> skip) & inLine;
         var spaces = (Where(window, (byte)' ') >> skip) & inLine;
         var equals = (Where(window, (byte)'=') >> skip) & inLine;
-        var odd = ((Where(window, (byte)'"') | Where(window, (byte)'\\')) >> skip) & inLine;
         var nonDigits = NonDigits(window) >> skip;
         var separators = commas | spaces | equals;
-        if (odd != 0 || (separators & ((separators >> 1) | 1 | (1UL << (line.Length - 1)))) != 0 || BitOperations.PopCount(spaces) is not (1 or 2))
+        if ((separators & ((separators >> 1) | 1 | (1UL << (line.Length - 1)))) != 0 || BitOperations.PopCount(spaces) is not (1 or 2))
         {
             return 0;
         }
