@@ -90,7 +90,8 @@ internal static class LineProtocol
     /// <param name="start">Where the line starts.</param>
     private static int PlainGoodLineLength(ReadOnlySpan<byte> text, ReadOnlySpan<byte> wide, int start)
     {
-        // The window starts at the line, or near the end it ends with the record, `skip` bytes before the line.
+        // The window starts at the line or, near the record's end, ends with the record: then the
+        // line starts `skip` bytes into it, and every mask is shifted by that much.
         var skip = Math.Max(start + 64 - wide.Length, 0);
         var window = wide.Slice(start - skip, 64);
         var newlines = Where(window, (byte)'\n') >> skip;
