@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using KafkaSync.Engine.Tsdb.Writing;
@@ -98,5 +100,89 @@ public sealed class LineProtocolTests
         Assert.Null(LineProtocol.Check("m v=" + new string('9', 300)).Error);
         Assert.Null(LineProtocol.Check("m v=" + new string('9', 308) + ".5").Error);
         Assert.NotNull(LineProtocol.Check("m v=" + new string('9', 400)).Error);
+    }
+
+    [Fact]
+    public void The_fast_check_agrees_with_the_byte_by_byte_reference_on_lines_and_their_mutations()
+    {
+        // Well-formed lines from building blocks (escapes, every kind of field, edge numbers),
+        // then a few byte mutations biased towards the bytes the grammar cares about.
+        var name = Gen.Elements("m", "cpu", "conn1", "host", "h12", "region", "r3", "v", "n", "a\\ b", "a\\,b", "a\\=b", "x=y", "é", "#c", "t", "tab\t", "a\\");
+        var value = Gen.OneOf(
+            Gen.Choose(-100000, 100000).Select(i => (i / 100.0).ToString("R", CultureInfo.InvariantCulture)),
+            Gen.Choose(0, 999).Select(i => i + ".25"),
+            Gen.Choose(-1000, 1000).Select(i => i + "i"),
+            Gen.Choose(0, 1000).Select(i => i + "u"),
+            Gen.Elements("t", "T", "true", "True", "TRUE", "f", "F", "false", "False", "FALSE", "tru", "1e3", "-1.5E-3", "+1", ".5", "1.", "-", "-0", "007.50", "NaN", "Infinity", "1e400"),
+            Gen.Elements("9223372036854775807i", "-9223372036854775808i", "9223372036854775808i", "123456789012345678i", "-123456789012345678i", "1234567890123456789i", "+5i", "i"),
+            Gen.Elements("18446744073709551615u", "18446744073709551616u", "1234567890123456789u", "12345678901234567890u", "-1u", "+1u", "u"),
+            Gen.Elements("\"\"", "\"a b,c=d\"", "\"esc \\\" q\"", "\"back\\\\slash\"", "\"ü\"", "\"open"));
+        var timestamp = Gen.OneOf(
+            Gen.Constant(""),
+            Gen.Choose(0, int.MaxValue).Select(t => " 1795262" + t),
+            Gen.Elements(" -5", " 0", " 123456789012345678", " -123456789012345678", " 1234567890123456789", " 9223372036854775808", "  12", " 12 ", " +7", " 1.5"));
+        var line =
+            from measurement in name
+            from tagCount in Gen.Choose(0, 3)
+            from tags in Gen.ListOf(Gen.Zip(name, name), tagCount)
+            from fieldCount in Gen.Choose(1, 3)
+            from fields in Gen.ListOf(Gen.Zip(name, value), fieldCount)
+            from time in timestamp
+            select measurement + string.Concat(tags.Select(t => "," + t.Item1 + "=" + t.Item2)) + " " + string.Join(",", fields.Select(f => f.Item1 + "=" + f.Item2)) + time;
+        var separator = Gen.Elements("\n", "\n", "\n", "\r\n", "\n\n", "\n# a comment\n", "\n  \n");
+        var record =
+            from lineCount in Gen.Choose(1, 4)
+            from lines in Gen.ListOf(Gen.Zip(line, separator), lineCount)
+            select Encoding.UTF8.GetBytes(string.Concat(lines.Select(l => l.Item1 + l.Item2)));
+        var interesting = Encoding.ASCII.GetBytes(" ,=\\\"\n\r#it.-+0123456789");
+        var mutationByte = Gen.OneOf(Gen.Elements(interesting), Gen.Elements(interesting), Gen.Elements(interesting), Gen.Choose(0, 255).Select(b => (byte)b));
+        var mutation =
+            from kind in Gen.Choose(0, 4)
+            from position in Gen.Choose(0, 1000)
+            from size in Gen.Choose(1, 8)
+            from b in mutationByte
+            select (Kind: kind, Position: position, Size: size, Byte: b);
+        var input =
+            from bytes in record
+            from mutationCount in Gen.Choose(0, 3)
+            from mutations in Gen.ListOf(mutation, mutationCount)
+            select new Input(mutations.Aggregate(bytes, Mutate));
+
+        Prop.ForAll(input.ToArbitrary(), x =>
+        {
+            Assert.Equal(ReferenceLineProtocol.Check(x.Bytes), LineProtocol.Check(x.Bytes));
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(20_000));
+    }
+
+    private static byte[] Mutate(byte[] bytes, (int Kind, int Position, int Size, byte Byte) mutation)
+    {
+        var list = bytes.ToList();
+        var at = list.Count == 0 ? 0 : mutation.Position % (list.Count + 1);
+        switch (mutation.Kind)
+        {
+            case 0 when at < list.Count:
+                list.RemoveAt(at);
+                break;
+            case 1:
+                list.Insert(at, mutation.Byte);
+                break;
+            case 2 when at < list.Count:
+                list[at] = mutation.Byte;
+                break;
+            case 3:
+                list.RemoveRange(at, list.Count - at);
+                break;
+            case 4:
+                list.InsertRange(at, list.Skip(at).Take(mutation.Size).ToList());
+                break;
+        }
+
+        return [.. list];
+    }
+
+    /// <summary>A generated record, shown readably when a case fails.</summary>
+    public sealed record Input(byte[] Bytes)
+    {
+        public override string ToString() => string.Concat(Bytes.Select(b => b is >= 32 and < 127 and not (byte)'\\' ? ((char)b).ToString() : $"\\x{b:x2}"));
     }
 }
