@@ -8,8 +8,8 @@ public sealed record TsdbBenchmarkOptions
     /// <summary>Points written to each node, once through the connector and twice directly; default 500,000 (runs of a few seconds, so start-up costs do not dominate).</summary>
     public int Points { get; init; } = 500_000;
 
-    /// <summary>Rounds of direct, connector, direct; the median round's ratio is reported. Default 3.</summary>
-    public int Rounds { get; init; } = 3;
+    /// <summary>Rounds of direct, connector, direct; the median round's ratio is reported. Default 5: single rounds on a 2-core machine swing by ±0.2.</summary>
+    public int Rounds { get; init; } = 5;
 
     /// <summary>Line-protocol lines per Kafka record; default 10.</summary>
     public int LinesPerRecord { get; init; } = 10;

@@ -27,6 +27,26 @@ public sealed class TsdbCommandTests
     }
 
     [Fact]
+    public async Task Bench_tsdb_counts_every_point_on_the_node_and_prints_both_figures_last()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(85));
+        var (code, output, error) = await RunAsync(timeout.Token, "bench", "tsdb", "--kind", "victoriametrics", "--points", "20000", "--rounds", "1", "--queries", "20");
+        Assert.True(code == 0, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Contains(lines, l => l.StartsWith("victoriametrics round 1: direct", StringComparison.Ordinal));
+        Assert.Matches(@"^tsdb: connector-vs-direct \d+\.\d\d, balancer-overhead-p50-ms -?\d+\.\d{3}$", lines[^1]);
+    }
+
+    [Fact]
+    public async Task Bench_tsdb_with_too_few_points_exits_2_naming_the_option()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var (code, _, error) = await RunAsync(timeout.Token, "bench", "tsdb", "--points", "10");
+        Assert.Equal(2, code);
+        Assert.Contains("--points", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Nodes_from_an_unreachable_service_exits_1_with_the_url_in_the_message()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
