@@ -22,8 +22,8 @@ internal sealed partial class NodeConnector
 
     /// <summary>
     /// Starts each assigned partition at an explicit offset: the group's committed one (this
-    /// node's own progress), or the partition's first when the group has none. Left to
-    /// auto.offset.reset instead, librdkafka 2.0 waits 100 ms before it even asks for the first
+    /// node's own progress), or where auto.offset.reset says when the group has none. Left to
+    /// librdkafka's reset instead, librdkafka 2.0 waits 100 ms before it even asks for the first
     /// offset, on every partition of a new group.
     /// </summary>
     private List<TopicPartitionOffset> OnAssigned(IConsumer<Ignore, byte[]> consumer, List<TopicPartition> partitions)
