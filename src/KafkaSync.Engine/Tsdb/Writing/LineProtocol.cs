@@ -250,7 +250,7 @@ internal static class LineProtocol
     /// <summary>
     /// Bytes <paramref name="start"/> to <paramref name="end"/> are <c>-?digits</c> with 1 to
     /// <paramref name="maxDigits"/> digits (the minus only when <paramref name="signed"/>),
-    /// which the integer parser always accepts (see <see cref="IsShortInteger"/>).
+    /// which the integer parser always accepts (18 digits always fit an int64, 19 a uint64).
     /// </summary>
     private static bool IsDigits(ReadOnlySpan<byte> line, ulong nonDigits, int start, int end, int maxDigits, bool signed)
     {
@@ -458,37 +458,9 @@ internal static class LineProtocol
         return i == text.Length && i > start;
     }
 
-    /// <summary>
-    /// <c>-?digits</c> with 1 to <paramref name="maxDigits"/> digits (the minus only when
-    /// <paramref name="signed"/>). 18 digits always fit an int64 and 19 a uint64, so such text
-    /// always parses and the parser can be skipped; longer or odder text goes to the parser.
-    /// </summary>
-    private static bool IsShortInteger(ReadOnlySpan<byte> text, int maxDigits, bool signed)
-    {
-        if (signed && !text.IsEmpty && text[0] == '-')
-        {
-            text = text[1..];
-        }
-
-        if (text.IsEmpty || text.Length > maxDigits)
-        {
-            return false;
-        }
-
-        foreach (var c in text)
-        {
-            if (!char.IsAsciiDigit((char)c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     private static bool IsWholeInt64(ReadOnlySpan<byte> text) =>
-        IsShortInteger(text, 18, signed: true) || (Utf8Parser.TryParse(text, out long _, out var used) && used == text.Length && text.Length > 0);
+        Utf8Parser.TryParse(text, out long _, out var used) && used == text.Length && text.Length > 0;
 
     private static bool IsWholeUInt64(ReadOnlySpan<byte> text) =>
-        IsShortInteger(text, 19, signed: false) || (Utf8Parser.TryParse(text, out ulong _, out var used) && used == text.Length && text.Length > 0);
+        Utf8Parser.TryParse(text, out ulong _, out var used) && used == text.Length && text.Length > 0;
 }
