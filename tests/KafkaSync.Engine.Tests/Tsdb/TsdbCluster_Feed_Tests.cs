@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using KafkaSync.Engine.Kafka;
 using KafkaSync.Engine.Tests.Tsdb.Fixtures;
 using KafkaSync.Engine.Tsdb;
@@ -72,6 +73,40 @@ public sealed class TsdbCluster_Feed_Tests(FiveServers servers) : IClassFixture<
         await feed.ProduceAsync(500, linesPerRecord: 10, timeout.Token);
         await Poll.UntilAsync(() => fromLatest.Nodes()[0].Offsets.Values.Sum() == 250, TimeSpan.FromSeconds(30), "the latest group wrote the new records", timeout.Token);
         Assert.Equal(500, fromLatest.Nodes()[0].PointsWritten);
+    }
+
+    /// <summary>
+    /// librdkafka 2.0 stops fetching while its local queue holds queued.min.messages records and
+    /// looks again up to a second later: a backlog of 40 queues' worth took 24 s to read before the
+    /// connector learned to wake the fetcher when starved, and 0.9 s after. 15 s leaves room for a
+    /// slow machine and still fails on the stalls.
+    /// </summary>
+    [Fact]
+    public async Task A_backlog_many_times_librdkafkas_local_queue_is_read_without_one_second_stalls()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var kafka = new EmbeddedKafka(brokers: 1);
+        kafka.CreateTopic("points", partitions: 4);
+        var measurement = "backlog" + Guid.NewGuid().ToString("N")[..6];
+        using var feed = new PointFeed(kafka.BootstrapServers, "points", 4, measurement);
+        for (var i = 0; i < 40; i++)
+        {
+            // Each call ends in a delivery, so each partition gets 40 message sets: the embedded
+            // Kafka answers a fetch with one set per partition, 500 records in all, a queue's worth.
+            await feed.ProduceAsync(500, linesPerRecord: 1, timeout.Token);
+        }
+
+        var baseOptions = TestClusters.Options(kafka.BootstrapServers, "points", servers.Victoria.Take(1), "backlogdb");
+        var options = baseOptions with { Kafka = baseOptions.Kafka with { Consumer = new Dictionary<string, string> { ["queued.min.messages"] = "500" } } };
+
+        await using var cluster = await TsdbCluster.StartAsync(options, cancellation: timeout.Token);
+        await Poll.UntilAsync(() => cluster.Nodes()[0].Offsets.Count == 4, TimeSpan.FromSeconds(30), "the connector was assigned the partitions", timeout.Token);
+        var clock = Stopwatch.StartNew();
+        await Poll.UntilAsync(() => cluster.Nodes()[0].Offsets.Values.Sum() == 20_000, TimeSpan.FromSeconds(60), "the backlog is committed", timeout.Token);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"reading 40 queues' worth took {clock.Elapsed.TotalSeconds:F1} s");
+        await Poll.UntilAsync(async () => await PointCounter.CountAsync(servers.Victoria[0], "backlogdb", measurement, timeout.Token) == 20_000,
+            TimeSpan.FromSeconds(60), "the node holds every point", timeout.Token);
     }
 
     [Fact]

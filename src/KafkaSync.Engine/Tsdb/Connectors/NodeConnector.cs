@@ -25,6 +25,9 @@ internal sealed partial class NodeConnector
     /// <summary>Written offsets are committed at most this often (each commit is a broker round trip).</summary>
     private static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>While starved of records that the broker has, the fetcher is nudged at most this often.</summary>
+    private static readonly TimeSpan NudgeInterval = TimeSpan.FromMilliseconds(10);
+
     private readonly TsdbClusterOptions options;
     private readonly TsdbConnectorOptions settings;
     private readonly NodeClient client;
@@ -164,6 +167,7 @@ internal sealed partial class NodeConnector
         var batch = new PointBatch();
         var lastCommit = DateTime.MinValue;
         var lastEnds = DateTime.MinValue;
+        var lastNudge = DateTime.MinValue;
         try
         {
             while (!cancellation.IsCancellationRequested)
@@ -210,6 +214,11 @@ internal sealed partial class NodeConnector
                     {
                         Dispatch(batch, cancellation);
                         batch = new PointBatch();
+                    }
+                    else if (now - lastNudge >= NudgeInterval && MostBehind(consumer) is { } behind)
+                    {
+                        NudgeFetcher(consumer, behind);
+                        lastNudge = now;
                     }
 
                     continue;
