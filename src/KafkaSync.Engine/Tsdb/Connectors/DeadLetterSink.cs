@@ -38,7 +38,7 @@ internal sealed class DeadLetterSink : IDisposable
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     /// <summary>Keeps <paramref name="record"/> with <paramref name="reason"/>; throws when it cannot, so the offset is not committed.</summary>
-    public void Write(string node, PendingRecord record, string reason)
+    public void Write(string node, ReceivedRecord record, string reason)
     {
         var json = JsonSerializer.Serialize(new DeadLetter(
             DateTimeOffset.UtcNow, node, reason, record.Topic, record.Partition, record.Offset, record.Timestamp,

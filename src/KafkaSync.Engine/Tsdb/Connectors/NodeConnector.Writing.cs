@@ -15,7 +15,7 @@ internal sealed partial class NodeConnector
                 Interlocked.Increment(ref writersInFlight);
                 try
                 {
-                    var result = await WriteAsync(batch.Records, cancellation);
+                    var result = await WriteAsync(batch, 0, batch.Count, cancellation);
                     if (result.Outcome == WriteOutcome.Transient)
                     {
                         EnterOutage(result.Reason);
@@ -41,41 +41,44 @@ internal sealed partial class NodeConnector
     }
 
     /// <summary>
-    /// Writes <paramref name="records"/>; on a permanent rejection, halves the set until the
-    /// rejected records are alone, and dead-letters those. Rewriting accepted points is harmless:
-    /// a point with the same series and timestamp overwrites itself.
+    /// Writes records <paramref name="first"/> .. <paramref name="first"/> + <paramref name="count"/> - 1
+    /// of <paramref name="batch"/>; on a permanent rejection, halves the run until the rejected
+    /// records are alone, and dead-letters those. Rewriting accepted points is harmless: a point
+    /// with the same series and timestamp overwrites itself.
     /// </summary>
     /// <returns>Written (including dead-lettered records) or the first transient failure.</returns>
-    private async Task<WriteResult> WriteAsync(IReadOnlyList<PendingRecord> records, CancellationToken cancellation)
+    private async Task<WriteResult> WriteAsync(PointBatch batch, int first, int count, CancellationToken cancellation)
     {
-        var (body, length) = PointBatch.RentBody(records);
+        var (body, length) = batch.Body(first, count);
         var result = await client.WriteAsync(body.AsMemory(0, length), cancellation);
         if (result.Outcome == WriteOutcome.Written)
         {
             // The node accepted the write, so it has read the whole body. After any other answer
             // the buffer is left to the collector instead: an early answer may leave a send reading it.
-            PointBatch.ReturnBody(body);
+            batch.Return(body);
         }
 
         switch (result.Outcome)
         {
             case WriteOutcome.Written:
-                Interlocked.Add(ref pointsWritten, records.Sum(r => r.Points));
+                Interlocked.Add(ref pointsWritten, batch.PointsOf(first, count));
                 return result;
             case WriteOutcome.Transient:
                 return result;
         }
 
-        if (records.Count == 1)
+        if (count == 1)
         {
-            return KeepDeadLetter(records[0], "rejected by the node: " + result.Reason)
+            var record = batch.Records[first];
+            var received = new ReceivedRecord(options.Kafka.Topic, record.Partition, record.Offset, record.Timestamp, record.Original ?? batch.Lines(record).ToArray());
+            return KeepDeadLetter(received, "rejected by the node: " + result.Reason)
                 ? WriteResult.Ok
                 : new WriteResult(WriteOutcome.Transient, 0, "dead letter not kept");
         }
 
-        var half = records.Count / 2;
-        var first = await WriteAsync(records.Take(half).ToList(), cancellation);
-        return first.Outcome == WriteOutcome.Transient ? first : await WriteAsync(records.Skip(half).ToList(), cancellation);
+        var half = count / 2;
+        var firstHalf = await WriteAsync(batch, first, half, cancellation);
+        return firstHalf.Outcome == WriteOutcome.Transient ? firstHalf : await WriteAsync(batch, first + half, count - half, cancellation);
     }
 
     private void EnterOutage(string reason)

@@ -49,6 +49,7 @@ internal sealed partial class NodeConnector
     private long pointsWritten;
     private long lastCommitTicks;
     private long deadLettered;
+    private int lastBatchBytes = 64 << 10;
 
     public NodeConnector(TsdbClusterOptions options, TsdbNodeOptions node, NodeClient client, DeadLetterSink deadLetters, Action<string, string> reportFailure, Action<string> log)
     {
@@ -164,7 +165,7 @@ internal sealed partial class NodeConnector
             .Build();
         var writers = Enumerable.Range(0, settings.Writers).Select(_ => Task.Run(() => WriterLoopAsync(cancellation), CancellationToken.None)).ToArray();
         consumer.Subscribe(options.Kafka.Topic);
-        var batch = new PointBatch();
+        var batch = new PointBatch(lastBatchBytes);
         var lastCommit = DateTime.MinValue;
         var lastEnds = DateTime.MinValue;
         var lastNudge = DateTime.MinValue;
@@ -174,7 +175,7 @@ internal sealed partial class NodeConnector
             {
                 if (outageReason != null)
                 {
-                    batch = new PointBatch();
+                    batch = new PointBatch(lastBatchBytes);
                     RideOutOutage(consumer, cancellation);
                     continue;
                 }
@@ -198,7 +199,7 @@ internal sealed partial class NodeConnector
                 if (!batch.IsEmpty && (batch.Points >= settings.BatchPoints || batch.Bytes >= settings.BatchBytes || now - batch.StartedAt >= settings.Linger))
                 {
                     Dispatch(batch, cancellation);
-                    batch = new PointBatch();
+                    batch = new PointBatch(lastBatchBytes);
                 }
 
                 // With batches out, wake up soon enough to see them come back and commit them.
@@ -213,7 +214,7 @@ internal sealed partial class NodeConnector
                     if (!batch.IsEmpty && batchesOut < settings.Writers && ReadToEnd(consumer))
                     {
                         Dispatch(batch, cancellation);
-                        batch = new PointBatch();
+                        batch = new PointBatch(lastBatchBytes);
                     }
                     else if (now - lastNudge >= NudgeInterval && MostBehind(consumer) is { } behind)
                     {
@@ -264,17 +265,19 @@ internal sealed partial class NodeConnector
     private void Accept(ConsumeResult<Ignore, byte[]> result, PointBatch batch)
     {
         var value = result.Message.Value ?? [];
-        var record = new PendingRecord(options.Kafka.Topic, result.Partition.Value, result.Offset.Value, result.Message.Timestamp.UnixTimestampMs, value, value, 0);
+        var (partition, offset, timestamp) = (result.Partition.Value, result.Offset.Value, result.Message.Timestamp.UnixTimestampMs);
+        byte[] lines = value;
         string? error;
-        var points = 0;
+        int points;
         if (settings.Format == TsdbRecordFormat.Json)
         {
-            (var lines, error) = JsonPoints.Convert(value, options.Influx.Precision);
+            (var converted, error) = JsonPoints.Convert(value, options.Influx.Precision);
+            points = 0;
             error = error == null ? null : "invalid JSON point: " + error;
-            if (lines != null)
+            if (converted != null)
             {
-                record = record with { Lines = Encoding.UTF8.GetBytes(lines) };
-                (points, error) = LineProtocol.Check(record.Lines);
+                lines = Encoding.UTF8.GetBytes(converted);
+                (points, error) = LineProtocol.Check(lines);
             }
         }
         else
@@ -283,26 +286,26 @@ internal sealed partial class NodeConnector
             error = error == null ? null : "invalid line protocol: " + error;
         }
 
-        tracker.Register(record.Partition, record.Offset);
+        tracker.Register(partition, offset);
         if (error != null)
         {
             // Offsets before it may still be in flight: the tracker keeps the commit behind them.
-            if (KeepDeadLetter(record, error))
+            if (KeepDeadLetter(new ReceivedRecord(options.Kafka.Topic, partition, offset, timestamp, value), error))
             {
-                tracker.Complete(record.Partition, record.Offset);
+                tracker.Complete(partition, offset);
             }
 
             return;
         }
 
-        batch.Add(record with { Points = points });
+        batch.Add(partition, offset, timestamp, lines, points, ReferenceEquals(lines, value) ? null : value);
     }
 
     /// <summary>
     /// Keeps a dead letter; when that fails (disk full, topic unreachable) the record stays
     /// uncommitted and the connector pauses and retries as for a node failure.
     /// </summary>
-    private bool KeepDeadLetter(PendingRecord record, string reason)
+    private bool KeepDeadLetter(ReceivedRecord record, string reason)
     {
         try
         {
@@ -320,6 +323,7 @@ internal sealed partial class NodeConnector
     private void Dispatch(PointBatch batch, CancellationToken cancellation)
     {
         batchesOut++;
+        lastBatchBytes = batch.Bytes;
         while (!toWriters.Writer.TryWrite(batch))
         {
             // Every writer is busy: stop consuming until one finishes (backpressure, not buffering).
