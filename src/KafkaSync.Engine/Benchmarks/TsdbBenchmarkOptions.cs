@@ -41,9 +41,11 @@ public sealed record TsdbBenchmarkOptions
         OptionsException.ThrowIfOutOfRange("--writers", Writers, 1, 64);
         OptionsException.ThrowIfOutOfRange("--queries", Queries, 10, 1_000_000);
 
-        // The mock cluster keeps only the newest 100,000 message sets or 5 MiB per partition.
-        var perPartitionBytes = (long)Points * 60 / Partitions;
-        if ((long)Points / LinesPerRecord / Partitions > 90_000 || perPartitionBytes > (4L << 20))
+        // The mock cluster keeps only the newest 100,000 message sets or 5 MiB per partition; records
+        // are keyed by series, so the fullest partition holds the most series any partition gets.
+        var fullestShare = (double)((TsdbBenchmark.Series + Partitions - 1) / Partitions) / TsdbBenchmark.Series;
+        var perPartitionBytes = Points * 60 * fullestShare;
+        if ((double)Points / LinesPerRecord * fullestShare > 90_000 || perPartitionBytes > (4L << 20))
         {
             throw new OptionsException("--points", $"{Points} points over {Partitions} partitions exceed the embedded Kafka's 5 MiB / 100,000 records per partition; add partitions or lower the points.");
         }
