@@ -20,46 +20,6 @@ internal sealed partial class NodeConnector
         return true;
     }
 
-    /// <summary>The assigned partition furthest behind its end offset as last fetched; null when none is known to be behind.</summary>
-    private TopicPartition? MostBehind(IConsumer<Ignore, byte[]> consumer)
-    {
-        TopicPartition? behind = null;
-        long most = 0;
-        foreach (var tp in consumer.Assignment)
-        {
-            var high = consumer.GetWatermarkOffsets(tp).High;
-            var lag = high.IsSpecial ? 0 : high.Value - tracker.NextOffset(tp.Partition.Value);
-            if (lag > most)
-            {
-                most = lag;
-                behind = tp;
-            }
-        }
-
-        return behind;
-    }
-
-    /// <summary>
-    /// Wakes librdkafka's fetcher for the broker that leads <paramref name="partition"/>. librdkafka
-    /// 2.0 stops fetching while its local queue is over queued.min.messages or
-    /// queued.max.messages.kbytes, and looks again only when that broker's thread next wakes, which
-    /// can be a second later (librdkafka issue 2879; fetch.queue.backoff.ms fixes it from 2.2). With
-    /// the node able to take more than a queue's worth a second, catching up stalled for up to a
-    /// second each time the queue ran dry. Any request to the broker wakes its thread, so the
-    /// cheapest one is sent: a ListOffsets for a partition that is behind.
-    /// </summary>
-    private void NudgeFetcher(IConsumer<Ignore, byte[]> consumer, TopicPartition partition)
-    {
-        try
-        {
-            consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(1));
-        }
-        catch (KafkaException)
-        {
-            // Only a wake-up call: a broker too slow to answer is fetched from when it can be.
-        }
-    }
-
     /// <summary>
     /// Starts each assigned partition at an explicit offset: the group's committed one (this
     /// node's own progress), or where auto.offset.reset says when the group has none. Left to

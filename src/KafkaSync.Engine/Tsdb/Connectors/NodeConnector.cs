@@ -25,9 +25,6 @@ internal sealed partial class NodeConnector
     /// <summary>Written offsets are committed at most this often (each commit is a broker round trip).</summary>
     private static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>While starved of records that the broker has, the fetcher is nudged at most this often.</summary>
-    private static readonly TimeSpan NudgeInterval = TimeSpan.FromMilliseconds(10);
-
     private readonly TsdbClusterOptions options;
     private readonly TsdbConnectorOptions settings;
     private readonly NodeClient client;
@@ -168,7 +165,7 @@ internal sealed partial class NodeConnector
         var batch = new PointBatch(lastBatchBytes);
         var lastCommit = DateTime.MinValue;
         var lastEnds = DateTime.MinValue;
-        var lastNudge = DateTime.MinValue;
+        var fetcherWakeUp = new FetcherWakeUp();
         try
         {
             while (!cancellation.IsCancellationRequested)
@@ -216,10 +213,9 @@ internal sealed partial class NodeConnector
                         Dispatch(batch, cancellation);
                         batch = new PointBatch(lastBatchBytes);
                     }
-                    else if (now - lastNudge >= NudgeInterval && MostBehind(consumer) is { } behind)
+                    else
                     {
-                        NudgeFetcher(consumer, behind);
-                        lastNudge = now;
+                        fetcherWakeUp.OnEmptyPoll(consumer);
                     }
 
                     continue;
