@@ -30,21 +30,22 @@ internal sealed class FetcherWakeUp
         }
 
         lastMs = now;
-        if (MostBehind(consumer) is not { } partition)
-        {
-            return false;
-        }
-
         try
         {
+            if (MostBehind(consumer) is not { } partition)
+            {
+                return false;
+            }
+
             consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(1));
+            return true;
         }
         catch (KafkaException)
         {
-            // Only a wake-up call: a broker too slow to answer is fetched from when it can be.
+            // Only a wake-up call: a partition that just left the assignment, or a broker too
+            // slow to answer, is no reason to fail the consumer; it is fetched from when it can be.
+            return false;
         }
-
-        return true;
     }
 
     /// <summary>The assigned partition furthest behind its end offset as last fetched (no broker round trip); null when none is known to be behind.</summary>
