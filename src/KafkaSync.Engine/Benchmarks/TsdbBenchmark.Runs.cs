@@ -14,7 +14,7 @@ public static partial class TsdbBenchmark
         // The plain writer gets the same help as the connector: bodies built up front, same batch size, same parallelism.
         var bodies = new Queue<byte[]>(lines.Chunk(options.BatchPoints).Select(Utf8));
         CollectSetUpGarbage();
-        var clock = StartClock();
+        var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, options.Writers).Select(_ => Task.Run(async () =>
         {
             while (true)

@@ -63,14 +63,17 @@ public static partial class TsdbBenchmark
         {
             for (var round = 1; round <= options.Rounds; round++)
             {
-                var direct1 = await DirectAsync(client, Lines($"direct{round}a", options), options, cancellation);
-                var roundCluster = cluster with { Name = $"bench{round}", Kafka = cluster.Kafka with { Topic = $"bench{round}" } };
-                var connector = await ConnectorAsync(roundCluster, options, cancellation);
+                // The previous round's cluster (kept for the latency step after the last round)
+                // would otherwise poll, check and serve through this round's timed runs.
                 if (last != null)
                 {
                     await last.DisposeAsync();
+                    last = null;
                 }
 
+                var direct1 = await DirectAsync(client, Lines($"direct{round}a", options), options, cancellation);
+                var roundCluster = cluster with { Name = $"bench{round}", Kafka = cluster.Kafka with { Topic = $"bench{round}" } };
+                var connector = await ConnectorAsync(roundCluster, options, cancellation);
                 last = connector.Cluster;
                 var direct2 = await DirectAsync(client, Lines($"direct{round}b", options), options, cancellation);
                 await VerifyAsync(kind, server.Url, cluster.Influx.Database, [$"direct{round}a", $"direct{round}b", $"conn{round}"], options.Points, cancellation);
@@ -178,6 +181,4 @@ public static partial class TsdbBenchmark
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private static byte[] Utf8(IEnumerable<string> lines) => Encoding.UTF8.GetBytes(string.Join('\n', lines));
-
-    private static Stopwatch StartClock() => Stopwatch.StartNew();
 }

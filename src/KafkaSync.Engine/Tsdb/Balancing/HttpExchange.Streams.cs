@@ -52,9 +52,14 @@ internal sealed partial class HttpExchange
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
-    /// <summary>Frames each write as one HTTP chunk, size line and data in a single socket write.</summary>
+    /// <summary>
+    /// Frames each write as one HTTP chunk, size line and data in a single socket write. Writes
+    /// come one after another, so one buffer serves them all, grown to the largest chunk.
+    /// </summary>
     private sealed class ChunkedStream(Stream inner) : Stream
     {
+        private byte[] chunk = [];
+
         public override bool CanRead => false;
 
         public override bool CanSeek => false;
@@ -72,13 +77,21 @@ internal sealed partial class HttpExchange
                 return;
             }
 
-            var size = Encoding.ASCII.GetBytes(buffer.Length.ToString("x", CultureInfo.InvariantCulture) + "\r\n");
-            var chunk = new byte[size.Length + buffer.Length + 2];
-            size.CopyTo(chunk, 0);
-            buffer.CopyTo(chunk.AsMemory(size.Length));
-            chunk[^2] = (byte)'\r';
-            chunk[^1] = (byte)'\n';
-            await inner.WriteAsync(chunk, cancellationToken);
+            // Size line: at most 8 hex digits and CRLF; data; CRLF.
+            var needed = 10 + buffer.Length + 2;
+            if (chunk.Length < needed)
+            {
+                chunk = new byte[needed];
+            }
+
+            buffer.Length.TryFormat(chunk, out var digits, "x", CultureInfo.InvariantCulture);
+            chunk[digits] = (byte)'\r';
+            chunk[digits + 1] = (byte)'\n';
+            buffer.CopyTo(chunk.AsMemory(digits + 2));
+            var end = digits + 2 + buffer.Length;
+            chunk[end] = (byte)'\r';
+            chunk[end + 1] = (byte)'\n';
+            await inner.WriteAsync(chunk.AsMemory(0, end + 2), cancellationToken);
         }
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

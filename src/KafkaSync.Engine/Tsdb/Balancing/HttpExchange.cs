@@ -76,14 +76,15 @@ internal sealed partial class HttpExchange
 
         var chunked = new ChunkedStream(reader.Stream);
         await writeBody(chunked);
-        await reader.Stream.WriteAsync("0\r\n\r\n"u8.ToArray(), cancellation);
+        await reader.Stream.WriteAsync(LastChunk, cancellation);
     }
 
     /// <summary>Reads what the handler left of the body, so the next request starts at its head.</summary>
     /// <returns>True when the connection can serve another request.</returns>
     public async Task<bool> FinishAsync(CancellationToken cancellation)
     {
-        var scratch = new byte[8192];
+        // Nearly every handler reads its whole body; the scratch buffer is for the rest.
+        var scratch = bodyLeft > 0 ? new byte[8192] : [];
         while (bodyLeft > 0)
         {
             if (await Body.ReadAsync(scratch, cancellation) == 0)
@@ -100,7 +101,10 @@ internal sealed partial class HttpExchange
     {
         var body = Encoding.UTF8.GetBytes(text + "\n");
         var head = Encoding.Latin1.GetBytes($"HTTP/1.1 {status} {Reason(status)}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
-        await stream.WriteAsync(head.Concat(body).ToArray(), cancellation);
+        var all = new byte[head.Length + body.Length];
+        head.CopyTo(all, 0);
+        body.CopyTo(all, head.Length);
+        await stream.WriteAsync(all, cancellation);
     }
 
     private byte[] Head(int status, IEnumerable<KeyValuePair<string, string>> headers, long? length)
@@ -121,6 +125,9 @@ internal sealed partial class HttpExchange
         head.Append("\r\n");
         return Encoding.Latin1.GetBytes(head.ToString());
     }
+
+    /// <summary>The chunk that ends a chunked body.</summary>
+    private static readonly byte[] LastChunk = "0\r\n\r\n"u8.ToArray();
 
     private static string Reason(int status) => status switch
     {

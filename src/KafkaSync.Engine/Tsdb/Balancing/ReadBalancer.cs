@@ -59,7 +59,8 @@ internal sealed partial class ReadBalancer : IAsyncDisposable
             return null;
         }
 
-        var start = (int)((uint)Interlocked.Increment(ref rotation) - 1) % available.Count;
+        // Unsigned throughout: the counter wraps after 2^32 queries and must never give a negative index.
+        var start = (int)(((uint)Interlocked.Increment(ref rotation) - 1) % (uint)available.Count);
         TsdbNodeStatus? best = null;
         var bestPressure = double.MaxValue;
         for (var i = 0; i < available.Count; i++)

@@ -68,6 +68,8 @@ internal sealed partial class NodeConnector
                     tracker.Complete(r.Partition, r.Offset);
                 }
             }
+
+            done.Batch.ReturnRecords();
         }
 
         return any;

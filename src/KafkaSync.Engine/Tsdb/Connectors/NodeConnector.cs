@@ -47,6 +47,7 @@ internal sealed partial class NodeConnector
     private long lastCommitTicks;
     private long deadLettered;
     private int lastBatchBytes = 64 << 10;
+    private int lastBatchRecords = 256;
 
     public NodeConnector(TsdbClusterOptions options, TsdbNodeOptions node, NodeClient client, DeadLetterSink deadLetters, Action<string, string> reportFailure, Action<string> log)
     {
@@ -162,7 +163,7 @@ internal sealed partial class NodeConnector
             .Build();
         var writers = Enumerable.Range(0, settings.Writers).Select(_ => Task.Run(() => WriterLoopAsync(cancellation), CancellationToken.None)).ToArray();
         consumer.Subscribe(options.Kafka.Topic);
-        var batch = new PointBatch(lastBatchBytes);
+        var batch = new PointBatch(lastBatchBytes, lastBatchRecords);
         var lastCommit = DateTime.MinValue;
         var lastEnds = DateTime.MinValue;
         var fetcherWakeUp = new FetcherWakeUp();
@@ -172,7 +173,7 @@ internal sealed partial class NodeConnector
             {
                 if (outageReason != null)
                 {
-                    batch = new PointBatch(lastBatchBytes);
+                    batch = new PointBatch(lastBatchBytes, lastBatchRecords);
                     RideOutOutage(consumer, cancellation);
                     continue;
                 }
@@ -196,7 +197,7 @@ internal sealed partial class NodeConnector
                 if (!batch.IsEmpty && (batch.Points >= settings.BatchPoints || batch.Bytes >= settings.BatchBytes || now - batch.StartedAt >= settings.Linger))
                 {
                     Dispatch(batch, cancellation);
-                    batch = new PointBatch(lastBatchBytes);
+                    batch = new PointBatch(lastBatchBytes, lastBatchRecords);
                 }
 
                 // With batches out, wake up soon enough to see them come back and commit them.
@@ -211,7 +212,7 @@ internal sealed partial class NodeConnector
                     if (!batch.IsEmpty && batchesOut < settings.Writers && ReadToEnd(consumer))
                     {
                         Dispatch(batch, cancellation);
-                        batch = new PointBatch(lastBatchBytes);
+                        batch = new PointBatch(lastBatchBytes, lastBatchRecords);
                     }
                     else
                     {
@@ -320,6 +321,7 @@ internal sealed partial class NodeConnector
     {
         batchesOut++;
         lastBatchBytes = batch.Bytes;
+        lastBatchRecords = batch.Count;
         while (!toWriters.Writer.TryWrite(batch))
         {
             // Every writer is busy: stop consuming until one finishes (backpressure, not buffering).

@@ -63,13 +63,11 @@ internal sealed class NodeMonitor
                 }
             }
 
-            foreach (var node in nodes.Where(n => n.State == TsdbNodeState.CatchingUp))
+            var catchingUp = nodes.Where(n => n.State == TsdbNodeState.CatchingUp).ToList();
+            var mostAdvanced = catchingUp.Count == 0 ? [] : MostAdvancedOffsets();
+            foreach (var node in catchingUp.Where(n => IsCaughtUp(n, mostAdvanced)))
             {
-                var behind = Behind(node);
-                if (behind == null)
-                {
-                    Change(node, TsdbNodeState.Available, "caught up with the most advanced node");
-                }
+                Change(node, TsdbNodeState.Available, "caught up with the most advanced node");
             }
         }
     }
@@ -125,27 +123,24 @@ internal sealed class NodeMonitor
         };
     }
 
-    /// <summary>Null when caught up, else which partition is behind and by how much.</summary>
-    private string? Behind(Watched node)
+    /// <summary>Per partition, the highest offset any node has committed.</summary>
+    private Dictionary<int, long> MostAdvancedOffsets()
     {
-        if (!node.Connector.Resumed)
+        var best = new Dictionary<int, long>();
+        foreach (var (partition, offset) in nodes.SelectMany(n => n.Connector.CommittedOffsets))
         {
-            return "its connector has not resumed yet";
+            best[partition] = Math.Max(offset, best.GetValueOrDefault(partition));
         }
 
+        return best;
+    }
+
+    /// <summary>True when the node's connector runs and every partition is within the tolerance of the most advanced node.</summary>
+    private bool IsCaughtUp(Watched node, Dictionary<int, long> mostAdvanced)
+    {
         var own = node.Connector.CommittedOffsets;
-        var all = nodes.Select(n => n.Connector.CommittedOffsets).ToList();
-        foreach (var partition in all.SelectMany(o => o.Keys).Distinct())
-        {
-            var best = all.Max(o => o.GetValueOrDefault(partition));
-            var mine = own.GetValueOrDefault(partition);
-            if (best - mine > options.Monitor.CatchUpTolerance)
-            {
-                return $"partition {partition} is at {mine}, the most advanced node at {best}";
-            }
-        }
-
-        return null;
+        return node.Connector.Resumed
+            && mostAdvanced.All(p => p.Value - own.GetValueOrDefault(p.Key) <= options.Monitor.CatchUpTolerance);
     }
 
     private void Fail(Watched node, string reason)

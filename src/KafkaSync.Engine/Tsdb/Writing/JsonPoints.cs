@@ -13,11 +13,11 @@ namespace KafkaSync.Engine.Tsdb.Writing;
 /// </summary>
 internal static class JsonPoints
 {
-    public static (string? Lines, string? Error) Convert(ReadOnlySpan<byte> json, string precision)
+    public static (string? Lines, string? Error) Convert(ReadOnlyMemory<byte> json, string precision)
     {
         try
         {
-            using var doc = JsonDocument.Parse(json.ToArray());
+            using var doc = JsonDocument.Parse(json);
             var text = new StringBuilder();
             if (doc.RootElement.ValueKind == JsonValueKind.Array)
             {

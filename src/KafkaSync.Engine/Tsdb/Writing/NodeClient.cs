@@ -118,14 +118,9 @@ internal sealed class NodeClient : IDisposable
     }
 
     /// <summary>Runs one InfluxQL statement with POST; throws with the node's message when it fails.</summary>
-    public async Task<string> InfluxQueryAsync(string statement, CancellationToken cancellation, string? database = null)
+    private async Task InfluxQueryAsync(string statement, CancellationToken cancellation)
     {
         var form = new Dictionary<string, string> { ["q"] = statement };
-        if (database != null)
-        {
-            form["db"] = database;
-        }
-
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(WithSlash(BaseUrl), "query")) { Content = new FormUrlEncodedContent(form) };
         request.Headers.Authorization = auth;
         using var response = await http.SendAsync(request, cancellation);
@@ -135,8 +130,6 @@ internal sealed class NodeClient : IDisposable
             var hint = (int)response.StatusCode is 401 or 403 ? " (check influx.username and the password)" : "";
             throw new InvalidOperationException($"InfluxDB at {BaseUrl} refused '{statement}': HTTP {(int)response.StatusCode} {body.Trim()}{hint}");
         }
-
-        return body;
     }
 
     public void Dispose() => http.Dispose();
