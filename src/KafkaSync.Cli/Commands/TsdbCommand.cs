@@ -8,8 +8,6 @@ namespace KafkaSync.Cli.Commands;
 /// <summary>`kafkasync tsdb run|balance|nodes|timeline`: the time-series cluster service, extra balancers, and its status.</summary>
 internal static class TsdbCommand
 {
-    private const string DefaultStatusUrl = "http://127.0.0.1:8089/";
-
     public static Command Create() => new("tsdb", "Keep time-series nodes (InfluxDB 1.x, VictoriaMetrics) filled from a Kafka topic, with failover and load-balanced reads.")
     {
         Run(), Balance(), Nodes(), Timeline(),
@@ -26,15 +24,7 @@ internal static class TsdbCommand
         };
         command.SetAction((parse, ct) => CliRun.GuardAsync(async stop =>
         {
-            var options = ConfigFile.Load<TsdbClusterOptions>(parse.GetValue(config)!);
-            options = options with
-            {
-                Kafka = options.Kafka with
-                {
-                    BootstrapServers = parse.GetValue(bootstrap) ?? options.Kafka.BootstrapServers,
-                    Topic = parse.GetValue(topic) ?? options.Kafka.Topic,
-                },
-            };
+            var options = ConfigFile.Load<TsdbClusterOptions>(parse.GetValue(config)!).WithKafka(parse.GetValue(bootstrap), parse.GetValue(topic));
             IReadOnlyList<TsdbNodeStatus> last;
             await using (var cluster = await TsdbCluster.StartAsync(options, new StderrLog(), stop))
             {
@@ -58,7 +48,7 @@ internal static class TsdbCommand
     private static Command Balance()
     {
         var config = new Option<string>("--config") { Description = "The cluster's JSON config file (its kind and balancer weights are used).", Required = true };
-        var monitor = new Option<string>("--monitor") { Description = "The cluster service's status URL.", DefaultValueFactory = _ => DefaultStatusUrl };
+        var monitor = new Option<string>("--monitor") { Description = "The cluster service's status URL.", DefaultValueFactory = _ => TsdbStatusClient.DefaultUrl };
         var listen = new Option<string?>("--listen") { Description = "Override balancer.listen: host:port for queries." };
         var command = new Command("balance", "Run another read balancer that reads the node list from the cluster service's monitor, until Ctrl+C or SIGTERM.")
         {
@@ -68,8 +58,9 @@ internal static class TsdbCommand
         {
             var options = ConfigFile.Load<TsdbClusterOptions>(parse.GetValue(config)!);
             var endpoint = parse.GetValue(listen) ?? options.Balancer.Listen;
-            await using var balancer = await TsdbBalancer.StartAsync(options, StatusUrl(parse.GetValue(monitor)!), endpoint, new StderrLog(), stop);
-            await Console.Error.WriteLineAsync($"kafkasync: balancer on {balancer.Url} for the cluster at {parse.GetValue(monitor)}; Ctrl+C stops it.");
+            var monitorUrl = StatusUrl(parse.GetValue(monitor)!, "--monitor");
+            await using var balancer = await TsdbBalancer.StartAsync(options, monitorUrl, endpoint, new StderrLog(), stop);
+            await Console.Error.WriteLineAsync($"kafkasync: balancer on {balancer.Url} for the cluster at {monitorUrl}; Ctrl+C stops it.");
             await Task.Delay(Timeout.Infinite, stop);
             return CliRun.Ok;
         }, ct));
@@ -82,7 +73,7 @@ internal static class TsdbCommand
         var command = new Command("nodes", "List the nodes: state, offsets, lag, writers, readers, pressure and last error.") { url, json };
         command.SetAction((parse, ct) => CliRun.GuardAsync(async stop =>
         {
-            var nodes = await TsdbStatusClient.GetNodesAsync(StatusUrl(parse.GetValue(url)!), stop);
+            var nodes = await TsdbStatusClient.GetNodesAsync(StatusUrl(parse.GetValue(url)!, "--status-url"), stop);
             if (parse.GetValue(json))
             {
                 CliRun.WriteJson(nodes);
@@ -107,7 +98,7 @@ internal static class TsdbCommand
         var command = new Command("timeline", "List every state change of every node, oldest first.") { url, json };
         command.SetAction((parse, ct) => CliRun.GuardAsync(async stop =>
         {
-            var entries = await TsdbStatusClient.GetTimelineAsync(StatusUrl(parse.GetValue(url)!), stop);
+            var entries = await TsdbStatusClient.GetTimelineAsync(StatusUrl(parse.GetValue(url)!, "--status-url"), stop);
             if (parse.GetValue(json))
             {
                 CliRun.WriteJson(entries);
@@ -126,12 +117,12 @@ internal static class TsdbCommand
 
     private static (Option<string> Url, Option<bool> Json) StatusOptions() =>
     (
-        new Option<string>("--status-url") { Description = "The cluster service's status URL (monitor.listen).", DefaultValueFactory = _ => DefaultStatusUrl },
+        new Option<string>("--status-url") { Description = "The cluster service's status URL (monitor.listen).", DefaultValueFactory = _ => TsdbStatusClient.DefaultUrl },
         new Option<bool>("--json") { Description = "Print JSON." }
     );
 
-    private static Uri StatusUrl(string text) =>
+    private static Uri StatusUrl(string text, string option) =>
         Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
             ? url
-            : throw new OptionsException("--status-url", $"'{text}' is not an http URL; write e.g. {DefaultStatusUrl}.");
+            : throw new OptionsException(option, $"'{text}' is not an http URL; write e.g. {TsdbStatusClient.DefaultUrl}.");
 }

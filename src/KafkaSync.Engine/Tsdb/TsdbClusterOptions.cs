@@ -49,4 +49,14 @@ public sealed partial record TsdbClusterOptions
         string.IsNullOrEmpty(Influx.PasswordEnvironmentVariable)
             ? Influx.Password
             : Environment.GetEnvironmentVariable(Influx.PasswordEnvironmentVariable) ?? "";
+
+    /// <summary>These options with the Kafka bootstrap servers and topic replaced where given (a command line over the file).</summary>
+    public TsdbClusterOptions WithKafka(string? bootstrapServers, string? topic) => this with
+    {
+        Kafka = Kafka with
+        {
+            BootstrapServers = bootstrapServers ?? Kafka.BootstrapServers,
+            Topic = topic ?? Kafka.Topic,
+        },
+    };
 }

@@ -15,6 +15,9 @@ public sealed record TsdbMonitorOptions
     /// </summary>
     public long CatchUpTolerance { get; init; }
 
+    /// <summary>The default of <see cref="Listen"/>.</summary>
+    public const string DefaultListen = "127.0.0.1:8089";
+
     /// <summary>Where the node list and timeline are served over HTTP (<c>host:port</c>); empty for nowhere. Default <c>127.0.0.1:8089</c>.</summary>
-    public string Listen { get; init; } = "127.0.0.1:8089";
+    public string Listen { get; init; } = DefaultListen;
 }

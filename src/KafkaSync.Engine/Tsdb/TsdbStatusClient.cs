@@ -6,6 +6,9 @@ namespace KafkaSync.Engine.Tsdb;
 /// <summary>Reads a running cluster service's node list and timeline from its status endpoint.</summary>
 public static class TsdbStatusClient
 {
+    /// <summary>The status URL of a cluster service that listens where <see cref="TsdbMonitorOptions.Listen"/> defaults to.</summary>
+    public const string DefaultUrl = "http://" + TsdbMonitorOptions.DefaultListen + "/";
+
     /// <summary>The nodes, as <c>GET {statusUrl}/nodes</c> returns them.</summary>
     /// <exception cref="InvalidOperationException">The endpoint cannot be reached or answered something else.</exception>
     public static Task<IReadOnlyList<TsdbNodeStatus>> GetNodesAsync(Uri statusUrl, CancellationToken cancellation = default) =>

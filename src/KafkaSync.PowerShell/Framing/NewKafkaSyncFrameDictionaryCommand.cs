@@ -42,8 +42,8 @@ public sealed class NewKafkaSyncFrameDictionaryCommand : PSCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var queue = SessionState.Path.GetUnresolvedProviderPathFromPSPath(QueuePath);
-        var output = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        var queue = PowerShellPaths.Resolve(this, QueuePath)!;
+        var output = PowerShellPaths.Resolve(this, Path)!;
         if (!ShouldProcess(output, $"Train a zstd dictionary on the newest {Samples} records of {queue}"))
         {
             return;

@@ -7,12 +7,10 @@ namespace KafkaSync.PowerShell.Link;
 /// What the link cmdlets share: the pre-shared key parameters (exactly one of -Credential, -KeyFile or
 /// -KeyEnvironmentVariable), path resolution and the Ctrl+C token their run loop stops on.
 /// </summary>
-public abstract class LinkCmdletBase : PSCmdlet, IDisposable
+public abstract class LinkCmdletBase : StoppableCmdlet
 {
     /// <summary>The error id for bad parameters or config.</summary>
     public const string InvalidLinkOptions = nameof(InvalidLinkOptions);
-
-    private readonly CancellationTokenSource _stop = new();
 
     /// <summary>The pre-shared key as the credential's password (the user name is ignored).</summary>
     [Parameter]
@@ -26,22 +24,6 @@ public abstract class LinkCmdletBase : PSCmdlet, IDisposable
     [Parameter]
     public string? KeyEnvironmentVariable { get; set; }
 
-    /// <summary>Cancelled by Ctrl+C.</summary>
-    private protected CancellationToken StopToken => _stop.Token;
-
-    /// <inheritdoc />
-    protected override void StopProcessing() => _stop.Cancel();
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        _stop.Dispose();
-        GC.SuppressFinalize(this);
-    }
-
     /// <summary>The key from -Credential, -KeyFile or -KeyEnvironmentVariable; throws OptionsException unless exactly one is given.</summary>
     private protected LinkKey ResolveKey() => LinkKeyParameters.Resolve(Credential, ResolvePath(KeyFile), KeyEnvironmentVariable);
-
-    /// <summary>A PowerShell path as a provider path, or null for null.</summary>
-    private protected string? ResolvePath(string? path) => path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 }

@@ -63,7 +63,7 @@ public sealed class ReceiveKafkaSyncQueueCommand : LinkCmdletBase
             return;
         }
 
-        var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        var path = ResolvePath(Path)!;
         try
         {
             using var queue = DiskQueue.Open(new DiskQueueOptions { Path = path });

@@ -79,7 +79,7 @@ public sealed class SendKafkaSyncQueueCommand : LinkCmdletBase
             return;
         }
 
-        var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        var path = ResolvePath(Path)!;
         try
         {
             using var queue = DiskQueue.Open(new DiskQueueOptions { Path = path });

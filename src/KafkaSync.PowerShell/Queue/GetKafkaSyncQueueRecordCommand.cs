@@ -36,7 +36,7 @@ public sealed class GetKafkaSyncQueueRecordCommand : PSCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        var resolved = PowerShellPaths.Resolve(this, Path)!;
         try
         {
             foreach (var record in DiskQueue.Peek(resolved, From, Count))

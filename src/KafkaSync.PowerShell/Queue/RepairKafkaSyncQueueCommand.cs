@@ -28,7 +28,7 @@ public sealed class RepairKafkaSyncQueueCommand : PSCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        foreach (var resolved in QueuePaths.Resolve(this, Path))
+        foreach (var resolved in Path.Select(p => PowerShellPaths.Resolve(this, p)!))
         {
             try
             {

@@ -10,7 +10,7 @@ namespace KafkaSync.PowerShell.Sync;
 /// and the run itself — as a job, or in the foreground with progress until Ctrl+C.
 /// </summary>
 /// <typeparam name="TAgent">The engine's agent the cmdlet runs.</typeparam>
-public abstract class AgentCmdletBase<TAgent> : PSCmdlet, IDisposable
+public abstract class AgentCmdletBase<TAgent> : StoppableCmdlet
     where TAgent : class
 {
     /// <summary>The error id for bad parameters or config.</summary>
@@ -18,8 +18,6 @@ public abstract class AgentCmdletBase<TAgent> : PSCmdlet, IDisposable
 
     /// <summary>The error id for an agent that stopped on an error.</summary>
     public const string AgentFailed = nameof(AgentFailed);
-
-    private readonly CancellationTokenSource _stop = new();
 
     /// <summary>The agent's JSON config file; parameters override its fields.</summary>
     [Parameter(Position = 0)]
@@ -73,23 +71,13 @@ public abstract class AgentCmdletBase<TAgent> : PSCmdlet, IDisposable
                 (log, ct) => RunAsync(running = CreateAgent(log), ct),
                 () => StatusOf(running ?? agent),
                 name,
-                _stop.Token);
+                StopToken);
             WriteObject(summary);
         }
         catch (Exception ex) when (IsAgentFailure(ex))
         {
             WriteError(new ErrorRecord(ex, AgentFailed, ErrorCategory.OperationStopped, ConfigPath));
         }
-    }
-
-    /// <inheritdoc />
-    protected override void StopProcessing() => _stop.Cancel();
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        _stop.Dispose();
-        GC.SuppressFinalize(this);
     }
 
     /// <summary>Builds the agent from the config file and parameters; <paramref name="log"/> gets its messages.</summary>
@@ -106,7 +94,7 @@ public abstract class AgentCmdletBase<TAgent> : PSCmdlet, IDisposable
     private protected LinkKey? LinkKeyOr(LinkKey? configured) => AgentParameters.Key(LinkCredential) ?? configured;
 
     /// <summary>-LinkKeyFile when a key parameter is given (it then replaces the config's key sources), else the configured file.</summary>
-    private protected string? LinkKeyFileOr(string? configured) => LinkKeyGiven ? AgentParameters.Resolve(this, LinkKeyFile) : configured;
+    private protected string? LinkKeyFileOr(string? configured) => LinkKeyGiven ? ResolvePath(LinkKeyFile) : configured;
 
     /// <summary>The configured key environment variable, unless a key parameter replaces it.</summary>
     private protected string? LinkKeyEnvironmentVariableOr(string? configured) => LinkKeyGiven ? null : configured;

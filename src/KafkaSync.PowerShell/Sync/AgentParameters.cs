@@ -10,10 +10,7 @@ internal static class AgentParameters
 {
     public static T Load<T>(PSCmdlet cmdlet, string? configPath)
         where T : new() =>
-        configPath is null ? new T() : ConfigFile.Load<T>(cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(configPath));
-
-    public static string? Resolve(PSCmdlet cmdlet, string? path) =>
-        path is null ? null : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        configPath is null ? new T() : ConfigFile.Load<T>(PowerShellPaths.Resolve(cmdlet, configPath)!);
 
     public static KafkaConnectionOptions Kafka(KafkaConnectionOptions options, string? bootstrapServers, PSCredential? sasl) =>
         options with
@@ -29,5 +26,5 @@ internal static class AgentParameters
         credential is null ? null : LinkKey.FromText(credential.GetNetworkCredential().Password, "LinkCredential");
 
     public static AgentQueueOptions Queue(PSCmdlet cmdlet, AgentQueueOptions options, string? queuePath) =>
-        options with { Path = Resolve(cmdlet, queuePath) ?? options.Path };
+        options with { Path = PowerShellPaths.Resolve(cmdlet, queuePath) ?? options.Path };
 }

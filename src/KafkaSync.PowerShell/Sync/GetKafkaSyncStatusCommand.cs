@@ -25,7 +25,7 @@ public sealed class GetKafkaSyncStatusCommand : PSCmdlet
     {
         foreach (var path in Path)
         {
-            var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+            var resolved = PowerShellPaths.Resolve(this, path)!;
             try
             {
                 WriteObject(AgentStatusFile.Read(resolved));

@@ -21,7 +21,7 @@ public sealed class GetKafkaSyncTsdbNodeCommand : PSCmdlet
     /// <summary>The cluster service's status URL (its monitor.listen).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("StatusUrl")]
-    public Uri Url { get; set; } = new("http://127.0.0.1:8089/");
+    public Uri Url { get; set; } = new(TsdbStatusClient.DefaultUrl);
 
     /// <summary>Only nodes in this state.</summary>
     [Parameter]

@@ -21,7 +21,7 @@ public sealed class GetKafkaSyncTsdbTimelineCommand : PSCmdlet
     /// <summary>The cluster service's status URL (its monitor.listen).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("StatusUrl")]
-    public Uri Url { get; set; } = new("http://127.0.0.1:8089/");
+    public Uri Url { get; set; } = new(TsdbStatusClient.DefaultUrl);
 
     /// <summary>Only changes after this time.</summary>
     [Parameter]

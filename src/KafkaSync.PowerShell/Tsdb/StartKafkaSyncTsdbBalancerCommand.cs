@@ -10,7 +10,7 @@ namespace KafkaSync.PowerShell.Tsdb;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "KafkaSyncTsdbBalancer")]
 [OutputType(typeof(void))]
-public sealed class StartKafkaSyncTsdbBalancerCommand : PSCmdlet
+public sealed class StartKafkaSyncTsdbBalancerCommand : StoppableCmdlet
 {
     /// <summary>Error id: the config is invalid.</summary>
     public const string InvalidConfig = nameof(InvalidConfig);
@@ -18,7 +18,6 @@ public sealed class StartKafkaSyncTsdbBalancerCommand : PSCmdlet
     /// <summary>Error id: the balancer could not start.</summary>
     public const string BalancerFailed = nameof(BalancerFailed);
 
-    private readonly CancellationTokenSource stop = new();
 
     /// <summary>The cluster's JSON config file (its kind and balancer weights are used).</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -26,7 +25,7 @@ public sealed class StartKafkaSyncTsdbBalancerCommand : PSCmdlet
 
     /// <summary>The cluster service's status URL (its monitor.listen).</summary>
     [Parameter]
-    public Uri MonitorUrl { get; set; } = new("http://127.0.0.1:8089/");
+    public Uri MonitorUrl { get; set; } = new(TsdbStatusClient.DefaultUrl);
 
     /// <summary>host:port to accept queries on; overrides balancer.listen.</summary>
     [Parameter]
@@ -38,7 +37,7 @@ public sealed class StartKafkaSyncTsdbBalancerCommand : PSCmdlet
         TsdbClusterOptions options;
         try
         {
-            options = ConfigFile.Load<TsdbClusterOptions>(GetUnresolvedProviderPathFromPSPath(ConfigPath)).Validate();
+            options = ConfigFile.Load<TsdbClusterOptions>(ResolvePath(ConfigPath)!).Validate();
         }
         catch (OptionsException ex)
         {
@@ -49,18 +48,18 @@ public sealed class StartKafkaSyncTsdbBalancerCommand : PSCmdlet
         using var log = new TsdbLogPump();
         try
         {
-            var balancer = TsdbBalancer.StartAsync(options, MonitorUrl, Listen ?? options.Balancer.Listen, log, stop.Token).GetAwaiter().GetResult();
+            var balancer = TsdbBalancer.StartAsync(options, MonitorUrl, Listen ?? options.Balancer.Listen, log, StopToken).GetAwaiter().GetResult();
             try
             {
                 WriteVerbose($"balancer on {balancer.Url} for the cluster at {MonitorUrl}; Ctrl+C stops it.");
-                log.PumpUntil(this, stop.Token);
+                log.PumpUntil(this, StopToken);
             }
             finally
             {
                 balancer.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException or OptionsException)
@@ -68,10 +67,4 @@ public sealed class StartKafkaSyncTsdbBalancerCommand : PSCmdlet
             WriteError(new ErrorRecord(ex, BalancerFailed, ErrorCategory.ConnectionError, MonitorUrl));
         }
     }
-
-    /// <inheritdoc />
-    protected override void StopProcessing() => stop.Cancel();
-
-    /// <inheritdoc />
-    protected override void EndProcessing() => stop.Dispose();
 }

@@ -10,7 +10,7 @@ namespace KafkaSync.PowerShell.Tsdb;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "KafkaSyncTsdbCluster", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(TsdbNodeStatus))]
-public sealed class StartKafkaSyncTsdbClusterCommand : PSCmdlet
+public sealed class StartKafkaSyncTsdbClusterCommand : StoppableCmdlet
 {
     /// <summary>Error id: the config is invalid.</summary>
     public const string InvalidConfig = nameof(InvalidConfig);
@@ -20,7 +20,6 @@ public sealed class StartKafkaSyncTsdbClusterCommand : PSCmdlet
 
     private const string PathSet = "Path";
     private const string ObjectSet = "Object";
-    private readonly CancellationTokenSource stop = new();
 
     /// <summary>The cluster's JSON config file.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
@@ -49,7 +48,7 @@ public sealed class StartKafkaSyncTsdbClusterCommand : PSCmdlet
         TsdbClusterOptions options;
         try
         {
-            var path = ParameterSetName == PathSet ? GetUnresolvedProviderPathFromPSPath(ConfigPath) : null;
+            var path = ParameterSetName == PathSet ? ResolvePath(ConfigPath)! : null;
             options = TsdbConfigResolver.Resolve(path, Config, Credential, BootstrapServers, Topic).Validate();
         }
         catch (OptionsException ex)
@@ -61,12 +60,12 @@ public sealed class StartKafkaSyncTsdbClusterCommand : PSCmdlet
         using var log = new TsdbLogPump();
         try
         {
-            var cluster = TsdbCluster.StartAsync(options, log, stop.Token).GetAwaiter().GetResult();
+            var cluster = TsdbCluster.StartAsync(options, log, StopToken).GetAwaiter().GetResult();
             IReadOnlyList<TsdbNodeStatus> last;
             try
             {
                 WriteVerbose($"status {cluster.StatusUrl}, balancer {cluster.BalancerUrl}; Ctrl+C stops the service.");
-                log.PumpUntil(this, stop.Token);
+                log.PumpUntil(this, StopToken);
                 last = cluster.Nodes();
             }
             finally
@@ -79,7 +78,7 @@ public sealed class StartKafkaSyncTsdbClusterCommand : PSCmdlet
                 WriteObject(node);
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException or OptionsException)
@@ -87,10 +86,4 @@ public sealed class StartKafkaSyncTsdbClusterCommand : PSCmdlet
             WriteError(new ErrorRecord(ex, ClusterFailed, ErrorCategory.ConnectionError, options.Name));
         }
     }
-
-    /// <inheritdoc />
-    protected override void StopProcessing() => stop.Cancel();
-
-    /// <inheritdoc />
-    protected override void EndProcessing() => stop.Dispose();
 }

@@ -23,13 +23,6 @@ internal static class TsdbConfigResolver
             };
         }
 
-        return options with
-        {
-            Kafka = options.Kafka with
-            {
-                BootstrapServers = bootstrapServers ?? options.Kafka.BootstrapServers,
-                Topic = topic ?? options.Kafka.Topic,
-            },
-        };
+        return options.WithKafka(bootstrapServers, topic);
     }
 }

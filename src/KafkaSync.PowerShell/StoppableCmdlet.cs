@@ -1,0 +1,28 @@
+using System.Management.Automation;
+
+namespace KafkaSync.PowerShell;
+
+/// <summary>
+/// What the long-running cmdlets share: a token that Ctrl+C (StopProcessing) cancels, disposed
+/// with the cmdlet, and the resolution of PowerShell paths to provider paths.
+/// </summary>
+public abstract class StoppableCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>Cancelled by Ctrl+C.</summary>
+    private protected CancellationToken StopToken => _stop.Token;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _stop.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _stop.Cancel();
+
+    /// <summary>A PowerShell path (relative to the current location) as a provider path, or null for null.</summary>
+    private protected string? ResolvePath(string? path) => PowerShellPaths.Resolve(this, path);
+}
