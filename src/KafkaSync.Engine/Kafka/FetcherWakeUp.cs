@@ -17,6 +17,9 @@ internal sealed class FetcherWakeUp
     /// <summary>Wake-ups are sent at most this often, so an ordinary pause between fetches costs little.</summary>
     private const long IntervalMs = 10;
 
+    /// <summary>How long to wait for the wake-up request's answer, which nobody needs.</summary>
+    private static readonly TimeSpan AnswerWait = TimeSpan.FromMilliseconds(5);
+
     private long lastMs = long.MinValue / 2;
 
     /// <summary>Call after a poll that returned nothing; wakes the fetcher when a partition is behind its end offset as last fetched.</summary>
@@ -37,13 +40,15 @@ internal sealed class FetcherWakeUp
                 return false;
             }
 
-            consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(1));
+            // Only the request matters, not its answer: sending it wakes the thread. Waiting
+            // briefly keeps the polling thread from stalling on a broker that is down.
+            consumer.QueryWatermarkOffsets(partition, AnswerWait);
             return true;
         }
         catch (KafkaException)
         {
-            // Only a wake-up call: a partition that just left the assignment, or a broker too
-            // slow to answer, is no reason to fail the consumer; it is fetched from when it can be.
+            // Usually the answer's wait timing out. Otherwise a partition that just left the
+            // assignment: no reason to fail the consumer either.
             return false;
         }
     }
