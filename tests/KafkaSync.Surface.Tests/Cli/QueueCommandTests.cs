@@ -127,8 +127,11 @@ public sealed class QueueCommandTests : IDisposable
         var appending = Task.Run(
             async () =>
             {
-                for (var i = 0; !stop.IsCancellationRequested; i++)
+                // Ends only by throwing when stopped: a loop condition on the token could also
+                // end it quietly, when the stop lands between two appends.
+                for (var i = 0; ; i++)
                 {
+                    stop.Token.ThrowIfCancellationRequested();
                     await owner.AppendAsync(KafkaRecordSerializer.Serialize(Sample(i)), stop.Token);
                     if (i % 100 == 0)
                     {
