@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KafkaSync.PowerShell.Completion;
 using KafkaSync.Engine.Configuration;
 using KafkaSync.Engine.Link;
 using KafkaSync.Engine.Queue;
@@ -28,6 +29,7 @@ public sealed class ReceiveKafkaSyncQueueCommand : LinkCmdletBase
 
     /// <summary>JSON file with the link receiver options; parameters override it.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(ConfigFileCompleter))]
     public string? ConfigPath { get; set; }
 
     /// <summary>Use TLS with this certificate file (PEM or PFX).</summary>

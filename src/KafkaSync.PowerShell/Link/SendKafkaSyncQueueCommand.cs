@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KafkaSync.PowerShell.Completion;
 using KafkaSync.Engine.Configuration;
 using KafkaSync.Engine.Link;
 using KafkaSync.Engine.Queue;
@@ -31,6 +32,7 @@ public sealed class SendKafkaSyncQueueCommand : LinkCmdletBase
 
     /// <summary>JSON file with the link sender options; parameters override it.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(ConfigFileCompleter))]
     public string? ConfigPath { get; set; }
 
     /// <summary>Name of this source at the target.</summary>

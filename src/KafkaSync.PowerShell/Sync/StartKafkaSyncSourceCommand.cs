@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KafkaSync.PowerShell.Completion;
 using KafkaSync.Engine.Link;
 using KafkaSync.Engine.Sync;
 
@@ -24,6 +25,7 @@ public sealed class StartKafkaSyncSourceCommand : AgentCmdletBase
 
     /// <summary>Topics to copy by name.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(TopicCompleter))]
     public string[]? Topic { get; set; }
 
     /// <summary>Regex of topics to copy.</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KafkaSync.PowerShell.Completion;
 using KafkaSync.Engine.Tsdb;
 
 namespace KafkaSync.PowerShell.Tsdb;
@@ -16,6 +17,7 @@ public sealed class GetKafkaSyncTsdbNodeCommand : PSCmdlet
     /// <summary>Node names to show; wildcards allowed. All when omitted.</summary>
     [Parameter(Position = 0)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(TsdbNodeCompleter))]
     public string[] Name { get; set; } = ["*"];
 
     /// <summary>The cluster service's status URL (its monitor.listen).</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KafkaSync.PowerShell.Completion;
 using KafkaSync.Engine.Tsdb;
 
 namespace KafkaSync.PowerShell.Tsdb;
@@ -16,6 +17,7 @@ public sealed class GetKafkaSyncTsdbTimelineCommand : PSCmdlet
     /// <summary>Only changes of these nodes; wildcards allowed.</summary>
     [Parameter(Position = 0)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(TsdbNodeCompleter))]
     public string[] Node { get; set; } = ["*"];
 
     /// <summary>The cluster service's status URL (its monitor.listen).</summary>

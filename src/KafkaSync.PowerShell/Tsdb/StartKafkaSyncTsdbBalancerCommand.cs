@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KafkaSync.PowerShell.Completion;
 using KafkaSync.Engine.Configuration;
 using KafkaSync.Engine.Tsdb;
 
@@ -21,6 +22,7 @@ public sealed class StartKafkaSyncTsdbBalancerCommand : StoppableCmdlet
 
     /// <summary>The cluster's JSON config file (its kind and balancer weights are used).</summary>
     [Parameter(Mandatory = true, Position = 0)]
+    [ArgumentCompleter(typeof(ConfigFileCompleter))]
     public string ConfigPath { get; set; } = "";
 
     /// <summary>The cluster service's status URL (its monitor.listen).</summary>

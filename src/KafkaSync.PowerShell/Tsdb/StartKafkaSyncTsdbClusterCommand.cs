@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KafkaSync.PowerShell.Completion;
 using KafkaSync.Engine.Configuration;
 using KafkaSync.Engine.Tsdb;
 
@@ -23,6 +24,7 @@ public sealed class StartKafkaSyncTsdbClusterCommand : StoppableCmdlet
 
     /// <summary>The cluster's JSON config file.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+    [ArgumentCompleter(typeof(ConfigFileCompleter))]
     public string ConfigPath { get; set; } = "";
 
     /// <summary>The cluster's options: an options object, or a hashtable with the JSON config's fields.</summary>
@@ -41,6 +43,7 @@ public sealed class StartKafkaSyncTsdbClusterCommand : StoppableCmdlet
 
     /// <summary>Overrides kafka.topic.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(TopicCompleter))]
     public string? Topic { get; set; }
 
     /// <inheritdoc />
