@@ -19,9 +19,14 @@ namespace KafkaSync.PowerShell.Framing;
 /// <para>Trains on the newest records of the source queue and writes the dictionary. Copy the file to the target machine and
 /// set "frames": { "dictionaryPath": "/etc/kafkasync/frames.dict" } in the link settings of both agents.</para>
 /// </example>
-/// <example title="A larger dictionary from more samples">
-/// <code>New-KafkaSyncFrameDictionary ./source-queue ./frames.dict -Samples 50000 -MaxSize 262144 -WhatIf</code>
-/// <para>Shows what would be trained (50,000 records into at most 256 KiB) without writing the file; run it again without -WhatIf to write it.</para>
+/// <example title="Replace a dictionary with a larger one">
+/// <code>New-KafkaSyncFrameDictionary ./source-queue ./frames.dict -Samples 50000 -MaxSize 262144 -Force</code>
+/// <para>Trains on 50,000 records into at most 256 KiB and replaces the existing file (without -Force an existing file is
+/// an error). Both ends of the link need the new file.</para>
+/// </example>
+/// <example title="See what would be trained">
+/// <code>New-KafkaSyncFrameDictionary ./source-queue ./frames.dict -WhatIf</code>
+/// <para>Names the queue, the file and the number of samples without reading the queue or writing the file.</para>
 /// </example>
 /// <para type="link">Send-KafkaSyncQueue</para>
 /// <para type="link">Start-KafkaSyncSource</para>
@@ -33,12 +38,15 @@ public sealed class NewKafkaSyncFrameDictionaryCommand : PSCmdlet
     /// <summary>The error id when the queue cannot be read or training fails.</summary>
     public const string TrainFailed = nameof(TrainFailed);
 
+    /// <summary>The error id when the dictionary file exists and -Force is not given.</summary>
+    public const string DictionaryExists = nameof(DictionaryExists);
+
     /// <summary>The queue folder whose records are sampled.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string QueuePath { get; set; } = "";
 
-    /// <summary>The dictionary file to write (replaced if it exists).</summary>
+    /// <summary>The dictionary file to write; an existing file is replaced only with -Force.</summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
@@ -55,11 +63,25 @@ public sealed class NewKafkaSyncFrameDictionaryCommand : PSCmdlet
     [ValidateRange(1024, 1 << 20)]
     public int MaxSize { get; set; } = ZstdDictionary.DefaultMaxSize;
 
+    /// <summary>Replace the dictionary file if it exists. Both ends of a link must then get the new file.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
         var queue = PowerShellPaths.Resolve(this, QueuePath)!;
         var output = PowerShellPaths.Resolve(this, Path)!;
+        if (File.Exists(output) && !Force)
+        {
+            // A link whose two ends hold different dictionaries cannot decode a frame: replacing one is a deliberate act.
+            WriteError(new ErrorRecord(
+                new IOException($"'{output}' exists; add -Force to replace it (then give the new file to both ends of the link)."),
+                DictionaryExists,
+                ErrorCategory.ResourceExists,
+                output));
+            return;
+        }
         if (!ShouldProcess(output, $"Train a zstd dictionary on the newest {Samples} records of {queue}"))
         {
             return;

@@ -16,8 +16,14 @@ namespace KafkaSync.PowerShell.Queue;
 /// <para>Shows the queue's seqs, pending records and bytes, the age of the oldest pending record and its health.</para>
 /// </example>
 /// <example title="Check every queue in a folder">
-/// <code>Get-ChildItem /var/lib/kafkasync -Directory | Get-KafkaSyncQueue | Where-Object Health -ne Healthy</code>
-/// <para>Folders from Get-ChildItem bind to -Path by their FullName property; only queues that are not healthy are shown.</para>
+/// <code>Get-KafkaSyncQueue /var/lib/kafkasync/* | Where-Object Health -ne Healthy</code>
+/// <para>The wildcard expands to the folders that exist; only queues that are not healthy are shown. Use -LiteralPath for
+/// a folder whose name holds wildcard characters.</para>
+/// </example>
+/// <example title="From Get-ChildItem or from agent status">
+/// <code>Get-ChildItem /var/lib/kafkasync -Directory | Get-KafkaSyncQueue
+/// Get-KafkaSyncStatus /var/lib/kafkasync/target | Get-KafkaSyncQueue</code>
+/// <para>Folders bind to -LiteralPath by their PSPath property; status objects bind to -Path by their QueuePath property.</para>
 /// </example>
 /// <example title="See how far each cursor lags">
 /// <code>(Get-KafkaSyncQueue ./target-queue).Cursors</code>
@@ -27,23 +33,17 @@ namespace KafkaSync.PowerShell.Queue;
 /// <para type="link">Repair-KafkaSyncQueue</para>
 /// <para type="link">Get-KafkaSyncStatus</para>
 /// <para type="link">about_KafkaSync_Queue</para>
-[Cmdlet(VerbsCommon.Get, "KafkaSyncQueue")]
+[Cmdlet(VerbsCommon.Get, "KafkaSyncQueue", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(QueueInfo))]
-public sealed class GetKafkaSyncQueueCommand : PSCmdlet
+public sealed class GetKafkaSyncQueueCommand : QueueFoldersCmdlet
 {
     /// <summary>The error id for a path that is missing, not a queue, or unreadable.</summary>
     public const string InspectFailed = nameof(InspectFailed);
 
-    /// <summary>The queue folders to inspect.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = [];
-
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        foreach (var resolved in Path.Select(p => PowerShellPaths.Resolve(this, p)!))
+        foreach (var resolved in QueueFolders())
         {
             try
             {

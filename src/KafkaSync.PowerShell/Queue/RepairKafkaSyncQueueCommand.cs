@@ -23,15 +23,15 @@ namespace KafkaSync.PowerShell.Queue;
 /// </example>
 /// <example title="Check every queue in a folder">
 /// <code>Get-ChildItem /var/lib/kafkasync -Directory | Repair-KafkaSyncQueue -WhatIf</code>
-/// <para>Folders bind to -Path by their FullName property.</para>
+/// <para>Folders bind to -LiteralPath by their PSPath property; -Path /var/lib/kafkasync/* does the same with a wildcard.</para>
 /// </example>
 /// <para type="link">Get-KafkaSyncQueue</para>
 /// <para type="link">Get-KafkaSyncQueueRecord</para>
 /// <para type="link">about_KafkaSync_Queue</para>
 /// <para type="link">about_KafkaSync_Troubleshooting</para>
-[Cmdlet(VerbsDiagnostic.Repair, "KafkaSyncQueue", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsDiagnostic.Repair, "KafkaSyncQueue", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(QueueRepairResult))]
-public sealed class RepairKafkaSyncQueueCommand : PSCmdlet
+public sealed class RepairKafkaSyncQueueCommand : QueueFoldersCmdlet
 {
     /// <summary>The error id for a queue whose owner is running.</summary>
     public const string QueueLocked = nameof(QueueLocked);
@@ -39,16 +39,10 @@ public sealed class RepairKafkaSyncQueueCommand : PSCmdlet
     /// <summary>The error id for a path that is missing, not a queue, or not writable.</summary>
     public const string RepairFailed = nameof(RepairFailed);
 
-    /// <summary>The queue folders to repair.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = [];
-
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        foreach (var resolved in Path.Select(p => PowerShellPaths.Resolve(this, p)!))
+        foreach (var resolved in QueueFolders())
         {
             try
             {

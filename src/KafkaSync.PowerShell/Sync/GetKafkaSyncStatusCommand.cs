@@ -24,31 +24,25 @@ namespace KafkaSync.PowerShell.Sync;
 /// <para type="link">Start-KafkaSyncTarget</para>
 /// <para type="link">Get-KafkaSyncQueue</para>
 /// <para type="link">about_KafkaSync_Troubleshooting</para>
-[Cmdlet(VerbsCommon.Get, "KafkaSyncStatus")]
+[Cmdlet(VerbsCommon.Get, "KafkaSyncStatus", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(AgentStatus))]
-public sealed class GetKafkaSyncStatusCommand : PSCmdlet
+public sealed class GetKafkaSyncStatusCommand : QueueFoldersCmdlet
 {
     /// <summary>The error id for a folder without a status snapshot or with an unreadable one.</summary>
     public const string StatusUnavailable = nameof(StatusUnavailable);
 
-    /// <summary>Queue folders of agents.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("QueuePath")]
-    public string[] Path { get; set; } = [];
-
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        foreach (var path in Path)
+        foreach (var resolved in QueueFolders())
         {
-            var resolved = PowerShellPaths.Resolve(this, path)!;
             try
             {
                 WriteObject(AgentStatusFile.Read(resolved));
             }
             catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
             {
-                WriteError(new ErrorRecord(ex, StatusUnavailable, ErrorCategory.ObjectNotFound, path));
+                WriteError(new ErrorRecord(ex, StatusUnavailable, ErrorCategory.ObjectNotFound, resolved));
             }
         }
     }

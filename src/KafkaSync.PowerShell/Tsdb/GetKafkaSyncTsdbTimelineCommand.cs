@@ -40,6 +40,7 @@ public sealed class GetKafkaSyncTsdbTimelineCommand : PSCmdlet
     /// <value>http://127.0.0.1:8089/</value>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("StatusUrl")]
+    [ValidateHttpUrl]
     public Uri Url { get; set; } = new(TsdbStatusClient.DefaultUrl);
 
     /// <summary>Only changes after this time.</summary>

@@ -16,7 +16,7 @@ namespace KafkaSync.PowerShell.Tsdb;
 /// </example>
 /// <example title="A balancer on another machine">
 /// <code>Start-KafkaSyncTsdbBalancer ./tsdb.influxdb.json -MonitorUrl http://tsdb1.example.net:8089/ -Listen 127.0.0.1:8090 -Verbose</code>
-/// <para>Reads the node list from the service on tsdb1 and serves local clients; -Verbose shows when it starts and stops.</para>
+/// <para>Reads the node list from the service on tsdb1 and serves local clients; -Verbose shows the address it serves on.</para>
 /// </example>
 /// <para type="link">Start-KafkaSyncTsdbCluster</para>
 /// <para type="link">Get-KafkaSyncTsdbNode</para>
@@ -39,6 +39,7 @@ public sealed class StartKafkaSyncTsdbBalancerCommand : StoppableCmdlet
     /// <summary>The cluster service's status URL (its monitor.listen).</summary>
     /// <value>http://127.0.0.1:8089/</value>
     [Parameter]
+    [ValidateHttpUrl]
     public Uri MonitorUrl { get; set; } = new(TsdbStatusClient.DefaultUrl);
 
     /// <summary>host:port to accept queries on; overrides balancer.listen.</summary>
@@ -51,7 +52,7 @@ public sealed class StartKafkaSyncTsdbBalancerCommand : StoppableCmdlet
         TsdbClusterOptions options;
         try
         {
-            options = ConfigFile.Load<TsdbClusterOptions>(ResolvePath(ConfigPath)!).Validate();
+            options = ConfigValues.Load<TsdbClusterOptions>(ResolvePath(ConfigPath)!).Validate();
         }
         catch (OptionsException ex)
         {

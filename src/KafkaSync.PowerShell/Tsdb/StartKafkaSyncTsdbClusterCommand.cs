@@ -6,19 +6,19 @@ namespace KafkaSync.PowerShell.Tsdb;
 
 /// <summary>
 /// <para type="synopsis">Runs the time-series cluster service: connectors, monitor, status endpoint and read balancer.</para>
-/// <para type="description">Runs in the foreground until Ctrl+C, writing every state change to the Verbose and Information streams, then outputs the final node list.</para>
+/// <para type="description">Runs in the foreground until Ctrl+C, writing every state change to the Information stream (tags KafkaSync, Tsdb), then outputs the final node list.</para>
 /// <para type="description">Each node (InfluxDB 1.x or VictoriaMetrics) gets a connector with its own consumer group that
 /// writes the topic's points and commits offsets only once the node has accepted them. The monitor takes a failed node out
 /// of the available list and returns it once it has caught up; the balancer sends each query to the available node with the
 /// lowest load pressure. Get-KafkaSyncTsdbNode and Get-KafkaSyncTsdbTimeline read the status endpoint.</para>
 /// </summary>
 /// <example title="Run from a config file">
-/// <code>Start-KafkaSyncTsdbCluster ./tsdb.influxdb.json -Credential (Get-Credential -UserName writer -Message 'InfluxDB') -Verbose</code>
+/// <code>Start-KafkaSyncTsdbCluster ./tsdb.influxdb.json -Credential (Get-Credential -UserName writer -Message 'InfluxDB') -InformationAction Continue</code>
 /// <para>Runs the service for the nodes in the file with the InfluxDB user given, showing each state change, until Ctrl+C.</para>
 /// </example>
 /// <example title="Another cluster and topic than the file's">
-/// <code>Start-KafkaSyncTsdbCluster ./tsdb.victoriametrics.json -BootstrapServers kafka1.dc1:9092 -Topic metrics.eu -InformationAction Continue</code>
-/// <para>Reads points from the topic metrics.eu on that cluster and shows the service's messages on the Information stream.</para>
+/// <code>Start-KafkaSyncTsdbCluster ./tsdb.victoriametrics.json -BootstrapServers kafka1.dc1:9092 -Topic metrics.eu -Verbose</code>
+/// <para>Reads points from the topic metrics.eu on that cluster; -Verbose shows the status and balancer addresses.</para>
 /// </example>
 /// <para type="link">Get-KafkaSyncTsdbNode</para>
 /// <para type="link">Get-KafkaSyncTsdbTimeline</para>
@@ -41,8 +41,9 @@ public sealed class StartKafkaSyncTsdbClusterCommand : StoppableCmdlet
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
     public string ConfigPath { get; set; } = "";
 
-    /// <summary>The cluster's options as an object.</summary>
+    /// <summary>The cluster's options: an options object, or a hashtable with the JSON config's fields.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ObjectSet)]
+    [ConfigTransformation(typeof(TsdbClusterOptions))]
     public TsdbClusterOptions? Config { get; set; }
 
     /// <summary>InfluxDB user name and password; overrides influx.username and the password settings.</summary>
