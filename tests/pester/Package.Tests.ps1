@@ -1,22 +1,23 @@
 # The module as users install it: packed by tools/New-ModulePackage.ps1 (what ./build.sh package
 # runs), installed with PSResourceGet from a local file repository, imported by name in a fresh pwsh.
-# PSResourceGet keeps its repository list under XDG_DATA_HOME, so every PSResourceGet command here
-# runs in a pwsh with a temporary one and the user's own repository list is never touched. (Its
-# CurrentUser scope installs under HOME, not XDG_DATA_HOME, so this test saves to a path instead.)
+# PSResourceGet keeps its repository list under XDG_DATA_HOME and its CurrentUser module folder
+# under HOME, so every pwsh here gets temporary ones and the user's own are never touched.
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSetup.ps1')
     $script:root = Join-Path ([IO.Path]::GetTempPath()) ("ks-package-" + [guid]::NewGuid().ToString('N'))
     $script:repository = Join-Path $root 'repository'
-    $script:dataHome = Join-Path $root 'data'
+    $script:homeDir = Join-Path $root 'home'
+    $script:dataHome = Join-Path $homeDir '.local/share'
     # .NET reads XDG_DATA_HOME only if the folder exists; otherwise PSResourceGet would write to the working directory.
     New-Item -ItemType Directory -Path $dataHome | Out-Null
     $script:version = (Import-PowerShellDataFile $ModuleManifest).ModuleVersion
 
-    # Runs a script in a fresh pwsh with the temporary XDG_DATA_HOME (and any other variables
-    # given); returns the last line it printed, parsed as JSON.
+    # Runs a script in a fresh pwsh with the temporary HOME and XDG_DATA_HOME (and any other
+    # variables given); returns the last line it printed, parsed as JSON.
     function Invoke-FreshPwsh([string] $Script, [hashtable] $Environment = @{}) {
         $saved = @{}
+        $Environment['HOME'] = $homeDir
         $Environment['XDG_DATA_HOME'] = $dataHome
         foreach ($key in $Environment.Keys) {
             $saved[$key] = [Environment]::GetEnvironmentVariable($key)
