@@ -72,6 +72,7 @@ public sealed class StartKafkaSyncSourceCommand : AgentCmdletBase<SourceAgent>
             LinkKeyFile = LinkKeyFileOr(o.LinkKeyFile),
             LinkKeyEnvironmentVariable = LinkKeyEnvironmentVariableOr(o.LinkKeyEnvironmentVariable),
             StartFrom = StartFrom ?? o.StartFrom,
+            Metrics = MetricsOr(o.Metrics),
         };
     }
 }

@@ -75,6 +75,7 @@ public sealed class StartKafkaSyncTargetCommand : AgentCmdletBase<TargetAgent>
             PartitionMismatch = PartitionMismatch ?? o.PartitionMismatch,
             ProvenanceHeaders = ProvenanceHeaders.IsPresent || o.ProvenanceHeaders,
             ExactlyOnce = ExactlyOnce.IsPresent || o.ExactlyOnce,
+            Metrics = MetricsOr(o.Metrics),
         };
     }
 }
