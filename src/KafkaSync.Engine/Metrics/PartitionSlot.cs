@@ -1,6 +1,10 @@
 namespace KafkaSync.Engine.Metrics;
 
-/// <summary>One topic-partition's traffic; updated from the agent's Kafka thread, read at scrape time.</summary>
+/// <summary>
+/// One topic-partition's traffic, read at scrape time. Usually one thread counts a partition, but
+/// the target's delivery reports can also be served on its producing thread while the producer's
+/// buffer is full, so the counts are interlocked.
+/// </summary>
 internal sealed class PartitionSlot(string topic, int partition)
 {
     private long _records;
@@ -19,7 +23,7 @@ internal sealed class PartitionSlot(string topic, int partition)
     /// Milliseconds from the last counted record's Kafka timestamp to when it was counted (its age
     /// when consumed, or its replication latency when delivered); -1 before any timestamped record.
     /// </summary>
-    public long LastLatencyMs => Interlocked.Read(ref _lastLatencyMs);
+    public long LastLatencyMs => Volatile.Read(ref _lastLatencyMs);
 
     /// <summary>Counts one record of <paramref name="bytes"/>; <paramref name="latencyMs"/> is negative when the record has no timestamp.</summary>
     public void Add(int bytes, long latencyMs)
@@ -28,7 +32,7 @@ internal sealed class PartitionSlot(string topic, int partition)
         Interlocked.Add(ref _bytes, bytes);
         if (latencyMs >= 0)
         {
-            Interlocked.Exchange(ref _lastLatencyMs, latencyMs);
+            Volatile.Write(ref _lastLatencyMs, latencyMs);
         }
     }
 }

@@ -47,8 +47,11 @@ internal static class Scrape
         }
     }
 
-    /// <summary>Scrapes until <paramref name="condition"/> holds on a scrape, or fails after <paramref name="timeout"/> naming <paramref name="what"/>.</summary>
-    public static async Task<PrometheusText> UntilAsync(Uri url, Func<PrometheusText, bool> condition, TimeSpan timeout, string what, CancellationToken ct)
+    /// <summary>
+    /// Scrapes until <paramref name="condition"/> holds on a scrape, or fails after <paramref name="timeout"/>
+    /// naming <paramref name="what"/> and the last values of the series named in <paramref name="show"/>.
+    /// </summary>
+    public static async Task<PrometheusText> UntilAsync(Uri url, Func<PrometheusText, bool> condition, TimeSpan timeout, string what, CancellationToken ct, params string[] show)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -61,7 +64,8 @@ internal static class Scrape
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"timed out after {timeout.TotalSeconds}s waiting until {what}");
+                var last = text.Samples.Where(x => show.Contains(x.Name)).Select(x => $"{x.Name}{{{string.Join(",", x.Labels.Where(l => l.Key is not ("agent" or "role" or "cluster")).Select(l => $"{l.Key}={l.Value}"))}}} {x.Value}");
+                throw new TimeoutException($"timed out after {timeout.TotalSeconds}s waiting until {what}; last scrape: {string.Join("; ", last)}");
             }
 
             await Task.Delay(100, ct);

