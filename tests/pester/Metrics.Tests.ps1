@@ -2,7 +2,8 @@
 # cmdlets, scraped with Invoke-WebRequest while the agents run as jobs (the series themselves are
 # checked in xunit, tests/KafkaSync.Engine.Tests/Metrics).
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot '../../out/KafkaSync/KafkaSync.psd1') -Force
+    . (Join-Path $PSScriptRoot 'TestSetup.ps1')
+    Import-Module $ModuleManifest -Force
 
     # A port nobody listens on now: bound to 0 by the system, then released.
     function Get-FreePort {
@@ -26,6 +27,9 @@ BeforeAll {
 }
 
 Describe 'Start-KafkaSyncSource -MetricsListen' {
+    BeforeEach { Start-TestWatchdog }
+    AfterEach { Stop-TestWatchdog }
+
     It 'names metrics.listen when the address is not host:port' {
         { Start-KafkaSyncSource -BootstrapServers '127.0.0.1:9092' -Topic t -QueuePath (Join-Path TestDrive: q) -LinkTarget '127.0.0.1:7070' -LinkKeyFile (Join-Path TestDrive: k) -MetricsListen 'no-port' -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidAgentOptions,KafkaSync.PowerShell.Sync.StartKafkaSyncSourceCommand' -ExpectedMessage '*metrics.listen*'
@@ -33,6 +37,9 @@ Describe 'Start-KafkaSyncSource -MetricsListen' {
 }
 
 Describe 'Agents with -MetricsListen, scraped while they run as jobs' {
+    BeforeEach { Start-TestWatchdog }
+    AfterEach { Stop-TestWatchdog }
+
     It 'serves /metrics from both agents with the records counted per topic-partition' {
         $root = Join-Path ([IO.Path]::GetTempPath()) ([Guid]::NewGuid())
         $source = Start-KafkaSyncEmbeddedCluster -Brokers 1 -Topic orders -Partitions 2
