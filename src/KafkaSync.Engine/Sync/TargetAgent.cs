@@ -34,6 +34,8 @@ public sealed class TargetAgent : ISyncAgent
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        // The bundled librdkafka, not a system one: in the CLI host nothing else loads it first.
+        Kafka.KafkaClients.EnsureLoaded();
         _options = options;
         _log = log;
     }
