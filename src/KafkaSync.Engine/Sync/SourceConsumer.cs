@@ -129,6 +129,15 @@ internal sealed partial class SourceConsumer
         }
 
         _lastAppendedSeq = seq;
+        if (_counters.Traffic is { } traffic)
+        {
+            var message = result.Message;
+            traffic.Count(
+                traffic.For(result.Topic, result.Partition.Value),
+                (message.Key?.Length ?? 0) + (message.Value?.Length ?? 0),
+                message.Timestamp.Type == TimestampType.NotAvailable ? 0 : message.Timestamp.UnixTimestampMs);
+        }
+
         _batchHighest[result.TopicPartition] = result.Offset;
         _batchRecords++;
         _batchBytes += _buffer.WrittenCount;
