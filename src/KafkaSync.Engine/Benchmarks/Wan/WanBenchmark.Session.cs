@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace KafkaSync.Engine.Benchmarks.Wan;
+
+public static partial class WanBenchmark
+{
+    /// <summary>The running sites and what each contender run needs from them.</summary>
+    private sealed class Session(WanBenchmarkOptions options, WanNetwork network, WanChild source, WanChild target, string sourceBootstrap, string targetBootstrap, string folder, TextWriter output)
+    {
+        private readonly string _keyFile = WriteKey(folder);
+
+        public async Task<WanRun> RunAsync(int index, string name, string compression, CancellationToken ct)
+        {
+            var kafkaSync = name == "kafkasync";
+
+            // Saturation: the whole backlog is in the source before the contender starts.
+            var prefix = $"b{index}";
+            await PrepareAsync(prefix, ct);
+            var produced = await source.AskAsync($"backlog {prefix} {compression} {options.Records}", ct);
+            await output.WriteLineAsync($"  {name}: backlog of {options.Records:N0} records ({compression} batches) produced in {produced[3..]} s");
+            Saturation saturation;
+            using (var contender = Start(kafkaSync, prefix, 0))
+            {
+                saturation = await WatchAsync(contender, prefix, options.Records, long.MaxValue, ct);
+            }
+
+            // Latency: the contender is up and idle before the first record is produced.
+            prefix = $"r{index}";
+            await PrepareAsync(prefix, ct);
+            var count = options.Rate * options.LatencySeconds;
+            (long P50, long P99) latency;
+            using (var contender = Start(kafkaSync, prefix, 1))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(4), ct);
+                var warm = NowMs() + 2_000;
+                var watching = WatchAsync(contender, prefix, count, warm, ct);
+                var producing = source.AskAsync($"rate {prefix} {compression} {options.Rate} {options.LatencySeconds}", ct);
+                await producing;
+                latency = (await watching).Latency;
+            }
+
+            var run = new WanRun(name, saturation.RecordsPerSecond, saturation.BytesTowardTarget, saturation.BytesTowardSource, saturation.Utilisation,
+                saturation.SourceCpu, saturation.TargetCpu, saturation.SourceRss, saturation.TargetRss, latency.P50, latency.P99);
+            await output.WriteLineAsync(Line(run));
+            return run;
+        }
+
+        private async Task PrepareAsync(string prefix, CancellationToken ct)
+        {
+            await source.AskAsync($"topics {prefix}", ct);
+            await target.AskAsync($"topics {prefix}", ct);
+        }
+
+        private Contender Start(bool kafkaSync, string prefix, int port)
+        {
+            var self = options.SelfCommand;
+            if (!kafkaSync)
+            {
+                return new Contender(null, WanChild.Start("mirror", network.TargetNamespace,
+                    [.. self, "bench", "wan-site", "mirror", "--source-bootstrap", sourceBootstrap, "--target-bootstrap", targetBootstrap, "--prefix", prefix]));
+            }
+
+            var linkPort = WanSite.LinkPort + port;
+            var targetConfig = Path.Combine(folder, prefix + "-target.json");
+            File.WriteAllText(targetConfig, Json(new Dictionary<string, object>
+            {
+                ["name"] = "wan-" + prefix,
+                ["kafka"] = new Dictionary<string, object> { ["bootstrapServers"] = targetBootstrap },
+                ["queue"] = new Dictionary<string, object> { ["path"] = Path.Combine(folder, prefix + "-target") },
+                ["link"] = new Dictionary<string, object> { ["listen"] = $"127.0.0.1:{linkPort}" },
+                ["linkKeyFile"] = _keyFile,
+                ["createTopics"] = false,
+            }));
+            var sourceConfig = Path.Combine(folder, prefix + "-source.json");
+            File.WriteAllText(sourceConfig, Json(new Dictionary<string, object>
+            {
+                ["name"] = "wan-" + prefix,
+                ["kafka"] = new Dictionary<string, object> { ["bootstrapServers"] = sourceBootstrap },
+                ["topics"] = new Dictionary<string, object> { ["names"] = WanSite.Topics(prefix).Select(t => t.Topic).ToArray() },
+                ["queue"] = new Dictionary<string, object> { ["path"] = Path.Combine(folder, prefix + "-source") },
+                ["link"] = new Dictionary<string, object> { ["target"] = $"127.0.0.1:{linkPort}", ["adaptiveLevel"] = true },
+                ["linkKeyFile"] = _keyFile,
+            }));
+            var targetAgent = WanChild.Start("target agent", network.TargetNamespace, [.. self, "target", "--config", targetConfig]);
+            var sourceAgent = WanChild.Start("source agent", network.SourceNamespace, [.. self, "source", "--config", sourceConfig]);
+            return new Contender(sourceAgent, targetAgent);
+        }
+
+        /// <summary>Follows the target site's count until <paramref name="count"/> records arrived, sampling at 10% and 90%.</summary>
+        private async Task<Saturation> WatchAsync(Contender contender, string prefix, int count, long fromUnixMs, CancellationToken ct)
+        {
+            await target.SendAsync($"watch {prefix} {count} {fromUnixMs}");
+            Sample? first = null;
+            Sample? last = null;
+            // Generous: the slowest contender at the cap, uncompressed, three times over, plus start-up.
+            var deadline = Stopwatch.StartNew();
+            var limit = TimeSpan.FromSeconds(60 + 3.0 * count * 500 * 8 / (options.Mbit * 1e6) + options.LatencySeconds);
+            while (true)
+            {
+                string line;
+                using (var wait = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                {
+                    wait.CancelAfter(TimeSpan.FromSeconds(1));
+                    try
+                    {
+                        line = await target.ReadLineAsync(wait.Token);
+                    }
+                    catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                    {
+                        contender.ThrowIfEnded();
+                        if (deadline.Elapsed > limit)
+                        {
+                            throw new InvalidOperationException($"the run of {prefix} did not finish within {limit.TotalSeconds:0} s");
+                        }
+
+                        continue;
+                    }
+                }
+
+                var words = line.Split(' ');
+                if (words[0] == "n")
+                {
+                    var seen = int.Parse(words[1], CultureInfo.InvariantCulture);
+                    if (first is null && seen >= count / 10)
+                    {
+                        first = Sample.Take(seen, network, contender);
+                    }
+
+                    if (last is null && seen >= count - count / 10)
+                    {
+                        last = Sample.Take(seen, network, contender);
+                    }
+
+                    continue;
+                }
+
+                if (words[0] != "done")
+                {
+                    throw new InvalidOperationException($"the target site answered '{line}'");
+                }
+
+                first ??= Sample.Take(0, network, contender);
+                last ??= Sample.Take(count, network, contender);
+                var records = Math.Max(1, last.Records - first.Records);
+                var seconds = Math.Max(1e-3, Stopwatch.GetElapsedTime(first.At, last.At).TotalSeconds);
+                var toTarget = last.TowardTarget - first.TowardTarget;
+                return new Saturation(
+                    records / seconds,
+                    (double)toTarget / records,
+                    (double)(last.TowardSource - first.TowardSource) / records,
+                    toTarget * 8 / seconds / (options.Mbit * 1e6),
+                    (last.SourceCpu - first.SourceCpu) * 1e6 / records,
+                    (last.TargetCpu - first.TargetCpu) * 1e6 / records,
+                    contender.Source?.PeakRssBytes() ?? 0,
+                    contender.Target.PeakRssBytes(),
+                    (long.Parse(words[2], CultureInfo.InvariantCulture), long.Parse(words[3], CultureInfo.InvariantCulture)));
+            }
+        }
+
+        private static string WriteKey(string folder)
+        {
+            var path = Path.Combine(folder, "link.key");
+            File.WriteAllText(path, Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+            return path;
+        }
+    }
+
+    /// <summary>A contender's processes: the source-side one (none for the mirror) and the target-side one.</summary>
+    private sealed class Contender(WanChild? source, WanChild target) : IDisposable
+    {
+        public WanChild? Source => source;
+
+        public WanChild Target => target;
+
+        public void ThrowIfEnded()
+        {
+            foreach (var child in new[] { source, target })
+            {
+                if (child is { HasExited: true })
+                {
+                    throw new InvalidOperationException($"the {child.Name} ended early: {child.Errors()}");
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            source?.Dispose();
+            target.Dispose();
+        }
+    }
+
+    private sealed record Sample(int Records, long At, long TowardTarget, long TowardSource, double SourceCpu, double TargetCpu)
+    {
+        public static Sample Take(int records, WanNetwork network, Contender contender) => new(
+            records,
+            Stopwatch.GetTimestamp(),
+            network.BytesTowardTarget(),
+            network.BytesTowardSource(),
+            contender.Source?.CpuSeconds() ?? 0,
+            contender.Target.CpuSeconds());
+    }
+
+    private sealed record Saturation(double RecordsPerSecond, double BytesTowardTarget, double BytesTowardSource, double Utilisation,
+        double SourceCpu, double TargetCpu, long SourceRss, long TargetRss, (long P50, long P99) Latency);
+}
