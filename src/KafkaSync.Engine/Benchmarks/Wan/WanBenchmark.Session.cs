@@ -25,6 +25,9 @@ public static partial class WanBenchmark
                 saturation = await WatchAsync(contender, prefix, options.Records, long.MaxValue, ct);
             }
 
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"  {name}: backlog drained at {saturation.RecordsPerSecond:N0} records/s, link {saturation.Utilisation:P0}; now {options.Rate:N0} records/s for {options.LatencySeconds} s"));
+
             // Latency: the contender is up and idle before the first record is produced.
             prefix = $"r{index}";
             await PrepareAsync(prefix, ct);
@@ -108,14 +111,19 @@ public static partial class WanBenchmark
                     }
                     catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                     {
-                        contender.ThrowIfEnded();
-                        if (deadline.Elapsed > limit)
-                        {
-                            throw new InvalidOperationException($"the run of {prefix} did not finish within {limit.TotalSeconds:0} s");
-                        }
-
-                        continue;
+                        line = "";
                     }
+                }
+
+                contender.ThrowIfEnded();
+                if (deadline.Elapsed > limit)
+                {
+                    throw new InvalidOperationException($"the run of {prefix} did not finish within {limit.TotalSeconds:0} s; {contender.Describe()}");
+                }
+
+                if (line.Length == 0)
+                {
+                    continue;
                 }
 
                 var words = line.Split(' ');
@@ -183,6 +191,9 @@ public static partial class WanBenchmark
                 }
             }
         }
+
+        /// <summary>The tail of each process's stderr, for a failure message.</summary>
+        public string Describe() => string.Join("; ", new[] { source, target }.OfType<WanChild>().Select(c => $"{c.Name}: {c.Errors()}"));
 
         public void Dispose()
         {

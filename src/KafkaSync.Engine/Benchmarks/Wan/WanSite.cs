@@ -14,8 +14,11 @@ namespace KafkaSync.Engine.Benchmarks.Wan;
 /// </summary>
 public static partial class WanSite
 {
-    /// <summary>The port the link's relays use; the target agent listens on it on its loopback.</summary>
+    /// <summary>The first port the link's relays use; a target agent listens on one of them on its loopback.</summary>
     public const int LinkPort = 17070;
+
+    /// <summary>How many consecutive link ports are relayed: a fresh one per run, so a new agent never waits for the old one's port.</summary>
+    public const int LinkPorts = 2;
 
     /// <summary>Runs the source site: cluster, relays for its brokers and for the link, then commands.</summary>
     /// <param name="halfRoundTrip">Delay each relay adds to the bytes that crossed the link.</param>
@@ -38,7 +41,11 @@ public static partial class WanSite
             }
 
             // The source agent dials the link port on its loopback; the acks come back held.
-            relays.Add(new DelayRelay(new IPEndPoint(IPAddress.Loopback, LinkPort), new IPEndPoint(IPAddress.Parse(WanNetwork.TargetAddress), LinkPort), TimeSpan.Zero, halfRoundTrip));
+            for (var port = LinkPort; port < LinkPort + LinkPorts; port++)
+            {
+                relays.Add(new DelayRelay(new IPEndPoint(IPAddress.Loopback, port), new IPEndPoint(IPAddress.Parse(WanNetwork.TargetAddress), port), TimeSpan.Zero, halfRoundTrip));
+            }
+
             await ReplyAsync(output, "ready " + cluster.BootstrapServers);
             await ServeAsync(input, output, ct, async (words, token) => words[0] switch
             {
@@ -78,7 +85,11 @@ public static partial class WanSite
                 relays.Add(new DelayRelay(new IPEndPoint(IPAddress.Loopback, port), new IPEndPoint(IPAddress.Parse(WanNetwork.SourceAddress), port), TimeSpan.Zero, halfRoundTrip));
             }
 
-            relays.Add(new DelayRelay(new IPEndPoint(IPAddress.Parse(WanNetwork.TargetAddress), LinkPort), new IPEndPoint(IPAddress.Loopback, LinkPort), halfRoundTrip, TimeSpan.Zero));
+            for (var port = LinkPort; port < LinkPort + LinkPorts; port++)
+            {
+                relays.Add(new DelayRelay(new IPEndPoint(IPAddress.Parse(WanNetwork.TargetAddress), port), new IPEndPoint(IPAddress.Loopback, port), halfRoundTrip, TimeSpan.Zero));
+            }
+
             using var cluster = new EmbeddedKafka(brokers: 3);
             await ReplyAsync(output, "ready " + cluster.BootstrapServers);
             await ServeAsync(input, output, ct, async (words, token) => words[0] switch
