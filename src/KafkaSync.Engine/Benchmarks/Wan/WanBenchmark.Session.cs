@@ -79,7 +79,11 @@ public static partial class WanBenchmark
             File.WriteAllText(sourceConfig, Json(new Dictionary<string, object>
             {
                 ["name"] = "wan-" + prefix,
-                ["kafka"] = new Dictionary<string, object> { ["bootstrapServers"] = sourceBootstrap },
+                ["kafka"] = new Dictionary<string, object>
+                {
+                    ["bootstrapServers"] = sourceBootstrap,
+                    ["settings"] = new Dictionary<string, string> { ["fetch.wait.max.ms"] = FetchWaitMaxMs.ToString(CultureInfo.InvariantCulture) },
+                },
                 ["topics"] = new Dictionary<string, object> { ["names"] = WanSite.Topics(prefix).Select(t => t.Topic).ToArray() },
                 ["queue"] = new Dictionary<string, object> { ["path"] = Path.Combine(folder, prefix + "-source") },
                 ["link"] = new Dictionary<string, object> { ["target"] = $"127.0.0.1:{linkPort}", ["adaptiveLevel"] = true },

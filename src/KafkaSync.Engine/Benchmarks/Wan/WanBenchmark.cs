@@ -14,6 +14,14 @@ namespace KafkaSync.Engine.Benchmarks.Wan;
 /// </summary>
 public static partial class WanBenchmark
 {
+    /// <summary>
+    /// fetch.wait.max.ms of both contenders' source consumers. The embedded cluster answers a fetch
+    /// that finds no data only after this wait, even if data arrives meanwhile (a real broker
+    /// answers as soon as it does), so the default 500 ms would add up to half a second to any
+    /// record produced just after an empty fetch.
+    /// </summary>
+    public const int FetchWaitMaxMs = 10;
+
     /// <summary>Runs the benchmark, writing one line per figure to <paramref name="output"/>; returns kafkasync, mirror none, mirror zstd.</summary>
     /// <exception cref="Configuration.OptionsException">A setting is out of range.</exception>
     /// <exception cref="InvalidOperationException">The machine cannot run it (see <see cref="WanPreflight"/>) or a step failed.</exception>

@@ -20,6 +20,7 @@ public static class WanMirror
     public static void Run(string sourceBootstrap, string targetBootstrap, string prefix, CancellationToken ct)
     {
         var consumerConfig = KafkaClients.Consumer(sourceBootstrap, "bench-wan-mirror-" + prefix);
+        consumerConfig.FetchWaitMaxMs = WanBenchmark.FetchWaitMaxMs;
         var producerConfig = new ProducerConfig
         {
             BootstrapServers = targetBootstrap,

@@ -51,7 +51,7 @@ public static partial class WanSite
             {
                 "topics" => CreateTopics(cluster, words[1]),
                 "backlog" => await Task.Run(() => WanTraffic.Backlog(cluster.BootstrapServers, words[1], words[2], int.Parse(words[3], CultureInfo.InvariantCulture), token), token),
-                "rate" => await Task.Run(() => WanTraffic.AtRate(cluster.BootstrapServers, words[1], words[2], int.Parse(words[3], CultureInfo.InvariantCulture), double.Parse(words[4], CultureInfo.InvariantCulture), token), token),
+                "rate" => await Task.Run(() => WanTraffic.AtRate(cluster.BootstrapServers, words[1], words[2], int.Parse(words[3], CultureInfo.InvariantCulture), double.Parse(words[4], CultureInfo.InvariantCulture), 2 * halfRoundTrip, token), token),
                 _ => throw new InvalidDataException($"unknown command '{words[0]}'"),
             });
         }

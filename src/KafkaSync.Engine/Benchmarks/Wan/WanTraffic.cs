@@ -6,33 +6,40 @@ using KafkaSync.Engine.Kafka;
 namespace KafkaSync.Engine.Benchmarks.Wan;
 
 /// <summary>
-/// The source site's producer: the generated events (same seed every run) into a run's topics,
-/// batched as producers commonly are (linger 5 ms, 64 KiB batches), uncompressed or zstd at the
-/// producer. Each record's timestamp is the time it was produced, so the target site can tell how
-/// stale it is when it arrives.
+/// The source site's producer: the generated events (same seed every run) into a run's topics in
+/// 64 KiB batches, uncompressed or zstd at the producer. Each record's timestamp is the time it was
+/// produced, so the target site can tell how stale it is when it arrives.
 /// </summary>
+/// <remarks>
+/// A backlog is produced with linger 5 ms (a producer's usual setting; batches fill anyway). At a
+/// fixed rate the producer lingers 100 ms (more on a longer round trip): the embedded cluster answers a fetch with one batch per
+/// partition, so a consumer a round trip away would fall behind on the many small batches of a
+/// short linger, where a real broker would hand it all of them at once. With a linger longer than
+/// twice the round trip, no more than one batch per partition waits at a time and the mock behaves
+/// like a real broker for the remote mirror; every contender pays the same linger.
+/// </remarks>
 internal static class WanTraffic
 {
     /// <summary>Produces <paramref name="count"/> records as fast as the cluster takes them.</summary>
     public static string Backlog(string bootstrap, string prefix, string compression, int count, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        Produce(bootstrap, prefix, compression, count, perSecond: 0, ct);
+        Produce(bootstrap, prefix, compression, count, perSecond: 0, lingerMs: 5, ct);
         return string.Create(CultureInfo.InvariantCulture, $"ok {clock.Elapsed.TotalSeconds:0.00}");
     }
 
     /// <summary>Produces at <paramref name="perSecond"/> records/s for <paramref name="seconds"/>.</summary>
-    public static string AtRate(string bootstrap, string prefix, string compression, int perSecond, double seconds, CancellationToken ct)
+    public static string AtRate(string bootstrap, string prefix, string compression, int perSecond, double seconds, TimeSpan roundTrip, CancellationToken ct)
     {
         var count = (int)(perSecond * seconds);
-        Produce(bootstrap, prefix, compression, count, perSecond, ct);
+        Produce(bootstrap, prefix, compression, count, perSecond, Math.Max(100, (int)(2 * roundTrip.TotalMilliseconds) + 20), ct);
         return string.Create(CultureInfo.InvariantCulture, $"ok {count}");
     }
 
-    private static void Produce(string bootstrap, string prefix, string compression, int count, int perSecond, CancellationToken ct)
+    private static void Produce(string bootstrap, string prefix, string compression, int count, int perSecond, int lingerMs, CancellationToken ct)
     {
         var config = KafkaClients.Producer(bootstrap);
-        config.LingerMs = 5;
+        config.LingerMs = lingerMs;
         config.BatchSize = 64 << 10;
         config.CompressionType = compression switch
         {
