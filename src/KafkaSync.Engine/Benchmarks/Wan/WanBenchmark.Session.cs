@@ -86,7 +86,7 @@ public static partial class WanBenchmark
                 },
                 ["topics"] = new Dictionary<string, object> { ["names"] = WanSite.Topics(prefix).Select(t => t.Topic).ToArray() },
                 ["queue"] = new Dictionary<string, object> { ["path"] = Path.Combine(folder, prefix + "-source") },
-                ["link"] = new Dictionary<string, object> { ["target"] = $"127.0.0.1:{linkPort}", ["adaptiveLevel"] = true },
+                ["link"] = LinkSection(linkPort),
                 ["linkKeyFile"] = _keyFile,
             }));
             var targetAgent = WanChild.Start("target agent", network.TargetNamespace, [.. self, "target", "--config", targetConfig]);
@@ -168,6 +168,20 @@ public static partial class WanBenchmark
                     contender.Target.PeakRssBytes(),
                     (long.Parse(words[2], CultureInfo.InvariantCulture), long.Parse(words[3], CultureInfo.InvariantCulture)));
             }
+        }
+
+        private System.Text.Json.Nodes.JsonObject LinkSection(int port)
+        {
+            var link = new System.Text.Json.Nodes.JsonObject { ["target"] = $"127.0.0.1:{port}", ["adaptiveLevel"] = true };
+            if (options.LinkSettings is { } extra)
+            {
+                foreach (var (key, value) in System.Text.Json.Nodes.JsonNode.Parse(extra)!.AsObject())
+                {
+                    link[key] = value?.DeepClone();
+                }
+            }
+
+            return link;
         }
 
         private static string WriteKey(string folder)

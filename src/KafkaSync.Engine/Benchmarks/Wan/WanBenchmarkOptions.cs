@@ -21,6 +21,12 @@ public sealed record WanBenchmarkOptions
     /// <summary>How long latency is measured, in seconds; the first 2 s are warm-up. Default 12.</summary>
     public int LatencySeconds { get; init; } = 12;
 
+    /// <summary>Extra settings of the source agent's "link" section (JSON object, e.g. {"maxLevel":6}), to compare link settings; default none.</summary>
+    public string? LinkSettings { get; init; }
+
+    /// <summary>Run KafkaSync only (no mirrors, no closing line): for trying link settings quickly.</summary>
+    public bool KafkaSyncOnly { get; init; }
+
     /// <summary>How to start this program again (e.g. "dotnet", "kafkasync.dll"): the sites and contenders are child processes.</summary>
     public IReadOnlyList<string> SelfCommand { get; init; } = [];
 
@@ -46,6 +52,21 @@ public sealed record WanBenchmarkOptions
         if (Rate is < 100 or > 50_000)
         {
             throw new OptionsException("--rate", $"{Rate} is out of range; use 100 to 50000.");
+        }
+
+        if (LinkSettings is not null)
+        {
+            try
+            {
+                if (System.Text.Json.Nodes.JsonNode.Parse(LinkSettings) is not System.Text.Json.Nodes.JsonObject)
+                {
+                    throw new OptionsException("--link", "give a JSON object, e.g. {\"maxLevel\":6}.");
+                }
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                throw new OptionsException("--link", $"not JSON: {ex.Message}");
+            }
         }
 
         if (LatencySeconds is < 5 or > 600)
