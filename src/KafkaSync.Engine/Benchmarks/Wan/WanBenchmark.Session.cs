@@ -97,6 +97,8 @@ public static partial class WanBenchmark
         /// <summary>Follows the target site's count until <paramref name="count"/> records arrived, sampling at 10% and 90%.</summary>
         private async Task<Saturation> WatchAsync(Contender contender, string prefix, int count, long fromUnixMs, CancellationToken ct)
         {
+            // The first sample is taken before anything moved, so bytes and CPU cover the whole run.
+            var samples = new List<Sample> { Sample.Take(0, network, contender) };
             await target.SendAsync($"watch {prefix} {count} {fromUnixMs}");
             Sample? first = null;
             Sample? last = null;
@@ -133,15 +135,16 @@ public static partial class WanBenchmark
                 var words = line.Split(' ');
                 if (words[0] == "n")
                 {
-                    var seen = int.Parse(words[1], CultureInfo.InvariantCulture);
-                    if (first is null && seen >= count / 10)
+                    var sample = Sample.Take(int.Parse(words[1], CultureInfo.InvariantCulture), network, contender);
+                    samples.Add(sample);
+                    if (first is null && sample.Records >= count / 10)
                     {
-                        first = Sample.Take(seen, network, contender);
+                        first = sample;
                     }
 
-                    if (last is null && seen >= count - count / 10)
+                    if (last is null && sample.Records >= count - count / 10)
                     {
-                        last = Sample.Take(seen, network, contender);
+                        last = sample;
                     }
 
                     continue;
@@ -152,22 +155,37 @@ public static partial class WanBenchmark
                     throw new InvalidOperationException($"the target site answered '{line}'");
                 }
 
-                first ??= Sample.Take(0, network, contender);
-                last ??= Sample.Take(count, network, contender);
-                var records = Math.Max(1, last.Records - first.Records);
-                var seconds = Math.Max(1e-3, Stopwatch.GetElapsedTime(first.At, last.At).TotalSeconds);
-                var toTarget = last.TowardTarget - first.TowardTarget;
+                var end = Sample.Take(count, network, contender);
+                samples.Add(end);
+                first ??= samples[0];
+                last ??= end;
+                var start = samples[0];
                 return new Saturation(
-                    records / seconds,
-                    (double)toTarget / records,
-                    (double)(last.TowardSource - first.TowardSource) / records,
-                    toTarget * 8 / seconds / (options.Mbit * 1e6),
-                    (last.SourceCpu - first.SourceCpu) * 1e6 / records,
-                    (last.TargetCpu - first.TargetCpu) * 1e6 / records,
+                    Math.Max(1, last.Records - first.Records) / Math.Max(1e-3, Stopwatch.GetElapsedTime(first.At, last.At).TotalSeconds),
+                    (double)(end.TowardTarget - start.TowardTarget) / count,
+                    (double)(end.TowardSource - start.TowardSource) / count,
+                    LinkUtilisation(samples),
+                    (end.SourceCpu - start.SourceCpu) * 1e6 / count,
+                    (end.TargetCpu - start.TargetCpu) * 1e6 / count,
                     contender.Source?.PeakRssBytes() ?? 0,
                     contender.Target.PeakRssBytes(),
                     (long.Parse(words[2], CultureInfo.InvariantCulture), long.Parse(words[3], CultureInfo.InvariantCulture)));
             }
+        }
+
+        /// <summary>
+        /// The link's rate toward the target, as a share of the cap, between the moments 10% and 90%
+        /// of the run's bytes had crossed it: how full the link was while the backlog moved, whether
+        /// or not the target's side had caught up with it yet.
+        /// </summary>
+        private double LinkUtilisation(List<Sample> samples)
+        {
+            var start = samples[0].TowardTarget;
+            var total = samples[^1].TowardTarget - start;
+            var from = samples.First(s => s.TowardTarget - start >= total / 10);
+            var to = samples.First(s => s.TowardTarget - start >= total - total / 10);
+            var seconds = Stopwatch.GetElapsedTime(from.At, to.At).TotalSeconds;
+            return seconds <= 0 ? 0 : (to.TowardTarget - from.TowardTarget) * 8 / seconds / (options.Mbit * 1e6);
         }
 
         private System.Text.Json.Nodes.JsonObject LinkSection(int port)
