@@ -22,7 +22,7 @@ public static partial class WanBenchmark
             Saturation saturation;
             using (var contender = Start(kafkaSync, prefix, 0))
             {
-                saturation = await WatchAsync(contender, prefix, options.Records, long.MaxValue, ct);
+                saturation = await WatchAsync(contender, prefix, options.Records, -1, ct);
             }
 
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -35,9 +35,10 @@ public static partial class WanBenchmark
             (long P50, long P99) latency;
             using (var contender = Start(kafkaSync, prefix, 1))
             {
-                await Task.Delay(TimeSpan.FromSeconds(4), ct);
-                var warm = NowMs() + 2_000;
-                var watching = WatchAsync(contender, prefix, count, warm, ct);
+                // Records produced before the contender's processes are up wait for them; the
+                // target site leaves those out, and the first 2 s after the first arrival.
+                await Task.Delay(TimeSpan.FromSeconds(2), ct);
+                var watching = WatchAsync(contender, prefix, count, 2_000, ct);
                 var producing = source.AskAsync($"rate {prefix} {compression} {options.Rate} {options.LatencySeconds}", ct);
                 await producing;
                 latency = (await watching).Latency;
@@ -94,14 +95,13 @@ public static partial class WanBenchmark
             return new Contender(sourceAgent, targetAgent);
         }
 
-        /// <summary>Follows the target site's count until <paramref name="count"/> records arrived, sampling at 10% and 90%.</summary>
-        private async Task<Saturation> WatchAsync(Contender contender, string prefix, int count, long fromUnixMs, CancellationToken ct)
+        /// <summary>Follows the target site's count until <paramref name="count"/> records arrived, sampling link, CPU and count at each report.</summary>
+        private async Task<Saturation> WatchAsync(Contender contender, string prefix, int count, long warmUpMs, CancellationToken ct)
         {
             // The first sample is taken before anything moved, so bytes and CPU cover the whole run.
             var samples = new List<Sample> { Sample.Take(0, network, contender) };
-            await target.SendAsync($"watch {prefix} {count} {fromUnixMs}");
+            await target.SendAsync($"watch {prefix} {count} {warmUpMs}");
             Sample? first = null;
-            Sample? last = null;
             // Generous: the slowest contender at the cap, uncompressed, three times over, plus start-up.
             var deadline = Stopwatch.StartNew();
             var limit = TimeSpan.FromSeconds(60 + 3.0 * count * 500 * 8 / (options.Mbit * 1e6) + options.LatencySeconds);
@@ -137,14 +137,9 @@ public static partial class WanBenchmark
                 {
                     var sample = Sample.Take(int.Parse(words[1], CultureInfo.InvariantCulture), network, contender);
                     samples.Add(sample);
-                    if (first is null && sample.Records >= count / 10)
+                    if (first is null && sample.Records > 0)
                     {
                         first = sample;
-                    }
-
-                    if (last is null && sample.Records >= count - count / 10)
-                    {
-                        last = sample;
                     }
 
                     continue;
@@ -158,10 +153,9 @@ public static partial class WanBenchmark
                 var end = Sample.Take(count, network, contender);
                 samples.Add(end);
                 first ??= samples[0];
-                last ??= end;
                 var start = samples[0];
                 return new Saturation(
-                    Math.Max(1, last.Records - first.Records) / Math.Max(1e-3, Stopwatch.GetElapsedTime(first.At, last.At).TotalSeconds),
+                    Math.Max(1, end.Records - first.Records) / Math.Max(1e-3, Stopwatch.GetElapsedTime(first.At, end.At).TotalSeconds),
                     (double)(end.TowardTarget - start.TowardTarget) / count,
                     (double)(end.TowardSource - start.TowardSource) / count,
                     LinkUtilisation(samples),

@@ -90,7 +90,5 @@ public static partial class WanBenchmark
 
     internal static string Json(object value) => JsonSerializer.Serialize(value);
 
-    internal static long NowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-
     internal static double Seconds(long start) => Stopwatch.GetElapsedTime(start).TotalSeconds;
 }

@@ -18,8 +18,8 @@ public sealed record WanBenchmarkOptions
     /// <summary>Records per second produced while latency is measured. Default 5,000.</summary>
     public int Rate { get; init; } = 5_000;
 
-    /// <summary>How long latency is measured, in seconds; the first 2 s are warm-up. Default 12.</summary>
-    public int LatencySeconds { get; init; } = 12;
+    /// <summary>How long records are produced at <see cref="Rate"/>, in seconds; those produced before the first arrived, and 2 s after, are left out. Default 20.</summary>
+    public int LatencySeconds { get; init; } = 20;
 
     /// <summary>Extra settings of the source agent's "link" section (JSON object, e.g. {"maxLevel":6}), to compare link settings; default none.</summary>
     public string? LinkSettings { get; init; }

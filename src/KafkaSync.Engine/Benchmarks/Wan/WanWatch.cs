@@ -8,11 +8,14 @@ namespace KafkaSync.Engine.Benchmarks.Wan;
 /// The target site's observer: reads a run's topics in the target cluster from the start, reports
 /// the count every 100 ms (the benchmark samples CPU and link counters at those moments) and, at
 /// the end, how stale records were on arrival: consume time minus produce time, both from this
-/// machine's clock, for records produced at or after a given time (the warm-up is left out).
+/// machine's clock. Records produced before the contender was warm are left out: those produced
+/// before the first record arrived (its processes were still starting, which on a busy machine
+/// takes seconds) plus a warm-up after that.
 /// </summary>
 internal static class WanWatch
 {
-    public static string Run(string bootstrap, string prefix, int count, long fromUnixMs, TextWriter output, CancellationToken ct)
+    /// <param name="warmUpMs">Left out after the first arrival; negative: no latencies at all.</param>
+    public static string Run(string bootstrap, string prefix, int count, long warmUpMs, TextWriter output, CancellationToken ct)
     {
         var config = KafkaClients.Consumer(bootstrap, "bench-wan-watch-" + prefix);
         // Polled often, so the observer itself adds little to the staleness it measures.
@@ -20,6 +23,7 @@ internal static class WanWatch
         using var consumer = new ConsumerBuilder<Ignore, Ignore>(config).SetLogHandler((_, _) => { }).Build();
         consumer.Assign(WanSite.Topics(prefix).SelectMany(t => Enumerable.Range(0, t.Partitions).Select(p => new TopicPartitionOffset(t.Topic, p, Offset.Beginning))));
         var latencies = new List<long>(count);
+        var fromUnixMs = long.MaxValue;
         var seen = 0;
         var lastReport = Environment.TickCount64;
         while (seen < count)
@@ -30,6 +34,11 @@ internal static class WanWatch
             if (result is not null && !result.IsPartitionEOF)
             {
                 seen++;
+                if (seen == 1 && warmUpMs >= 0)
+                {
+                    fromUnixMs = now + warmUpMs;
+                }
+
                 var produced = result.Message.Timestamp.UnixTimestampMs;
                 if (produced >= fromUnixMs)
                 {
