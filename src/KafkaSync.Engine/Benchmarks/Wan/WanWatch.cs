@@ -14,7 +14,13 @@ namespace KafkaSync.Engine.Benchmarks.Wan;
 /// </summary>
 internal static class WanWatch
 {
+    /// <summary>Counts the run's records in <paramref name="bootstrap"/> until <paramref name="count"/>; returns the closing line.</summary>
+    /// <param name="bootstrap">The target cluster.</param>
+    /// <param name="prefix">The run's topic prefix.</param>
+    /// <param name="count">Records to wait for.</param>
     /// <param name="warmUpMs">Left out after the first arrival; negative: no latencies at all.</param>
+    /// <param name="output">Where the progress lines go.</param>
+    /// <param name="ct">Stops the watch.</param>
     public static string Run(string bootstrap, string prefix, int count, long warmUpMs, TextWriter output, CancellationToken ct)
     {
         var config = KafkaClients.Consumer(bootstrap, "bench-wan-watch-" + prefix);
