@@ -13,7 +13,7 @@ internal static class BenchWanCommand
         var rtt = new Option<int>("--rtt-ms") { Description = "Round-trip time added to the link, in milliseconds.", DefaultValueFactory = _ => defaults.RoundTripMs };
         var records = new Option<int>("--records") { Description = "Backlog each contender drains (the embedded cluster caps ~5 MiB per partition: at most 240000).", DefaultValueFactory = _ => defaults.Records };
         var rate = new Option<int>("--rate") { Description = "Records/s produced while latency is measured.", DefaultValueFactory = _ => defaults.Rate };
-        var seconds = new Option<int>("--latency-seconds") { Description = "Seconds of production at --rate; records produced before the first arrived, and 2 s after, are left out.", DefaultValueFactory = _ => defaults.LatencySeconds };
+        var seconds = new Option<int>("--latency-seconds") { Description = "Seconds of production at --rate (after a first 2,000 records crossed; the first 2 s are left out).", DefaultValueFactory = _ => defaults.LatencySeconds };
         var link = new Option<string?>("--link") { Description = "Extra settings of KafkaSync's source link as a JSON object, e.g. '{\"maxLevel\":6}' (default: the agent's defaults, adaptive level on)." };
         var only = new Option<bool>("--kafkasync-only") { Description = "Run KafkaSync alone (no mirrors, no closing line), to try link settings." };
         var command = new Command("wan", "As root: KafkaSync vs a MirrorMaker-style mirror (source batches none and zstd) between two network namespaces joined by a capped veth (tc tbf) with added round trip; records/s, link bytes, CPU, memory, latency.")

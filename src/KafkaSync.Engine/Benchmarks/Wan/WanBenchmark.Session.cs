@@ -8,6 +8,9 @@ public static partial class WanBenchmark
     /// <summary>The running sites and what each contender run needs from them.</summary>
     private sealed class Session(WanBenchmarkOptions options, WanNetwork network, WanChild source, WanChild target, string sourceBootstrap, string targetBootstrap, string folder, TextWriter output)
     {
+        /// <summary>Records that must cross before the fixed rate starts.</summary>
+        private const int WarmRecords = 2_000;
+
         private readonly string _keyFile = WriteKey(folder);
 
         public async Task<WanRun> RunAsync(int index, string name, string compression, CancellationToken ct)
@@ -22,7 +25,7 @@ public static partial class WanBenchmark
             Saturation saturation;
             using (var contender = Start(kafkaSync, prefix, 0))
             {
-                saturation = await WatchAsync(contender, prefix, options.Records, -1, ct);
+                saturation = await WatchAsync(contender, prefix, options.Records, long.MaxValue, ct);
             }
 
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -35,10 +38,12 @@ public static partial class WanBenchmark
             (long P50, long P99) latency;
             using (var contender = Start(kafkaSync, prefix, 1))
             {
-                // Records produced before the contender's processes are up wait for them; the
-                // target site leaves those out, and the first 2 s after the first arrival.
-                await Task.Delay(TimeSpan.FromSeconds(2), ct);
-                var watching = WatchAsync(contender, prefix, count, 2_000, ct);
+                // Started processes take seconds to be ready on a busy machine: a first batch
+                // must arrive before the rate starts, and latency counts from 2 s after it starts.
+                await source.AskAsync($"backlog {prefix} {compression} {WarmRecords}", ct);
+                await WatchAsync(contender, prefix, WarmRecords, long.MaxValue, ct);
+                var from = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 2_000;
+                var watching = WatchAsync(contender, prefix, WarmRecords + count, from, ct);
                 var producing = source.AskAsync($"rate {prefix} {compression} {options.Rate} {options.LatencySeconds}", ct);
                 await producing;
                 latency = (await watching).Latency;
@@ -96,11 +101,11 @@ public static partial class WanBenchmark
         }
 
         /// <summary>Follows the target site's count until <paramref name="count"/> records arrived, sampling link, CPU and count at each report.</summary>
-        private async Task<Saturation> WatchAsync(Contender contender, string prefix, int count, long warmUpMs, CancellationToken ct)
+        private async Task<Saturation> WatchAsync(Contender contender, string prefix, int count, long fromUnixMs, CancellationToken ct)
         {
             // The first sample is taken before anything moved, so bytes and CPU cover the whole run.
             var samples = new List<Sample> { Sample.Take(0, network, contender) };
-            await target.SendAsync($"watch {prefix} {count} {warmUpMs}");
+            await target.SendAsync($"watch {prefix} {count} {fromUnixMs}");
             Sample? first = null;
             // Generous: the slowest contender at the cap, uncompressed, three times over, plus start-up.
             var deadline = Stopwatch.StartNew();
@@ -137,7 +142,8 @@ public static partial class WanBenchmark
                 {
                     var sample = Sample.Take(int.Parse(words[1], CultureInfo.InvariantCulture), network, contender);
                     samples.Add(sample);
-                    if (first is null && sample.Records > 0)
+                    // Data flows once more than the handshakes and metadata crossed the link.
+                    if (first is null && sample.TowardTarget - samples[0].TowardTarget >= 64 << 10)
                     {
                         first = sample;
                     }
@@ -155,7 +161,7 @@ public static partial class WanBenchmark
                 first ??= samples[0];
                 var start = samples[0];
                 return new Saturation(
-                    Math.Max(1, end.Records - first.Records) / Math.Max(1e-3, Stopwatch.GetElapsedTime(first.At, end.At).TotalSeconds),
+                    count / Math.Max(1e-3, Stopwatch.GetElapsedTime(first.At, end.At).TotalSeconds),
                     (double)(end.TowardTarget - start.TowardTarget) / count,
                     (double)(end.TowardSource - start.TowardSource) / count,
                     LinkUtilisation(samples),

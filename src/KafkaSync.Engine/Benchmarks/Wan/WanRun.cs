@@ -2,7 +2,7 @@ namespace KafkaSync.Engine.Benchmarks.Wan;
 
 /// <summary>One contender of `bench wan`: its figures while a backlog drained and at a fixed rate.</summary>
 /// <param name="Name">"kafkasync", "mirror (source none)" or "mirror (source zstd)".</param>
-/// <param name="RecordsPerSecond">Records arriving in the target cluster per second, from the first arrival to the last (start-up left out).</param>
+/// <param name="RecordsPerSecond">The backlog's records over the time from when data began to cross the link (64 KiB past the handshakes) until the last record was in the target cluster.</param>
 /// <param name="LinkBytesPerRecord">Bytes the link carried toward the target per record (frames on the veth, headers included), over the whole drain.</param>
 /// <param name="ReverseBytesPerRecord">Bytes the link carried toward the source per record (acks, fetch requests).</param>
 /// <param name="Utilisation">Share of the cap used toward the target between the moments 10% and 90% of the drain's link bytes had crossed.</param>

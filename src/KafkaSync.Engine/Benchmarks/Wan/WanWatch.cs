@@ -8,9 +8,7 @@ namespace KafkaSync.Engine.Benchmarks.Wan;
 /// The target site's observer: reads a run's topics in the target cluster from the start, reports
 /// the count every 100 ms (the benchmark samples CPU and link counters at those moments) and, at
 /// the end, how stale records were on arrival: consume time minus produce time, both from this
-/// machine's clock. Records produced before the contender was warm are left out: those produced
-/// before the first record arrived (its processes were still starting, which on a busy machine
-/// takes seconds) plus a warm-up after that.
+/// machine's clock, for records produced at or after a given time (the warm-up is left out).
 /// </summary>
 internal static class WanWatch
 {
@@ -18,10 +16,10 @@ internal static class WanWatch
     /// <param name="bootstrap">The target cluster.</param>
     /// <param name="prefix">The run's topic prefix.</param>
     /// <param name="count">Records to wait for.</param>
-    /// <param name="warmUpMs">Left out after the first arrival; negative: no latencies at all.</param>
+    /// <param name="fromUnixMs">Latencies only of records produced from this time on (long.MaxValue: none).</param>
     /// <param name="output">Where the progress lines go.</param>
     /// <param name="ct">Stops the watch.</param>
-    public static string Run(string bootstrap, string prefix, int count, long warmUpMs, TextWriter output, CancellationToken ct)
+    public static string Run(string bootstrap, string prefix, int count, long fromUnixMs, TextWriter output, CancellationToken ct)
     {
         var config = KafkaClients.Consumer(bootstrap, "bench-wan-watch-" + prefix);
         // Polled often, so the observer itself adds little to the staleness it measures.
@@ -29,7 +27,6 @@ internal static class WanWatch
         using var consumer = new ConsumerBuilder<Ignore, Ignore>(config).SetLogHandler((_, _) => { }).Build();
         consumer.Assign(WanSite.Topics(prefix).SelectMany(t => Enumerable.Range(0, t.Partitions).Select(p => new TopicPartitionOffset(t.Topic, p, Offset.Beginning))));
         var latencies = new List<long>(count);
-        var fromUnixMs = long.MaxValue;
         var seen = 0;
         var lastReport = Environment.TickCount64;
         while (seen < count)
@@ -40,11 +37,6 @@ internal static class WanWatch
             if (result is not null && !result.IsPartitionEOF)
             {
                 seen++;
-                if (seen == 1 && warmUpMs >= 0)
-                {
-                    fromUnixMs = now + warmUpMs;
-                }
-
                 var produced = result.Message.Timestamp.UnixTimestampMs;
                 if (produced >= fromUnixMs)
                 {
