@@ -45,6 +45,9 @@ internal sealed partial class SourceConsumer
     /// <summary>Runs until <paramref name="stop"/> is cancelled (then drains) or a fatal error.</summary>
     public void Run(CancellationToken stop)
     {
+        // The first client of the process pins the bundled librdkafka; without it a host with
+        // its own librdkafka (e.g. Debian's 2.0) binds that one and refuses our settings.
+        Kafka.KafkaClients.EnsureLoaded();
         var settings = _options.Kafka.ToClientSettings("kafka");
         using var admin = new AdminClientBuilder(settings).SetLogHandler(OnLog).Build();
         _subscription = ResolveTopics(admin, fatal: true);
