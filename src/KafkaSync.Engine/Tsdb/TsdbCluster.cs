@@ -18,6 +18,7 @@ public sealed class TsdbCluster : IAsyncDisposable
     private readonly List<NodeClient> clients = [];
     private readonly List<NodeConnector> connectors = [];
     private readonly ReadCounters readers = new();
+    private readonly PartitionShare share = new();
     private readonly CancellationTokenSource stop = new();
     private readonly List<Task> running = [];
     private DeadLetterSink? deadLetters;
@@ -116,10 +117,11 @@ public sealed class TsdbCluster : IAsyncDisposable
         deadLetters = new DeadLetterSink(options.DeadLetter, options.Kafka.BootstrapServers);
         for (var i = 0; i < options.Nodes.Count; i++)
         {
-            connectors.Add(new NodeConnector(options, options.Nodes[i], clients[i], deadLetters, (node, reason) => monitor?.ReportFailure(node, reason), log));
+            connectors.Add(new NodeConnector(options, options.Nodes[i], clients[i], share, deadLetters, (node, reason) => monitor?.ReportFailure(node, reason), log));
         }
 
         monitor = new NodeMonitor(options, clients.Zip(connectors).ToList(), readers, log);
+        running.Add(new TopicWatcher(options, share, log).RunAsync(stop.Token));
         foreach (var connector in connectors)
         {
             running.Add(connector.RunAsync(stop.Token));
@@ -133,7 +135,7 @@ public sealed class TsdbCluster : IAsyncDisposable
 
         if (!string.IsNullOrWhiteSpace(options.Balancer.Listen))
         {
-            balancer = new ReadBalancer(options, options.Balancer.Listen, Nodes, readers);
+            balancer = new ReadBalancer(options, options.Balancer.Listen, Nodes, readers, (node, reason) => monitor.ReportFailure(node, reason));
         }
 
         log($"cluster {options.Name}: {options.Nodes.Count} {options.Kind} node(s) fed from {options.Kafka.Topic}; status {status?.Url.ToString() ?? "off"}, balancer {balancer?.Url.ToString() ?? "off"}");
@@ -145,6 +147,21 @@ public sealed class TsdbCluster : IAsyncDisposable
             "/nodes" => exchange.RespondJsonAsync(Nodes(), cancellation),
             "/timeline" => exchange.RespondJsonAsync(Timeline(), cancellation),
             "/ping" => exchange.RespondTextAsync(200, "ok", cancellation),
-            _ => exchange.RespondTextAsync(404, "the status endpoint serves /nodes, /timeline and /ping", cancellation),
+            _ when exchange.Method == "POST" && NodeFailureReport.Parse(exchange.Path) is { } node => AcceptFailureReportAsync(exchange, node, cancellation),
+            _ => exchange.RespondTextAsync(404, "the status endpoint serves /nodes, /timeline, /ping and POST /nodes/{name}/failure", cancellation),
         };
+
+    /// <summary>A balancer in another process could not reach a node: take it out of the list now.</summary>
+    private async Task AcceptFailureReportAsync(HttpExchange exchange, string node, CancellationToken cancellation)
+    {
+        var reason = await NodeFailureReport.ReadReasonAsync(exchange, cancellation);
+        if (monitor?.ReportFailure(node, reason) == true)
+        {
+            await exchange.RespondBytesAsync(204, null, [], cancellation);
+        }
+        else
+        {
+            await exchange.RespondTextAsync(404, $"no node is named '{node}'", cancellation);
+        }
+    }
 }

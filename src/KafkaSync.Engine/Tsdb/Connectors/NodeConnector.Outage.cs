@@ -34,6 +34,13 @@ internal sealed partial class NodeConnector
         // each partition stood one safety window before the failure, and commit that, so the
         // node counts as behind until it has written everything again.
         var rewind = tracker.PositionsAt(outageStartedAt - settings.SafetyWindow);
+        // A node that came back empty or from an old backup must go back further than that.
+        foreach (var (partition, position) in CheckMarker(consumer, rewind, cancellation))
+        {
+            rewind[partition] = position;
+        }
+
+        markers.Reset();
         foreach (var (partition, position) in rewind)
         {
             tracker.Reset(partition, position);
