@@ -34,13 +34,14 @@ internal sealed partial class NodeConnector
         // each partition stood one safety window before the failure, and commit that, so the
         // node counts as behind until it has written everything again.
         var rewind = tracker.PositionsAt(outageStartedAt - settings.SafetyWindow);
-        // A node that came back empty or from an old backup must go back further than that.
-        foreach (var (partition, position) in CheckMarker(consumer, rewind, cancellation))
+        // A node that came back empty or from an old backup must go back further than that. It
+        // is judged against what it was given (the committed offsets), not the rewind.
+        foreach (var (partition, position) in CheckMarker(consumer, committedView, rewind, cancellation))
         {
-            rewind[partition] = position;
+            rewind[partition] = Math.Min(position, rewind.GetValueOrDefault(partition, position));
         }
 
-        markers.Reset();
+        markers.Begin();
         foreach (var (partition, position) in rewind)
         {
             tracker.Reset(partition, position);
@@ -53,6 +54,9 @@ internal sealed partial class NodeConnector
         {
             outageReason = null;
             resumed = true;
+            ResumedAt = DateTimeOffset.UtcNow;
         }
+
+        Progressed?.Invoke();
     }
 }

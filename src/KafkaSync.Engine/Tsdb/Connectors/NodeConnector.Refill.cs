@@ -14,8 +14,12 @@ internal sealed partial class NodeConnector
     /// holds; what the topic no longer holds is reported as lost. Partitions without a committed
     /// offset are not checked (a new group starts where auto.offset.reset says).
     /// </summary>
+    /// <param name="consumer">For the oldest offsets the topic holds.</param>
+    /// <param name="positions">What the node was given: the committed offsets.</param>
+    /// <param name="floors">Where the connector goes back to anyway (the safety window after a crash); a marker at or past it needs nothing more. Null: the positions.</param>
+    /// <param name="cancellation">Stops the service.</param>
     /// <returns>The partitions to rewind and where to.</returns>
-    private Dictionary<int, long> CheckMarker(IConsumer<Ignore, byte[]> consumer, IReadOnlyDictionary<int, long> positions, CancellationToken cancellation)
+    private Dictionary<int, long> CheckMarker(IConsumer<Ignore, byte[]> consumer, IReadOnlyDictionary<int, long> positions, IReadOnlyDictionary<int, long>? floors, CancellationToken cancellation)
     {
         var refill = new Dictionary<int, long>();
         var checkable = positions.Where(p => hadCommit.Contains(p.Key) && p.Value > 0).ToList();
@@ -41,13 +45,21 @@ internal sealed partial class NodeConnector
         foreach (var (partition, position) in checkable)
         {
             var has = marks.TryGetValue(partition, out var m) ? m : (long?)null;
-            if (has >= position)
+            var floor = Math.Min(position, floors?.GetValueOrDefault(partition, position) ?? position);
+            if (has >= floor)
             {
                 continue;
             }
 
             var low = consumer.QueryWatermarkOffsets(new TopicPartition(options.Kafka.Topic, partition), TimeSpan.FromSeconds(30)).Low.Value;
             var from = has ?? 0;
+            if (from >= floor && from >= low)
+            {
+                // The rewind goes back that far anyway (a crashed VictoriaMetrics loses its last
+                // seconds, markers included): nothing to add and nothing to report.
+                continue;
+            }
+
             if (from < low)
             {
                 var gapEnd = Math.Min(low, position);

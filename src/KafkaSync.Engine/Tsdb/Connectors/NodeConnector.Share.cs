@@ -33,7 +33,7 @@ internal sealed partial class NodeConnector
         }
 
         var positions = starts.Where(s => s.Value != null).ToDictionary(s => s.Key, s => s.Value!.Value);
-        var refill = CheckMarker(consumer, positions, cancellation);
+        var refill = CheckMarker(consumer, positions, null, cancellation);
         foreach (var (partition, position) in refill)
         {
             starts[partition] = position;
@@ -49,10 +49,12 @@ internal sealed partial class NodeConnector
             CommitPositions(consumer, refill.Select(p => (p.Key, p.Value)).ToList());
         }
 
+        markers.Begin();
         consumer.Assign(starts.Select(s => new TopicPartitionOffset(options.Kafka.Topic, s.Key, s.Value ?? Offset.Unset)));
         lock (completions)
         {
             resumed = outageReason == null;
+            ResumedAt = DateTimeOffset.UtcNow;
         }
 
         Progressed?.Invoke();

@@ -84,6 +84,9 @@ internal sealed partial class NodeConnector
 
     public IReadOnlyDictionary<int, long> CommittedOffsets => committedView;
 
+    /// <summary>When the connector last resumed: its node answered and was set up.</summary>
+    public DateTimeOffset ResumedAt { get; private set; }
+
     /// <summary>True once the committed offsets of the share were read (the node may still be down).</summary>
     public bool OffsetsLoaded => offsetsLoaded;
 

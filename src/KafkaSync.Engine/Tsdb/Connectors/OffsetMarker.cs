@@ -1,13 +1,17 @@
+using System.Globalization;
 using System.Text.Json;
 using KafkaSync.Engine.Tsdb.Writing;
 
 namespace KafkaSync.Engine.Tsdb.Connectors;
 
 /// <summary>
-/// Keeps the node's offset marker (see <see cref="NodeClient.WriteMarkerAsync"/>) up to date with
-/// the committed offsets, at most once per <see cref="Interval"/>, and reads it back every
-/// <see cref="CheckInterval"/>: a marker that went back, or vanished, means the node was replaced
-/// or restored between two health checks, which neither a health check nor a write notices.
+/// Keeps the node's marks up to date while the connector runs, and checks them. The offset marker
+/// (see <see cref="NodeClient.WriteMarkerAsync"/>) follows the committed offsets, at most once per
+/// <see cref="Interval"/>; it is what a returning node is judged by. The generation mark (see
+/// <see cref="NodeClient.WriteGenerationAsync"/>) is written once after each such judgement and
+/// looked for every <see cref="CheckInterval"/>: a node replaced or restored between two health
+/// checks, which neither a health check nor a write notices, lacks it (or has an offset marker
+/// that went back), even after new points and markers reached it.
 /// </summary>
 /// <remarks>
 /// <see cref="OnPass"/> is called by the consume thread; writes and checks run one at a time in
@@ -16,10 +20,13 @@ namespace KafkaSync.Engine.Tsdb.Connectors;
 internal sealed class OffsetMarker
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(2);
 
-    /// <summary>A marker written this long ago must be readable (VictoriaMetrics shows new points after about a second).</summary>
+    /// <summary>A mark written this long ago must be readable (VictoriaMetrics shows new points after about a second).</summary>
     private static readonly TimeSpan VisibleAfter = TimeSpan.FromSeconds(5);
+
+    /// <summary>The generation mark is written again this often so that the node's retention never removes it.</summary>
+    private static readonly TimeSpan GenerationRefresh = TimeSpan.FromHours(12);
 
     private readonly NodeClient client;
     private readonly string cluster;
@@ -27,10 +34,13 @@ internal sealed class OffsetMarker
     private readonly Action<string> lost;
     private readonly List<(DateTime At, IReadOnlyDictionary<int, long> Offsets)> written = [];
     private IReadOnlyDictionary<int, long>? lastMarked;
+    private string? generation;
+    private DateTime generationWrittenAt;
+    private bool generationDue;
     private DateTime lastPass;
     private DateTime lastCheck;
     private int busy;
-    private int generation;
+    private int epoch;
 
     public OffsetMarker(NodeClient client, string cluster, string topic, Action<string> lost)
     {
@@ -40,21 +50,31 @@ internal sealed class OffsetMarker
         this.lost = lost;
     }
 
-    /// <summary>
-    /// Forgets what was marked: the offsets are about to go back on purpose (a rewind or a new
-    /// share), so an older, higher marker is no sign of loss.
-    /// </summary>
+    /// <summary>Stops checking: the offsets are about to go back on purpose, or the node is being judged.</summary>
     public void Reset()
     {
-        Interlocked.Increment(ref generation);
+        Interlocked.Increment(ref epoch);
         lock (written)
         {
             written.Clear();
             lastMarked = null;
+            generation = null;
+            generationDue = false;
         }
     }
 
-    /// <summary>Marks <paramref name="committed"/> when it changed and checks the marker when due; never waits.</summary>
+    /// <summary>The node was judged to hold what its offsets say: leave a new generation mark and check from now on.</summary>
+    public void Begin()
+    {
+        Reset();
+        lock (written)
+        {
+            generation = Guid.NewGuid().ToString("N")[..16];
+            generationDue = true;
+        }
+    }
+
+    /// <summary>Marks <paramref name="committed"/> when it changed and checks the marks when due; never waits.</summary>
     public void OnPass(DateTime now, IReadOnlyDictionary<int, long> committed, CancellationToken cancellation)
     {
         if (now - lastPass < Interval || Volatile.Read(ref busy) != 0)
@@ -63,10 +83,20 @@ internal sealed class OffsetMarker
         }
 
         lastPass = now;
-        var expected = Expected(now);
-        var check = expected != null && now - lastCheck >= CheckInterval;
+        string? gen;
+        bool writeGeneration;
+        IReadOnlyDictionary<int, long>? expected;
+        lock (written)
+        {
+            gen = generation;
+            writeGeneration = gen != null && (generationDue || now - generationWrittenAt > GenerationRefresh);
+            var i = written.FindLastIndex(w => w.At <= now - VisibleAfter);
+            expected = i < 0 ? null : written[i].Offsets;
+        }
+
+        var check = gen != null && !generationDue && now - generationWrittenAt >= VisibleAfter && now - lastCheck >= CheckInterval;
         var mark = !ReferenceEquals(committed, lastMarked) && committed.Count > 0;
-        if (!check && !mark)
+        if (!check && !mark && !writeGeneration)
         {
             return;
         }
@@ -77,32 +107,33 @@ internal sealed class OffsetMarker
         }
 
         lastMarked = committed;
-        var gen = Volatile.Read(ref generation);
+        var at = Volatile.Read(ref epoch);
         Volatile.Write(ref busy, 1);
         _ = Task.Run(async () =>
         {
             try
             {
-                if (check)
+                // Checked before anything new is written, so that what is read is what the node kept.
+                if (check && !await CheckAsync(gen!, expected, at, cancellation))
                 {
-                    await CheckAsync(expected!, gen, cancellation);
+                    return;
+                }
+
+                if (writeGeneration && await client.WriteGenerationAsync(cluster, topic, gen!, cancellation))
+                {
+                    lock (written)
+                    {
+                        if (at == Volatile.Read(ref epoch))
+                        {
+                            generationDue = false;
+                            generationWrittenAt = DateTime.UtcNow;
+                        }
+                    }
                 }
 
                 if (mark && await client.WriteMarkerAsync(cluster, topic, committed, cancellation))
                 {
-                    lock (written)
-                    {
-                        if (gen == Volatile.Read(ref generation))
-                        {
-                            written.Add((DateTime.UtcNow, committed));
-                            // Only the newest entry older than VisibleAfter is ever needed.
-                            var keep = written.FindLastIndex(w => w.At <= DateTime.UtcNow - VisibleAfter);
-                            if (keep > 0)
-                            {
-                                written.RemoveRange(0, keep);
-                            }
-                        }
-                    }
+                    Remember(committed, at);
                 }
             }
             catch (OperationCanceledException)
@@ -115,7 +146,7 @@ internal sealed class OffsetMarker
         }, CancellationToken.None);
     }
 
-    /// <summary>Writes the marker now and waits briefly (a clean stop).</summary>
+    /// <summary>Writes the offset marker now and waits briefly (a clean stop).</summary>
     public void MarkNow(IReadOnlyDictionary<int, long> committed)
     {
         try
@@ -128,37 +159,55 @@ internal sealed class OffsetMarker
         }
     }
 
-    /// <summary>The newest marked offsets old enough to be visible on the node, or null.</summary>
-    private IReadOnlyDictionary<int, long>? Expected(DateTime now)
+    private void Remember(IReadOnlyDictionary<int, long> committed, int at)
     {
         lock (written)
         {
-            var i = written.FindLastIndex(w => w.At <= now - VisibleAfter);
-            return i < 0 ? null : written[i].Offsets;
+            if (at != Volatile.Read(ref epoch))
+            {
+                return;
+            }
+
+            written.Add((DateTime.UtcNow, committed));
+            // Only the newest entry older than VisibleAfter is ever needed.
+            var keep = written.FindLastIndex(w => w.At <= DateTime.UtcNow - VisibleAfter);
+            if (keep > 0)
+            {
+                written.RemoveRange(0, keep);
+            }
         }
     }
 
-    private async Task CheckAsync(IReadOnlyDictionary<int, long> expected, int gen, CancellationToken cancellation)
+    /// <summary>False (and reported) when the node lost data.</summary>
+    private async Task<bool> CheckAsync(string gen, IReadOnlyDictionary<int, long>? expected, int at, CancellationToken cancellation)
     {
+        bool hasGeneration;
         Dictionary<int, long> marks;
         try
         {
-            marks = await client.ReadMarkerAsync(cluster, topic, cancellation);
+            hasGeneration = await client.HasGenerationAsync(cluster, topic, gen, cancellation);
+            marks = expected == null ? [] : await client.ReadMarkerAsync(cluster, topic, cancellation);
         }
         catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or JsonException or KeyNotFoundException || (ex is TaskCanceledException && !cancellation.IsCancellationRequested))
         {
             // A node that does not answer is the health check's business.
-            return;
+            return true;
         }
 
-        var behind = expected.Where(e => !marks.TryGetValue(e.Key, out var m) || m < e.Value).ToList();
-        if (behind.Count == 0 || gen != Volatile.Read(ref generation))
+        // Markers older than the generation mark, but lower: restored from a copy taken before.
+        // (None at all with the generation mark present is a node slow to show new series; the
+        // generation mark decides then.)
+        var behind = expected?.Where(e => marks.TryGetValue(e.Key, out var m) && m < e.Value).ToList() ?? [];
+        if ((hasGeneration && behind.Count == 0) || at != Volatile.Read(ref epoch))
         {
-            return;
+            return true;
         }
 
-        lost("its offset marker went back (" + string.Join(", ", behind.Select(b =>
-            $"partition {b.Key}: marked {b.Value}, the node has {(marks.TryGetValue(b.Key, out var m) ? m.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none")}")) +
-            "): the node lost data, it is refilled");
+        lost(!hasGeneration
+            ? "the mark this connector left on the node is gone: it was replaced or wiped while the service ran; it is checked and refilled"
+            : "its offset marker went back (" + string.Join(", ", behind.Select(b =>
+                string.Create(CultureInfo.InvariantCulture, $"partition {b.Key}: marked {b.Value}, the node has {marks[b.Key]}"))) +
+              "): it was restored from an older copy; it is checked and refilled");
+        return false;
     }
 }

@@ -93,6 +93,12 @@ internal sealed class NodeMonitor
     /// <summary>Moves every catching-up node whose offsets caught up into the list. Call under <see cref="gate"/>.</summary>
     private void AdmitCaughtUp()
     {
+        // A connector resumes only after its own health check passed: as good as the monitor's.
+        foreach (var node in nodes.Where(n => n.State == TsdbNodeState.Unavailable && n.Connector.Resumed && n.Connector.ResumedAt > n.Since))
+        {
+            Change(node, TsdbNodeState.CatchingUp, "its connector found it answering again; waiting until its offsets catch up");
+        }
+
         var catchingUp = nodes.Where(n => n.State == TsdbNodeState.CatchingUp).ToList();
         if (catchingUp.Count == 0)
         {
@@ -112,14 +118,17 @@ internal sealed class NodeMonitor
         }
     }
 
-    /// <summary>The node lost data: out of the list until refilled, and said so in the timeline even when it was out already.</summary>
+    /// <summary>
+    /// The node answers but lost data: out of the list until refilled (its connector has rewound,
+    /// so it is behind), and said so in the timeline whatever its state was.
+    /// </summary>
     private void OnDataLoss(Watched node, string report)
     {
         lock (gate)
         {
             node.LastError = report;
             node.LastErrorAt = DateTimeOffset.UtcNow;
-            Change(node, TsdbNodeState.Unavailable, report);
+            Change(node, TsdbNodeState.CatchingUp, report);
         }
     }
 
@@ -218,6 +227,7 @@ internal sealed class NodeMonitor
 
     private void Fail(Watched node, string reason)
     {
+        node.Connector.Suspend(reason);
         node.LastError = reason;
         node.LastErrorAt = DateTimeOffset.UtcNow;
         if (node.State != TsdbNodeState.Unavailable)

@@ -15,6 +15,40 @@ internal sealed partial class NodeClient
     /// <summary>The marker's measurement (InfluxDB) and metric name prefix (VictoriaMetrics: <c>kafkasync_offsets_offset</c>).</summary>
     public const string MarkerMeasurement = "kafkasync_offsets";
 
+    /// <summary>The measurement of the generation mark (VictoriaMetrics: <c>kafkasync_generation_v</c>).</summary>
+    public const string GenerationMeasurement = "kafkasync_generation";
+
+    /// <summary>
+    /// Leaves the generation mark <paramref name="generation"/> on the node: written once when the
+    /// connector has checked what the node holds, and looked for afterwards. An empty server that
+    /// took the node's place while the service ran has every new point and marker, but not this.
+    /// </summary>
+    public async Task<bool> WriteGenerationAsync(string cluster, string topic, string generation, CancellationToken cancellation)
+    {
+        var line = $"{GenerationMeasurement},cluster={Escape(cluster)},topic={Escape(topic)},generation={Escape(generation)} v=1i\n";
+        var result = await WriteAsync(Encoding.UTF8.GetBytes(line), cancellation);
+        return result.Outcome == WriteOutcome.Written;
+    }
+
+    /// <summary>True when the node holds the generation mark <paramref name="generation"/>.</summary>
+    /// <exception cref="HttpRequestException">The node did not answer.</exception>
+    /// <exception cref="InvalidOperationException">The node refused the query.</exception>
+    public async Task<bool> HasGenerationAsync(string cluster, string topic, string generation, CancellationToken cancellation)
+    {
+        if (kind == TsdbNodeKind.InfluxDb)
+        {
+            var json = await GetAsync("query?db=" + Uri.EscapeDataString(influx.Database) + "&q=" + Uri.EscapeDataString(
+                $"SELECT last(\"v\") FROM {Source(GenerationMeasurement)} WHERE \"cluster\" = '{QuoteValue(cluster)}' AND \"topic\" = '{QuoteValue(topic)}' AND \"generation\" = '{QuoteValue(generation)}'"), cancellation);
+            using var doc = JsonDocument.Parse(json);
+            return doc.RootElement.GetProperty("results")[0].TryGetProperty("series", out _);
+        }
+
+        var answer = await GetAsync("api/v1/query?nocache=1&query=" + Uri.EscapeDataString(
+            $"last_over_time({GenerationMeasurement}_v{{cluster=\"{QuoteLabel(cluster)}\",topic=\"{QuoteLabel(topic)}\",generation=\"{QuoteLabel(generation)}\"}}[400d])"), cancellation);
+        using var vm = JsonDocument.Parse(answer);
+        return vm.RootElement.GetProperty("data").GetProperty("result").GetArrayLength() > 0;
+    }
+
     /// <summary>Writes the marker for <paramref name="offsets"/>; never throws for node failures.</summary>
     /// <returns>True when the node took it.</returns>
     public async Task<bool> WriteMarkerAsync(string cluster, string topic, IReadOnlyDictionary<int, long> offsets, CancellationToken cancellation)
@@ -80,10 +114,12 @@ internal sealed partial class NodeClient
         return marks;
     }
 
-    private string MarkerSource() =>
+    private string MarkerSource() => Source(MarkerMeasurement);
+
+    private string Source(string measurement) =>
         string.IsNullOrEmpty(influx.RetentionPolicy)
-            ? Quote(MarkerMeasurement)
-            : $"{Quote(influx.Database)}.{Quote(influx.RetentionPolicy)}.{Quote(MarkerMeasurement)}";
+            ? Quote(measurement)
+            : $"{Quote(influx.Database)}.{Quote(influx.RetentionPolicy)}.{Quote(measurement)}";
 
     private async Task<string> GetAsync(string relative, CancellationToken cancellation)
     {
