@@ -18,13 +18,14 @@ public sealed class TsdbCluster : IAsyncDisposable
     private readonly List<NodeClient> clients = [];
     private readonly List<NodeConnector> connectors = [];
     private readonly ReadCounters readers = new();
-    private readonly PartitionShare share = new();
+    private readonly PartitionShare topic = new();
     private readonly CancellationTokenSource stop = new();
     private readonly List<Task> running = [];
     private DeadLetterSink? deadLetters;
     private NodeMonitor? monitor;
     private HttpServer? status;
     private ReadBalancer? balancer;
+    private int disposed;
 
     private TsdbCluster(TsdbClusterOptions options, IProgress<string>? log)
     {
@@ -77,6 +78,11 @@ public sealed class TsdbCluster : IAsyncDisposable
     /// <summary>Stops the connectors (in-flight writes finish, written offsets are committed) and the endpoints.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
         await stop.CancelAsync();
         if (balancer != null)
         {
@@ -115,13 +121,19 @@ public sealed class TsdbCluster : IAsyncDisposable
         }
 
         deadLetters = new DeadLetterSink(options.DeadLetter, options.Kafka.BootstrapServers);
+        // Alone, this instance feeds every partition; sharing, the service group decides.
+        var share = options.Kafka.ShareWork ? new PartitionShare() : topic;
         for (var i = 0; i < options.Nodes.Count; i++)
         {
-            connectors.Add(new NodeConnector(options, options.Nodes[i], clients[i], share, deadLetters, (node, reason) => monitor?.ReportFailure(node, reason), log));
+            connectors.Add(new NodeConnector(options, options.Nodes[i], clients[i], topic, share, deadLetters, (node, reason) => monitor?.ReportFailure(node, reason), log));
         }
 
         monitor = new NodeMonitor(options, clients.Zip(connectors).ToList(), readers, log);
-        running.Add(new TopicWatcher(options, share, log).RunAsync(stop.Token));
+        running.Add(new TopicWatcher(options, topic, log).RunAsync(stop.Token));
+        if (options.Kafka.ShareWork)
+        {
+            running.Add(new ServiceGroupMember(options, share, version => connectors.All(c => c.HasReleased(version)), log).RunAsync(stop.Token));
+        }
         foreach (var connector in connectors)
         {
             running.Add(connector.RunAsync(stop.Token));

@@ -50,7 +50,6 @@ internal sealed partial class NodeConnector
         committedView = view;
         endView = [];
         offsetsLoaded = true;
-        log($"{Node.Name}: feeding {partitions.Count} partition(s) of {options.Kafka.Topic}, offsets kept in group {ConsumerGroup}");
         Progressed?.Invoke();
         return starts;
     }

@@ -6,21 +6,23 @@ namespace KafkaSync.Engine.Tsdb.Connectors;
 internal sealed partial class NodeConnector
 {
     /// <summary>
-    /// Waits until the share is known and loads its committed offsets (the monitor compares nodes
-    /// by them even while this node is down), waits until the node is up and set up, checks the
-    /// node's offset marker, then assigns the share from where the node really stands.
+    /// Waits until the topic's partitions are known and loads the node's committed offsets of all
+    /// of them (the monitor compares nodes by them even while this node is down, and while another
+    /// instance feeds some of them), waits until the node is up and set up, checks the node's
+    /// offset marker, then assigns this instance's share from where the node really stands.
     /// </summary>
     /// <returns>The share's version that was assigned.</returns>
     private int AssignShare(IConsumer<Ignore, byte[]> consumer, CancellationToken cancellation)
     {
-        while (!share.WaitKnown(TimeSpan.FromMilliseconds(500), cancellation))
+        while (!topic.WaitKnown(TimeSpan.FromMilliseconds(500), cancellation))
         {
             cancellation.ThrowIfCancellationRequested();
         }
 
         var version = share.Version;
-        var partitions = (share.Partitions ?? []).Select(p => new TopicPartition(options.Kafka.Topic, p)).ToList();
-        var starts = LoadCommitted(consumer, partitions);
+        var own = (share.Partitions ?? []).ToHashSet();
+        var all = (topic.Partitions ?? []).Select(p => new TopicPartition(options.Kafka.Topic, p)).ToList();
+        var starts = LoadCommitted(consumer, all).Where(s => own.Contains(s.Key)).ToDictionary();
 
         // Consume nothing until the node can take it: a node down at start must not stop the others.
         resumed = false;
@@ -51,6 +53,8 @@ internal sealed partial class NodeConnector
 
         markers.Begin();
         consumer.Assign(starts.Select(s => new TopicPartitionOffset(options.Kafka.Topic, s.Key, s.Value ?? Offset.Unset)));
+        assignedVersion = version;
+        log($"{Node.Name}: feeding {(starts.Count == all.Count ? "all " + all.Count : starts.Count + " of " + all.Count)} partition(s) of {options.Kafka.Topic}, offsets kept in group {ConsumerGroup}");
         lock (completions)
         {
             resumed = outageReason == null;
@@ -80,6 +84,42 @@ internal sealed partial class NodeConnector
         }
 
         Commit(consumer);
+        // Let go of every partition before taking the new share: the revoked ones may already
+        // belong to another instance, which starts from the offsets just committed.
+        consumer.Unassign();
+        assignedVersion = share.Version;
         return AssignShare(consumer, cancellation);
+    }
+
+    /// <summary>
+    /// With several instances: the committed offsets of the partitions other instances feed to
+    /// this node, so that every instance judges the node by all of them.
+    /// </summary>
+    private void RefreshOthers(IConsumer<Ignore, byte[]> consumer)
+    {
+        var others = (topic.Partitions ?? []).Where(p => !tracker.IsTracked(p)).Select(p => new TopicPartition(options.Kafka.Topic, p)).ToList();
+        if (others.Count == 0)
+        {
+            return;
+        }
+
+        List<TopicPartitionOffset> committed;
+        try
+        {
+            committed = consumer.Committed(others, TimeSpan.FromSeconds(5));
+        }
+        catch (KafkaException)
+        {
+            return;
+        }
+
+        var view = new Dictionary<int, long>(committedView);
+        foreach (var tpo in committed.Where(c => !c.Offset.IsSpecial))
+        {
+            view[tpo.Partition.Value] = tpo.Offset.Value;
+        }
+
+        committedView = view;
+        Progressed?.Invoke();
     }
 }

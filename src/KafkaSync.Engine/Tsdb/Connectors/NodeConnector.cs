@@ -25,6 +25,9 @@ internal sealed partial class NodeConnector
     /// <summary>Written offsets are committed at most this often (each commit is a broker round trip).</summary>
     private static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>With several instances, the offsets the others committed for this node are read this often.</summary>
+    private static readonly TimeSpan OthersInterval = TimeSpan.FromMilliseconds(500);
+
     private readonly TsdbClusterOptions options;
     private readonly TsdbConnectorOptions settings;
     private readonly NodeClient client;
@@ -35,6 +38,9 @@ internal sealed partial class NodeConnector
     private readonly SemaphoreSlim completed = new(0);
     private readonly OffsetTracker tracker = new();
     private readonly PartitionShare share;
+    private readonly PartitionShare topic;
+    private volatile int assignedVersion = -1;
+    private volatile bool stopped;
     private readonly OffsetMarker markers;
     private Channel<PointBatch> toWriters;
     private volatile Dictionary<int, long> committedView = [];
@@ -57,9 +63,18 @@ internal sealed partial class NodeConnector
     private int lastBatchBytes = 64 << 10;
     private int lastBatchRecords = 256;
 
-    public NodeConnector(TsdbClusterOptions options, TsdbNodeOptions node, NodeClient client, PartitionShare share, DeadLetterSink deadLetters, Action<string, string> reportFailure, Action<string> log)
+    /// <param name="options">The cluster.</param>
+    /// <param name="node">The node this connector feeds.</param>
+    /// <param name="client">The node's HTTP client.</param>
+    /// <param name="topic">Every partition of the topic.</param>
+    /// <param name="share">The partitions this instance feeds (the same object as <paramref name="topic"/> when it runs alone).</param>
+    /// <param name="deadLetters">Where rejected records go.</param>
+    /// <param name="reportFailure">Told (node, reason) when the node fails.</param>
+    /// <param name="log">Receives a line per event.</param>
+    public NodeConnector(TsdbClusterOptions options, TsdbNodeOptions node, NodeClient client, PartitionShare topic, PartitionShare share, DeadLetterSink deadLetters, Action<string, string> reportFailure, Action<string> log)
     {
         this.options = options;
+        this.topic = topic;
         this.share = share;
         markers = new OffsetMarker(client, options.Name, options.Kafka.Topic, reason => EnterOutage(reason, "lost data: "));
         settings = options.Connector;
@@ -83,6 +98,9 @@ internal sealed partial class NodeConnector
     public bool Resumed => resumed;
 
     public IReadOnlyDictionary<int, long> CommittedOffsets => committedView;
+
+    /// <summary>True when the connector holds no partition outside share version <paramref name="version"/> (or feeds nothing at all).</summary>
+    public bool HasReleased(int version) => assignedVersion == version || !resumed || stopped;
 
     /// <summary>When the connector last resumed: its node answered and was set up.</summary>
     public DateTimeOffset ResumedAt { get; private set; }
@@ -181,6 +199,7 @@ internal sealed partial class NodeConnector
         var batch = new PointBatch(lastBatchBytes, lastBatchRecords);
         var lastCommit = DateTime.MinValue;
         var lastEnds = DateTime.MinValue;
+        var lastOthers = DateTime.MinValue;
         var fetcherWakeUp = new FetcherWakeUp();
         try
         {
@@ -220,6 +239,11 @@ internal sealed partial class NodeConnector
                 }
 
                 markers.OnPass(now, committedView, cancellation);
+                if (!ReferenceEquals(share, topic) && now - lastOthers > OthersInterval)
+                {
+                    RefreshOthers(consumer);
+                    lastOthers = now;
+                }
 
                 if (!batch.IsEmpty && (batch.Points >= settings.BatchPoints || batch.Bytes >= settings.BatchBytes || now - batch.StartedAt >= settings.Linger))
                 {
@@ -273,6 +297,7 @@ internal sealed partial class NodeConnector
             }
 
             consumer.Close();
+            stopped = cancellation.IsCancellationRequested;
         }
     }
 
