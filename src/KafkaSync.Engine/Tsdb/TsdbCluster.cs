@@ -26,6 +26,7 @@ public sealed class TsdbCluster : IAsyncDisposable
     private HttpServer? status;
     private ReadBalancer? balancer;
     private int disposed;
+    private PartitionShare? share;
 
     private TsdbCluster(TsdbClusterOptions options, IProgress<string>? log)
     {
@@ -35,6 +36,13 @@ public sealed class TsdbCluster : IAsyncDisposable
 
     /// <summary>The URL of the status endpoint (node list and timeline), or null when not served.</summary>
     public Uri? StatusUrl => status?.Url;
+
+    /// <summary>
+    /// The partitions of the topic this instance feeds to every node: all of them when it runs
+    /// alone, its share of the service group with <see cref="TsdbKafkaOptions.ShareWork"/>; empty
+    /// until known.
+    /// </summary>
+    public IReadOnlyList<int> FedPartitions => share?.Partitions ?? [];
 
     /// <summary>The URL of the read balancer, or null when none runs.</summary>
     public Uri? BalancerUrl => balancer?.Url;
@@ -122,7 +130,7 @@ public sealed class TsdbCluster : IAsyncDisposable
 
         deadLetters = new DeadLetterSink(options.DeadLetter, options.Kafka.BootstrapServers);
         // Alone, this instance feeds every partition; sharing, the service group decides.
-        var share = options.Kafka.ShareWork ? new PartitionShare() : topic;
+        share = options.Kafka.ShareWork ? new PartitionShare() : topic;
         for (var i = 0; i < options.Nodes.Count; i++)
         {
             connectors.Add(new NodeConnector(options, options.Nodes[i], clients[i], topic, share, deadLetters, (node, reason) => monitor?.ReportFailure(node, reason), log));

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using KafkaSync.Engine.Configuration;
 using KafkaSync.Engine.Framing;
-using KafkaSync.Engine.Native;
+using KafkaSync.Engine.Compression;
 using KafkaSync.Engine.Queue;
 
 namespace KafkaSync.PowerShell.Framing;

@@ -30,6 +30,8 @@ public sealed class TsdbCluster_TwoInstances_Tests(ThreeInflux servers, ITestOut
         try
         {
             // Each instance feeds two partitions to both nodes.
+            await Poll.UntilAsync(() => a.FedPartitions.Count == 2 && b.FedPartitions.Count == 2, TimeSpan.FromSeconds(30), "the service group gave each instance two partitions", timeout.Token);
+            Assert.Empty(a.FedPartitions.Intersect(b.FedPartitions));
             await Poll.UntilAsync(() => a.Nodes().All(n => n.State == TsdbNodeState.Available) && b.Nodes().All(n => n.State == TsdbNodeState.Available), TimeSpan.FromSeconds(30), "both instances list both nodes", timeout.Token);
             using var feed = new PointFeed(kafka.BootstrapServers, "points", 4, "shared");
             await feed.ProduceAsync(8_000, 10, timeout.Token);
@@ -65,6 +67,7 @@ public sealed class TsdbCluster_TwoInstances_Tests(ThreeInflux servers, ITestOut
             await stopping;
             await feed.ProduceAsync(4_000, 10, timeout.Token);
             await Poll.UntilAsync(() => a.Nodes().All(n => n.Offsets.Values.Sum() == 1_200), TimeSpan.FromSeconds(60), "the remaining instance writes every new record", timeout.Token);
+            Assert.Equal([0, 1, 2, 3], a.FedPartitions);
             output.WriteLine($"the remaining instance wrote the new records {handover.ElapsedMilliseconds} ms after the other began to stop");
             foreach (var server in servers.Nodes.Take(2))
             {

@@ -200,7 +200,6 @@ internal sealed partial class NodeConnector
         var lastCommit = DateTime.MinValue;
         var lastEnds = DateTime.MinValue;
         var lastOthers = DateTime.MinValue;
-        var fetcherWakeUp = new FetcherWakeUp();
         try
         {
             // Assigned, not subscribed: the group only keeps this node's offsets. A member of it would
@@ -264,10 +263,6 @@ internal sealed partial class NodeConnector
                     {
                         Dispatch(batch, cancellation);
                         batch = new PointBatch(lastBatchBytes, lastBatchRecords);
-                    }
-                    else
-                    {
-                        fetcherWakeUp.OnEmptyPoll(consumer);
                     }
 
                     continue;
