@@ -26,7 +26,8 @@ internal sealed partial class NodeConnector
 
         // Consume nothing until the node can take it: a node down at start must not stop the others.
         resumed = false;
-        while (SetUpNode(cancellation) is { } problem)
+        // The health check first: a VictoriaMetrics node needs no set-up, so that alone would not notice it is down.
+        while ((client.CheckHealthAsync(options.Monitor.CheckTimeout, cancellation).GetAwaiter().GetResult() ?? SetUpNode(cancellation)) is { } problem)
         {
             log($"{Node.Name}: {problem}; retrying in {Configuration.Duration.Format(settings.RetryInterval)}");
             reportFailure(Node.Name, problem);

@@ -81,28 +81,6 @@ internal sealed partial class NodeConnector
         return firstHalf.Outcome == WriteOutcome.Transient ? firstHalf : await WriteAsync(batch, first + half, count - half, cancellation);
     }
 
-    /// <summary>
-    /// The monitor took the running node out (a failed health check, a balancer that could not
-    /// reach it): the connector pauses too, so that the node returns only through the checks a
-    /// returning node gets (database, offset marker, rewind).
-    /// </summary>
-    public void Suspend(string reason)
-    {
-        lock (completions)
-        {
-            if (outageReason != null || !resumed)
-            {
-                return;
-            }
-
-            outageStartedAt = DateTime.UtcNow;
-            outageReason = reason;
-            resumed = false;
-        }
-
-        log($"{Node.Name}: paused: {reason}");
-    }
-
     private void EnterOutage(string reason, string what = "write failed: ")
     {
         lock (completions)

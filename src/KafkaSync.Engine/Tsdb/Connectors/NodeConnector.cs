@@ -102,6 +102,12 @@ internal sealed partial class NodeConnector
     /// <summary>True when the connector holds no partition outside share version <paramref name="version"/> (or feeds nothing at all).</summary>
     public bool HasReleased(int version) => assignedVersion == version || !resumed || stopped;
 
+    /// <summary>When the node last showed the marks this connector left (or was judged by its offset marker).</summary>
+    public DateTime MarksVerifiedAt => markers.VerifiedAt;
+
+    /// <summary>Has the node's marks checked at the next pass, whatever the interval.</summary>
+    public void RequestMarkCheck() => markers.RequestCheck();
+
     /// <summary>When the connector last resumed: its node answered and was set up.</summary>
     public DateTimeOffset ResumedAt { get; private set; }
 

@@ -25,8 +25,11 @@ internal sealed class OffsetMarker
     /// <summary>A mark written this long ago must be readable (VictoriaMetrics shows new points after about a second).</summary>
     private static readonly TimeSpan VisibleAfter = TimeSpan.FromSeconds(5);
 
-    /// <summary>The generation mark is written again this often so that the node's retention never removes it.</summary>
-    private static readonly TimeSpan GenerationRefresh = TimeSpan.FromHours(12);
+    /// <summary>
+    /// The generation mark is written again this often so that the node's retention never removes
+    /// it (InfluxDB allows policies as short as an hour).
+    /// </summary>
+    private static readonly TimeSpan GenerationRefresh = TimeSpan.FromMinutes(10);
 
     private readonly NodeClient client;
     private readonly string cluster;
@@ -41,6 +44,8 @@ internal sealed class OffsetMarker
     private DateTime lastCheck;
     private int busy;
     private int epoch;
+    private long verifiedTicks;
+    private volatile bool checkRequested;
 
     public OffsetMarker(NodeClient client, string cluster, string topic, Action<string> lost)
     {
@@ -49,6 +54,12 @@ internal sealed class OffsetMarker
         this.topic = topic;
         this.lost = lost;
     }
+
+    /// <summary>When the node last showed its marks, or was judged by its offset marker (<see cref="Begin"/>).</summary>
+    public DateTime VerifiedAt => new(Interlocked.Read(ref verifiedTicks), DateTimeKind.Utc);
+
+    /// <summary>Checks at the next pass, whatever the interval (the node left the list and may come back as another server).</summary>
+    public void RequestCheck() => checkRequested = true;
 
     /// <summary>Stops checking: the offsets are about to go back on purpose, or the node is being judged.</summary>
     public void Reset()
@@ -72,6 +83,8 @@ internal sealed class OffsetMarker
             generation = Guid.NewGuid().ToString("N")[..16];
             generationDue = true;
         }
+
+        Interlocked.Exchange(ref verifiedTicks, DateTime.UtcNow.Ticks);
     }
 
     /// <summary>Marks <paramref name="committed"/> when it changed and checks the marks when due; never waits.</summary>
@@ -89,12 +102,16 @@ internal sealed class OffsetMarker
         lock (written)
         {
             gen = generation;
-            writeGeneration = gen != null && (generationDue || now - generationWrittenAt > GenerationRefresh);
+            writeGeneration = gen != null && generationDue;
             var i = written.FindLastIndex(w => w.At <= now - VisibleAfter);
             expected = i < 0 ? null : written[i].Offsets;
         }
 
-        var check = gen != null && !generationDue && now - generationWrittenAt >= VisibleAfter && now - lastCheck >= CheckInterval;
+        var check = gen != null && !generationDue && now - generationWrittenAt >= VisibleAfter && (now - lastCheck >= CheckInterval || checkRequested);
+
+        // Refreshed only right after a check found it, never on its own: written to a node that
+        // was just replaced, it would hide the replacement from the check.
+        writeGeneration |= check && now - generationWrittenAt > GenerationRefresh;
         var mark = !ReferenceEquals(committed, lastMarked) && committed.Count > 0;
         if (!check && !mark && !writeGeneration)
         {
@@ -104,6 +121,7 @@ internal sealed class OffsetMarker
         if (check)
         {
             lastCheck = now;
+            checkRequested = false;
         }
 
         lastMarked = committed;
@@ -198,8 +216,14 @@ internal sealed class OffsetMarker
         // (None at all with the generation mark present is a node slow to show new series; the
         // generation mark decides then.)
         var behind = expected?.Where(e => marks.TryGetValue(e.Key, out var m) && m < e.Value).ToList() ?? [];
-        if ((hasGeneration && behind.Count == 0) || at != Volatile.Read(ref epoch))
+        if (at != Volatile.Read(ref epoch))
         {
+            return true;
+        }
+
+        if (hasGeneration && behind.Count == 0)
+        {
+            Interlocked.Exchange(ref verifiedTicks, DateTime.UtcNow.Ticks);
             return true;
         }
 

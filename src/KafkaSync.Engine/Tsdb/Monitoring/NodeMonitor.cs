@@ -222,17 +222,20 @@ internal sealed class NodeMonitor
     {
         var own = node.Connector.CommittedOffsets;
         return node.Connector.Resumed
+            && node.Connector.MarksVerifiedAt >= node.LeftAt
             && mostAdvanced.All(p => p.Value - own.GetValueOrDefault(p.Key) <= options.Monitor.CatchUpTolerance);
     }
 
     private void Fail(Watched node, string reason)
     {
-        node.Connector.Suspend(reason);
         node.LastError = reason;
         node.LastErrorAt = DateTimeOffset.UtcNow;
         if (node.State != TsdbNodeState.Unavailable)
         {
             Change(node, TsdbNodeState.Unavailable, reason);
+            node.LeftAt = DateTime.UtcNow;
+            // Whatever comes back may be another server: it must show its marks before reads return.
+            node.Connector.RequestMarkCheck();
         }
     }
 
@@ -264,5 +267,8 @@ internal sealed class NodeMonitor
         public string? LastError { get; set; }
 
         public DateTimeOffset? LastErrorAt { get; set; }
+
+        /// <summary>When it last left the list; it returns only after its connector checked its marks since.</summary>
+        public DateTime LeftAt { get; set; } = DateTime.MinValue;
     }
 }
