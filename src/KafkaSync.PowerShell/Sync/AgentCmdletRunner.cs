@@ -15,6 +15,8 @@ internal static class AgentCmdletRunner
     {
         var messages = new CmdletLog();
         var run = Task.Run(() => start(messages, stop), CancellationToken.None);
+        // Milestones go to Information (for -InformationVariable and logs); the agent's own messages to Verbose.
+        cmdlet.WriteInformation(new InformationRecord($"{activity}: started.", "KafkaSync.Sync") { Tags = { "KafkaSync", "Sync" } });
         var progress = new ProgressRecord(1, activity, "starting");
         while (Task.WhenAny(run, Task.Delay(TimeSpan.FromMilliseconds(500), CancellationToken.None)).GetAwaiter().GetResult() != run)
         {
@@ -26,7 +28,9 @@ internal static class AgentCmdletRunner
         messages.Drain(cmdlet);
         progress.RecordType = ProgressRecordType.Completed;
         cmdlet.WriteProgress(progress);
-        return run.GetAwaiter().GetResult();
+        var summary = run.GetAwaiter().GetResult();
+        cmdlet.WriteInformation(new InformationRecord($"{activity}: {Describe(summary)}", "KafkaSync.Sync") { Tags = { "KafkaSync", "Sync" } });
+        return summary;
     }
 
     public static string Describe(AgentStatus s) => string.Create(CultureInfo.InvariantCulture,
