@@ -90,7 +90,7 @@ internal sealed class OffsetMarker
     /// <summary>Marks <paramref name="committed"/> when it changed and checks the marks when due; never waits.</summary>
     public void OnPass(DateTime now, IReadOnlyDictionary<int, long> committed, CancellationToken cancellation)
     {
-        if (now - lastPass < Interval || Volatile.Read(ref busy) != 0)
+        if ((now - lastPass < Interval && !checkRequested) || Volatile.Read(ref busy) != 0)
         {
             return;
         }

@@ -82,6 +82,8 @@ internal sealed class NodeMonitor
                 }
                 else if (node.State == TsdbNodeState.Unavailable)
                 {
+                    // It answers again: have its connector look for its marks now, not at the next round.
+                    node.Connector.RequestMarkCheck();
                     Change(node, TsdbNodeState.CatchingUp, "health check passed; waiting until its offsets catch up");
                 }
             }
