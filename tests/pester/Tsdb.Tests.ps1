@@ -55,6 +55,9 @@ Describe 'Get-KafkaSyncTsdbNode and Get-KafkaSyncTsdbTimeline' {
         do { Start-Sleep -Milliseconds 200; $node = Get-KafkaSyncTsdbNode -Url "http://127.0.0.1:$port/" -ErrorAction SilentlyContinue }
         while ($node.State -ne 'Unavailable' -and [DateTime]::UtcNow -lt $deadline)
         $node.Name | Should -Be 'gone'
+        # Tab completion of node names reads the same status endpoint.
+        $line = "Get-KafkaSyncTsdbNode -Url http://127.0.0.1:$port/ -Name g"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'gone'
         $node.State | Should -Be 'Unavailable'
         ($node | Format-Table | Out-String) | Should -Match 'Pressure'
         # A node that lost records the topic no longer holds says so; this one lost nothing.
