@@ -16,6 +16,16 @@ Describe 'Start-KafkaSyncTsdbCluster' {
             Should -Throw -ErrorId 'InvalidConfig,KafkaSync.PowerShell.Tsdb.StartKafkaSyncTsdbClusterCommand'
         Remove-Item $config
     }
+
+    It 'names kafka.shareSessionTimeout when two instances are to share the work with a session too short' {
+        $config = Join-Path ([IO.Path]::GetTempPath()) "tsdb-$([Guid]::NewGuid()).json"
+        '{ "nodes": [ { "name": "a", "url": "http://127.0.0.1:1" } ], "kafka": { "bootstrapServers": "k:1", "topic": "t", "shareWork": true, "shareSessionTimeout": "10ms" } }' |
+            Set-Content $config
+        $err = { Start-KafkaSyncTsdbCluster -ConfigPath $config -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidConfig,KafkaSync.PowerShell.Tsdb.StartKafkaSyncTsdbClusterCommand' -PassThru
+        $err.Exception.Message | Should -Match 'kafka\.shareSessionTimeout'
+        Remove-Item $config
+    }
 }
 
 Describe 'Get-KafkaSyncTsdbNode and Get-KafkaSyncTsdbTimeline' {
@@ -50,6 +60,10 @@ Describe 'Get-KafkaSyncTsdbNode and Get-KafkaSyncTsdbTimeline' {
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'gone'
         $node.State | Should -Be 'Unavailable'
         ($node | Format-Table | Out-String) | Should -Match 'Pressure'
+        # A node that lost records the topic no longer holds says so; this one lost nothing.
+        $node.PSObject.Properties.Name | Should -Contain 'DataLoss'
+        $node.DataLoss | Should -BeNullOrEmpty
+        $node.LostRecords | Should -Be 0
         (Get-KafkaSyncTsdbTimeline -Url "http://127.0.0.1:$port/" -Node gone).To | Should -Contain 'Unavailable'
         $job | Stop-Job
         $kafka | Stop-KafkaSyncEmbeddedCluster -Confirm:$false

@@ -114,6 +114,16 @@ internal sealed class LocalTsdbServer : IDisposable
         process = null;
     }
 
+    /// <summary>Kills the process and deletes its data, leaving an empty server (same port) to <see cref="Start"/>.</summary>
+    public void Wipe()
+    {
+        Kill();
+        foreach (var dir in new[] { "data", "meta", "wal" }.Select(d => Path.Combine(root, d)).Where(Directory.Exists))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     public void Dispose()
     {
         Kill();

@@ -5,6 +5,8 @@ namespace KafkaSync.Engine.Tsdb;
 /// <summary>
 /// A read balancer running apart from the cluster service, reading the available node list
 /// from the monitor's status endpoint; run several for a read tier with no single point of failure.
+/// A node it cannot reach is reported to the monitor at once and skipped by this balancer until
+/// the monitor has changed the node's state.
 /// </summary>
 public sealed class TsdbBalancer : IAsyncDisposable
 {
@@ -34,7 +36,7 @@ public sealed class TsdbBalancer : IAsyncDisposable
         await list.StartAsync(cancellation);
         try
         {
-            return new TsdbBalancer(list, new ReadBalancer(options, listen, () => list.Current, new ReadCounters()));
+            return new TsdbBalancer(list, new ReadBalancer(options, listen, () => list.Current, new ReadCounters(), list.ReportFailure));
         }
         catch
         {

@@ -18,6 +18,7 @@ public sealed class TsdbCluster : IAsyncDisposable
     private readonly List<NodeClient> clients = [];
     private readonly List<NodeConnector> connectors = [];
     private readonly ReadCounters readers = new();
+    private readonly PartitionShare topic = new();
     private readonly CancellationTokenSource stop = new();
     private readonly List<Task> running = [];
     private DeadLetterSink? deadLetters;
@@ -25,6 +26,8 @@ public sealed class TsdbCluster : IAsyncDisposable
     private HttpServer? status;
     private ReadBalancer? balancer;
     private Metrics.MetricsEndpoint? metrics;
+    private int disposed;
+    private PartitionShare? share;
 
     private TsdbCluster(TsdbClusterOptions options, IProgress<string>? log)
     {
@@ -34,6 +37,13 @@ public sealed class TsdbCluster : IAsyncDisposable
 
     /// <summary>The URL of the status endpoint (node list and timeline), or null when not served.</summary>
     public Uri? StatusUrl => status?.Url;
+
+    /// <summary>
+    /// The partitions of the topic this instance feeds to every node: all of them when it runs
+    /// alone, its share of the service group with <see cref="TsdbKafkaOptions.ShareWork"/>; empty
+    /// until known.
+    /// </summary>
+    public IReadOnlyList<int> FedPartitions => share?.Partitions ?? [];
 
     /// <summary>The URL of the read balancer, or null when none runs.</summary>
     public Uri? BalancerUrl => balancer?.Url;
@@ -80,6 +90,11 @@ public sealed class TsdbCluster : IAsyncDisposable
     /// <summary>Stops the connectors (in-flight writes finish, written offsets are committed) and the endpoints.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
         await stop.CancelAsync();
         if (balancer != null)
         {
@@ -123,12 +138,19 @@ public sealed class TsdbCluster : IAsyncDisposable
         }
 
         deadLetters = new DeadLetterSink(options.DeadLetter, options.Kafka.BootstrapServers);
+        // Alone, this instance feeds every partition; sharing, the service group decides.
+        share = options.Kafka.ShareWork ? new PartitionShare() : topic;
         for (var i = 0; i < options.Nodes.Count; i++)
         {
-            connectors.Add(new NodeConnector(options, options.Nodes[i], clients[i], deadLetters, (node, reason) => monitor?.ReportFailure(node, reason), log));
+            connectors.Add(new NodeConnector(options, options.Nodes[i], clients[i], topic, share, deadLetters, (node, reason) => monitor?.ReportFailure(node, reason), log));
         }
 
         monitor = new NodeMonitor(options, clients.Zip(connectors).ToList(), readers, log);
+        running.Add(new TopicWatcher(options, topic, log).RunAsync(stop.Token));
+        if (options.Kafka.ShareWork)
+        {
+            running.Add(new ServiceGroupMember(options, share, version => connectors.All(c => c.HasReleased(version)), log).RunAsync(stop.Token));
+        }
         foreach (var connector in connectors)
         {
             running.Add(connector.RunAsync(stop.Token));
@@ -142,7 +164,7 @@ public sealed class TsdbCluster : IAsyncDisposable
 
         if (!string.IsNullOrWhiteSpace(options.Balancer.Listen))
         {
-            balancer = new ReadBalancer(options, options.Balancer.Listen, Nodes, readers);
+            balancer = new ReadBalancer(options, options.Balancer.Listen, Nodes, readers, (node, reason) => monitor.ReportFailure(node, reason));
         }
 
         if (options.Metrics.Enabled)
@@ -159,6 +181,21 @@ public sealed class TsdbCluster : IAsyncDisposable
             "/nodes" => exchange.RespondJsonAsync(Nodes(), cancellation),
             "/timeline" => exchange.RespondJsonAsync(Timeline(), cancellation),
             "/ping" => exchange.RespondTextAsync(200, "ok", cancellation),
-            _ => exchange.RespondTextAsync(404, "the status endpoint serves /nodes, /timeline and /ping", cancellation),
+            _ when exchange.Method == "POST" && NodeFailureReport.Parse(exchange.Path) is { } node => AcceptFailureReportAsync(exchange, node, cancellation),
+            _ => exchange.RespondTextAsync(404, "the status endpoint serves /nodes, /timeline, /ping and POST /nodes/{name}/failure", cancellation),
         };
+
+    /// <summary>A balancer in another process could not reach a node: take it out of the list now.</summary>
+    private async Task AcceptFailureReportAsync(HttpExchange exchange, string node, CancellationToken cancellation)
+    {
+        var reason = await NodeFailureReport.ReadReasonAsync(exchange, cancellation);
+        if (monitor?.ReportFailure(node, reason) == true)
+        {
+            await exchange.RespondBytesAsync(204, null, [], cancellation);
+        }
+        else
+        {
+            await exchange.RespondTextAsync(404, $"no node is named '{node}'", cancellation);
+        }
+    }
 }

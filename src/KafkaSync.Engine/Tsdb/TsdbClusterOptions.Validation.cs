@@ -70,6 +70,7 @@ public sealed partial record TsdbClusterOptions
         OptionsException.ThrowIfOutOfRange("connector.writers", Connector.Writers, 1, 64);
         OptionsException.ThrowIfOutOfRange("connector.requestTimeout", Connector.RequestTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
         OptionsException.ThrowIfOutOfRange("connector.retryInterval", Connector.RetryInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
+        OptionsException.ThrowIfOutOfRange("kafka.shareSessionTimeout", Kafka.ShareSessionTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(30));
         OptionsException.ThrowIfOutOfRange("connector.safetyWindow", Connector.SafetyWindow, TimeSpan.Zero, TimeSpan.FromHours(24));
         OptionsException.ThrowIfOutOfRange("monitor.checkInterval", Monitor.CheckInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
         OptionsException.ThrowIfOutOfRange("monitor.checkTimeout", Monitor.CheckTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));

@@ -47,6 +47,9 @@ public sealed partial record TsdbClusterOptions
     /// <summary>The consumer group of the connector that feeds <paramref name="node"/>.</summary>
     public string ConsumerGroup(string node) => $"{Kafka.GroupPrefix}{Name}.{node}";
 
+    /// <summary>The consumer group in which instances of the service split the partitions (<see cref="TsdbKafkaOptions.ShareWork"/>).</summary>
+    public string ServiceGroup() => $"{Kafka.GroupPrefix}{Name}";
+
     /// <summary>The password to send, from the environment variable when one is named.</summary>
     public string ResolvePassword() =>
         string.IsNullOrEmpty(Influx.PasswordEnvironmentVariable)

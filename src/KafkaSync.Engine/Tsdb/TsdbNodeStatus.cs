@@ -50,4 +50,13 @@ public sealed record TsdbNodeStatus
 
     /// <summary>When <see cref="LastError"/> happened.</summary>
     public DateTimeOffset? LastErrorAt { get; init; }
+
+    /// <summary>
+    /// Null, or which records the node lost (it came back empty or from an old backup) that the
+    /// topic no longer holds, so that no refill can bring them back.
+    /// </summary>
+    public string? DataLoss { get; init; }
+
+    /// <summary>How many records <see cref="DataLoss"/> counts; 0 when the node misses nothing the topic ever held.</summary>
+    public long LostRecords { get; init; }
 }

@@ -138,6 +138,7 @@ internal sealed partial class HttpExchange
         500 => "Internal Server Error",
         502 => "Bad Gateway",
         503 => "Service Unavailable",
+        504 => "Gateway Timeout",
         _ => "Status",
     };
 }

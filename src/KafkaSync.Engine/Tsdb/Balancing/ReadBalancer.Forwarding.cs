@@ -8,11 +8,24 @@ internal sealed partial class ReadBalancer
         "Connection", "Keep-Alive", "Proxy-Connection", "Transfer-Encoding", "Upgrade", "TE", "Trailer", "Host", "Content-Length",
     };
 
-    private async Task ForwardAsync(HttpExchange exchange, TsdbNodeStatus node, CancellationToken cancellation)
+    /// <summary>
+    /// Sends the query to <paramref name="node"/> and relays its answer. Returns null once an
+    /// answer (any status) was relayed, or why the node could not be reached; nothing was sent
+    /// to the client then, so the caller may try another node.
+    /// </summary>
+    /// <param name="exchange">The client's request and its answer.</param>
+    /// <param name="node">The chosen node.</param>
+    /// <param name="body">The request body when it was read ahead (to be sent again elsewhere on failure); null streams it from the client.</param>
+    /// <param name="cancellation">Stops the balancer.</param>
+    private async Task<string?> ForwardAsync(HttpExchange exchange, TsdbNodeStatus node, byte[]? body, CancellationToken cancellation)
     {
         var target = new Uri(new Uri(node.Url), exchange.Target);
         using var request = new HttpRequestMessage(new HttpMethod(exchange.Method), target);
-        if (exchange.BodyLength > 0)
+        if (body != null)
+        {
+            request.Content = new ByteArrayContent(body);
+        }
+        else if (exchange.BodyLength > 0)
         {
             request.Content = new StreamContent(exchange.Body);
         }
@@ -35,10 +48,17 @@ internal sealed partial class ReadBalancer
         {
             response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellation.IsCancellationRequested)
+        catch (HttpRequestException ex)
         {
-            await exchange.RespondTextAsync(502, $"node {node.Name} did not answer the query: {ex.Message}", cancellation);
-            return;
+            // Refused, reset or closed before an answer: the node is gone, not merely slow.
+            return ex.Message;
+        }
+        catch (TaskCanceledException ex) when (!cancellation.IsCancellationRequested)
+        {
+            // A slow query is no sign of a dead node (its health check tells), and sending it to
+            // another node would only double the load it causes.
+            await exchange.RespondTextAsync(504, $"node {node.Name} did not answer the query within {Configuration.Duration.Format(options.Balancer.QueryTimeout)}: {ex.Message}", cancellation);
+            return null;
         }
 
         using (response)
@@ -53,8 +73,10 @@ internal sealed partial class ReadBalancer
             }
 
             headers.Add(new(NodeHeader, node.Name));
-            await using var body = await response.Content.ReadAsStreamAsync(cancellation);
-            await exchange.RespondStreamAsync((int)response.StatusCode, headers, response.Content.Headers.ContentLength, to => body.CopyToAsync(to, cancellation), cancellation);
+            await using var answer = await response.Content.ReadAsStreamAsync(cancellation);
+            await exchange.RespondStreamAsync((int)response.StatusCode, headers, response.Content.Headers.ContentLength, to => answer.CopyToAsync(to, cancellation), cancellation);
         }
+
+        return null;
     }
 }

@@ -3,7 +3,9 @@ namespace KafkaSync.Engine.Tsdb.Balancing;
 /// <summary>
 /// Forwards each query to the available node with the lowest pressure and relays the node's
 /// status, headers and body as a stream. Ties go round-robin. Answers 503 when no node is
-/// available, and serves <c>/ping</c> and <c>/health</c> itself.
+/// available, and serves <c>/ping</c> and <c>/health</c> itself. A node that cannot be reached
+/// before any byte of its answer was relayed is reported at once and the query goes to the
+/// next available node: queries are reads, so sending one again is harmless.
 /// </summary>
 internal sealed partial class ReadBalancer : IAsyncDisposable
 {
@@ -16,16 +18,26 @@ internal sealed partial class ReadBalancer : IAsyncDisposable
     private readonly TsdbClusterOptions options;
     private readonly Func<IReadOnlyList<TsdbNodeStatus>> nodeList;
     private readonly ReadCounters readers;
+    private readonly Action<string, string> reportFailure;
     private readonly HttpClient http;
     private readonly HttpServer endpoint;
     private readonly string[] paths;
     private int rotation;
 
-    public ReadBalancer(TsdbClusterOptions options, string listen, Func<IReadOnlyList<TsdbNodeStatus>> nodeList, ReadCounters readers)
+    /// <summary>Request bodies up to this size are kept so that a query can be sent to another node.</summary>
+    private const int MaxReplayedBody = 1 << 20;
+
+    /// <param name="options">The cluster (kind, weights, query timeout).</param>
+    /// <param name="listen">Where to accept queries (<c>host:port</c>).</param>
+    /// <param name="nodeList">The monitor's node list, read for every query.</param>
+    /// <param name="readers">Queries in flight per node, shared with the monitor.</param>
+    /// <param name="reportFailure">Told (node, reason) when a node could not be reached, so it leaves the list now.</param>
+    public ReadBalancer(TsdbClusterOptions options, string listen, Func<IReadOnlyList<TsdbNodeStatus>> nodeList, ReadCounters readers, Action<string, string>? reportFailure = null)
     {
         this.options = options;
         this.nodeList = nodeList;
         this.readers = readers;
+        this.reportFailure = reportFailure ?? ((_, _) => { });
         paths = options.Kind == TsdbNodeKind.InfluxDb ? InfluxPaths : PrometheusPaths;
         http = new HttpClient(new SocketsHttpHandler
         {
@@ -51,9 +63,9 @@ internal sealed partial class ReadBalancer : IAsyncDisposable
     }
 
     /// <summary>The available node with the lowest pressure (ties: round-robin), or null.</summary>
-    internal TsdbNodeStatus? Choose(IReadOnlyList<TsdbNodeStatus> nodes)
+    internal TsdbNodeStatus? Choose(IReadOnlyList<TsdbNodeStatus> nodes, IReadOnlySet<string>? exclude = null)
     {
-        var available = nodes.Where(n => n.State == TsdbNodeState.Available).ToList();
+        var available = nodes.Where(n => n.State == TsdbNodeState.Available && exclude?.Contains(n.Name) != true).ToList();
         if (available.Count == 0)
         {
             return null;
@@ -100,22 +112,52 @@ internal sealed partial class ReadBalancer : IAsyncDisposable
             return;
         }
 
-        var node = Choose(nodes);
-        if (node == null)
+        // Replaying a query on another node needs its body again; queries carry small bodies.
+        var body = exchange.BodyLength is > 0 and <= MaxReplayedBody ? await ReadBodyAsync(exchange, cancellation) : null;
+        var failed = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (Choose(nodes, failed.Keys.ToHashSet(StringComparer.Ordinal)) is { } node)
         {
-            var states = nodes.Count == 0 ? "the node list is empty" : string.Join("; ", nodes.Select(n => $"{n.Name}: {n.State}{(n.LastError == null ? "" : " (" + n.LastError + ")")}"));
-            await exchange.RespondTextAsync(503, $"no available node to answer the query: {states}", cancellation);
+            string? failure;
+            readers.Enter(node.Name);
+            try
+            {
+                failure = await ForwardAsync(exchange, node, body, cancellation);
+            }
+            finally
+            {
+                readers.Leave(node.Name);
+            }
+
+            if (failure == null)
+            {
+                return;
+            }
+
+            failed[node.Name] = failure;
+            reportFailure(node.Name, "a query could not reach it: " + failure);
+            if (exchange.BodyLength > 0 && body == null)
+            {
+                // The body was streamed to the failed node and is gone: nothing left to send again.
+                break;
+            }
+
+            nodes = nodeList();
+        }
+
+        if (failed.Count > 0)
+        {
+            await exchange.RespondTextAsync(502, "no node answered the query: " + string.Join("; ", failed.Select(f => $"{f.Key}: {f.Value}")), cancellation);
             return;
         }
 
-        readers.Enter(node.Name);
-        try
-        {
-            await ForwardAsync(exchange, node, cancellation);
-        }
-        finally
-        {
-            readers.Leave(node.Name);
-        }
+        var states = nodes.Count == 0 ? "the node list is empty" : string.Join("; ", nodes.Select(n => $"{n.Name}: {n.State}{(n.LastError == null ? "" : " (" + n.LastError + ")")}"));
+        await exchange.RespondTextAsync(503, $"no available node to answer the query: {states}", cancellation);
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(HttpExchange exchange, CancellationToken cancellation)
+    {
+        var body = new byte[exchange.BodyLength];
+        await exchange.Body.ReadExactlyAsync(body, cancellation);
+        return body;
     }
 }

@@ -21,27 +21,36 @@ internal sealed partial class NodeConnector
     }
 
     /// <summary>
-    /// Starts each assigned partition at an explicit offset: the group's committed one (this
-    /// node's own progress), or where auto.offset.reset says when the group has none. Left to
-    /// librdkafka's reset instead, librdkafka 2.0 waits 100 ms before it even asks for the first
-    /// offset, on every partition of a new group.
+    /// Where each partition of the share starts: the group's committed offset (this node's own
+    /// progress), or where auto.offset.reset says when the group has none (null: left to
+    /// librdkafka, the "error" policy). Looked up here rather than left to librdkafka, which
+    /// waits 100 ms before it even asks for the first offset of each partition of a new group.
+    /// Published at once as the node's committed offsets.
     /// </summary>
-    private List<TopicPartitionOffset> OnAssigned(IConsumer<Ignore, byte[]> consumer, List<TopicPartition> partitions)
+    private Dictionary<int, long?> LoadCommitted(IConsumer<Ignore, byte[]> consumer, List<TopicPartition> partitions)
     {
-        var committed = consumer.Committed(partitions, TimeSpan.FromSeconds(30));
-        var view = new Dictionary<int, long>(committedView);
-        var starts = new List<TopicPartitionOffset>(committed.Count);
+        var committed = partitions.Count == 0 ? [] : consumer.Committed(partitions, TimeSpan.FromSeconds(30));
+        tracker.Clear();
+        hadCommit.Clear();
+        markers.Reset();
+        var view = new Dictionary<int, long>();
+        var starts = new Dictionary<int, long?>();
         foreach (var tpo in committed)
         {
             var position = tpo.Offset.IsSpecial ? StartWithoutCommit(consumer, tpo.TopicPartition) : tpo.Offset.Value;
-            tracker.Reset(tpo.Partition.Value, position ?? 0);
+            if (!tpo.Offset.IsSpecial)
+            {
+                hadCommit.Add(tpo.Partition.Value);
+            }
+
             view[tpo.Partition.Value] = position ?? 0;
-            starts.Add(new TopicPartitionOffset(tpo.TopicPartition, position ?? Offset.Unset));
+            starts[tpo.Partition.Value] = position;
         }
 
         committedView = view;
-        resumed = outageReason == null;
-        log($"{Node.Name}: assigned {partitions.Count} partition(s) of {options.Kafka.Topic} in group {ConsumerGroup}");
+        endView = [];
+        offsetsLoaded = true;
+        Progressed?.Invoke();
         return starts;
     }
 
@@ -103,10 +112,12 @@ internal sealed partial class NodeConnector
         foreach (var (partition, position) in positions)
         {
             view[partition] = position;
+            hadCommit.Add(partition);
         }
 
         committedView = view;
         Interlocked.Exchange(ref lastCommitTicks, DateTime.UtcNow.Ticks);
+        Progressed?.Invoke();
     }
 
     private void RefreshEnds(IConsumer<Ignore, byte[]> consumer)

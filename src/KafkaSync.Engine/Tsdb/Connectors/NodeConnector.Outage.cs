@@ -34,6 +34,15 @@ internal sealed partial class NodeConnector
         // each partition stood one safety window before the failure, and commit that, so the
         // node counts as behind until it has written everything again.
         var rewind = tracker.PositionsAt(outageStartedAt - settings.SafetyWindow);
+        // A node that came back empty or from an old backup must go back further than that. It
+        // is judged against what it was given (the committed offsets), not the rewind; only on the
+        // partitions this instance feeds (another instance checks its own).
+        foreach (var (partition, position) in CheckMarker(consumer, committedView.Where(p => tracker.IsTracked(p.Key)).ToDictionary(), rewind, cancellation))
+        {
+            rewind[partition] = Math.Min(position, rewind.GetValueOrDefault(partition, position));
+        }
+
+        markers.Begin();
         foreach (var (partition, position) in rewind)
         {
             tracker.Reset(partition, position);
@@ -46,6 +55,9 @@ internal sealed partial class NodeConnector
         {
             outageReason = null;
             resumed = true;
+            ResumedAt = DateTimeOffset.UtcNow;
         }
+
+        Progressed?.Invoke();
     }
 }

@@ -81,7 +81,7 @@ internal sealed partial class NodeConnector
         return firstHalf.Outcome == WriteOutcome.Transient ? firstHalf : await WriteAsync(batch, first + half, count - half, cancellation);
     }
 
-    private void EnterOutage(string reason)
+    private void EnterOutage(string reason, string what = "write failed: ")
     {
         lock (completions)
         {
@@ -95,7 +95,7 @@ internal sealed partial class NodeConnector
             resumed = false;
         }
 
-        log($"{Node.Name}: write failed: {reason}");
-        reportFailure(Node.Name, "write failed: " + reason);
+        log($"{Node.Name}: {what}{reason}");
+        reportFailure(Node.Name, what + reason);
     }
 }

@@ -8,7 +8,7 @@ using KafkaSync.Engine.Tsdb.Writing;
 namespace KafkaSync.Engine.Tsdb.Connectors;
 
 /// <summary>
-/// Feeds one node from Kafka through its own consumer group: checks and batches line protocol,
+/// Feeds one node from Kafka, keeping its progress in its own consumer group: checks and batches line protocol,
 /// writes batches with several parallel HTTP writers, and commits a partition's offset only
 /// when every earlier record of it is written or dead-lettered. On a node failure it reports
 /// to the monitor, stops, retries after the interval, rewinds by the safety window and resumes.
@@ -25,6 +25,9 @@ internal sealed partial class NodeConnector
     /// <summary>Written offsets are committed at most this often (each commit is a broker round trip).</summary>
     private static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>With several instances, the offsets the others committed for this node are read this often.</summary>
+    private static readonly TimeSpan OthersInterval = TimeSpan.FromMilliseconds(500);
+
     private readonly TsdbClusterOptions options;
     private readonly TsdbConnectorOptions settings;
     private readonly NodeClient client;
@@ -34,11 +37,22 @@ internal sealed partial class NodeConnector
     private readonly ConcurrentQueue<(PointBatch Batch, bool Written)> completions = new();
     private readonly SemaphoreSlim completed = new(0);
     private readonly OffsetTracker tracker = new();
+    private readonly PartitionShare share;
+    private readonly PartitionShare topic;
+    private volatile int assignedVersion = -1;
+    private volatile bool stopped;
+    private readonly OffsetMarker markers;
     private Channel<PointBatch> toWriters;
     private volatile Dictionary<int, long> committedView = [];
     private volatile Dictionary<int, long> endView = [];
     private volatile string? outageReason;
     private volatile bool resumed;
+    private volatile bool offsetsLoaded;
+    private volatile string? dataLoss;
+    private long lostRecords;
+
+    /// <summary>Partitions whose start came from a committed offset (only those can have been lost by the node).</summary>
+    private readonly HashSet<int> hadCommit = [];
     private DateTime outageStartedAt;
     private AutoOffsetReset startPolicy;
     private int writersInFlight;
@@ -49,9 +63,20 @@ internal sealed partial class NodeConnector
     private int lastBatchBytes = 64 << 10;
     private int lastBatchRecords = 256;
 
-    public NodeConnector(TsdbClusterOptions options, TsdbNodeOptions node, NodeClient client, DeadLetterSink deadLetters, Action<string, string> reportFailure, Action<string> log)
+    /// <param name="options">The cluster.</param>
+    /// <param name="node">The node this connector feeds.</param>
+    /// <param name="client">The node's HTTP client.</param>
+    /// <param name="topic">Every partition of the topic.</param>
+    /// <param name="share">The partitions this instance feeds (the same object as <paramref name="topic"/> when it runs alone).</param>
+    /// <param name="deadLetters">Where rejected records go.</param>
+    /// <param name="reportFailure">Told (node, reason) when the node fails.</param>
+    /// <param name="log">Receives a line per event.</param>
+    public NodeConnector(TsdbClusterOptions options, TsdbNodeOptions node, NodeClient client, PartitionShare topic, PartitionShare share, DeadLetterSink deadLetters, Action<string, string> reportFailure, Action<string> log)
     {
         this.options = options;
+        this.topic = topic;
+        this.share = share;
+        markers = new OffsetMarker(client, options.Name, options.Kafka.Topic, reason => EnterOutage(reason, "lost data: "));
         settings = options.Connector;
         Node = node;
         this.client = client;
@@ -64,12 +89,39 @@ internal sealed partial class NodeConnector
 
     public TsdbNodeOptions Node { get; }
 
+    /// <summary>Called after each commit and on resuming, so the monitor can let a caught-up node back without waiting for its next check.</summary>
+    public Action? Progressed { get; set; }
+
     public string ConsumerGroup { get; }
 
     /// <summary>True once the partitions are assigned and the connector is not in an outage.</summary>
     public bool Resumed => resumed;
 
     public IReadOnlyDictionary<int, long> CommittedOffsets => committedView;
+
+    /// <summary>True when the connector holds no partition outside share version <paramref name="version"/> (or feeds nothing at all).</summary>
+    public bool HasReleased(int version) => assignedVersion == version || !resumed || stopped;
+
+    /// <summary>When the node last showed the marks this connector left (or was judged by its offset marker).</summary>
+    public DateTime MarksVerifiedAt => markers.VerifiedAt;
+
+    /// <summary>Has the node's marks checked at the next pass, whatever the interval.</summary>
+    public void RequestMarkCheck() => markers.RequestCheck();
+
+    /// <summary>When the connector last resumed: its node answered and was set up.</summary>
+    public DateTimeOffset ResumedAt { get; private set; }
+
+    /// <summary>True once the committed offsets of the share were read (the node may still be down).</summary>
+    public bool OffsetsLoaded => offsetsLoaded;
+
+    /// <summary>What the node is missing that the topic no longer holds, or null.</summary>
+    public string? DataLoss => dataLoss;
+
+    /// <summary>Records missing on the node that the topic no longer holds.</summary>
+    public long LostRecords => Interlocked.Read(ref lostRecords);
+
+    /// <summary>Called with a plain report when the node is found to have lost data.</summary>
+    public Action<string>? DataLossFound { get; set; }
 
     /// <summary>When written offsets were last committed; null before the first commit.</summary>
     public DateTimeOffset? LastCommitAt => Interlocked.Read(ref lastCommitTicks) is var ticks and not 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
@@ -127,21 +179,10 @@ internal sealed partial class NodeConnector
 
     private void ConsumeLoop(CancellationToken cancellation)
     {
-        // Consume nothing until the node can take it: a node down at start must not stop the others.
-        while (SetUpNode(cancellation) is { } problem)
-        {
-            log($"{Node.Name}: {problem}; retrying in {Configuration.Duration.Format(settings.RetryInterval)}");
-            reportFailure(Node.Name, problem);
-            cancellation.WaitHandle.WaitOne(settings.RetryInterval);
-            cancellation.ThrowIfCancellationRequested();
-        }
-
         var config = KafkaClients.Consumer(options.Kafka.BootstrapServers, ConsumerGroup);
         config.FetchWaitMaxMs = 50;
         // Only the timestamp is needed (for dead letters); topic names and headers are not marshalled per record.
         config.ConsumeResultFields = "timestamp";
-        // The consume thread stops polling while its node is down; it must keep its partitions.
-        config.MaxPollIntervalMs = 86_400_000;
         foreach (var (key, value) in options.Kafka.Consumer)
         {
             config.Set(key, value);
@@ -158,22 +199,31 @@ internal sealed partial class NodeConnector
         batchesOut = 0;
         outageReason = null;
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(config)
-            .SetPartitionsAssignedHandler((c, partitions) => OnAssigned(c, partitions))
             .SetErrorHandler((_, error) => log($"{Node.Name}: Kafka: {error.Reason}"))
             .Build();
         var writers = Enumerable.Range(0, settings.Writers).Select(_ => Task.Run(() => WriterLoopAsync(cancellation), CancellationToken.None)).ToArray();
-        consumer.Subscribe(options.Kafka.Topic);
         var batch = new PointBatch(lastBatchBytes, lastBatchRecords);
         var lastCommit = DateTime.MinValue;
         var lastEnds = DateTime.MinValue;
+        var lastOthers = DateTime.MinValue;
         try
         {
+            // Assigned, not subscribed: the group only keeps this node's offsets. A member of it would
+            // make every start wait for a rebalance, and a restart for the old member's session to end.
+            var shareVersion = AssignShare(consumer, cancellation);
             while (!cancellation.IsCancellationRequested)
             {
                 if (outageReason != null)
                 {
                     batch = new PointBatch(lastBatchBytes, lastBatchRecords);
                     RideOutOutage(consumer, cancellation);
+                    continue;
+                }
+
+                if (share.Version != shareVersion)
+                {
+                    shareVersion = Reassign(consumer, batch, cancellation);
+                    batch = new PointBatch(lastBatchBytes, lastBatchRecords);
                     continue;
                 }
 
@@ -191,6 +241,13 @@ internal sealed partial class NodeConnector
                 {
                     RefreshEnds(consumer);
                     lastEnds = now;
+                }
+
+                markers.OnPass(now, committedView, cancellation);
+                if (!ReferenceEquals(share, topic) && now - lastOthers > OthersInterval)
+                {
+                    RefreshOthers(consumer);
+                    lastOthers = now;
                 }
 
                 if (!batch.IsEmpty && (batch.Points >= settings.BatchPoints || batch.Bytes >= settings.BatchBytes || now - batch.StartedAt >= settings.Linger))
@@ -234,7 +291,14 @@ internal sealed partial class NodeConnector
             Task.WaitAll(writers, TimeSpan.FromSeconds(30));
             DrainCompletions();
             Commit(consumer);
+            if (outageReason == null)
+            {
+                // A clean stop leaves the marker where the offsets are: the next start replays nothing.
+                markers.MarkNow(committedView);
+            }
+
             consumer.Close();
+            stopped = cancellation.IsCancellationRequested;
         }
     }
 

@@ -19,6 +19,9 @@ internal sealed class OffsetTracker
         partitions[partition] = state;
     }
 
+    /// <summary>Forgets every partition (a new set is about to be assigned).</summary>
+    public void Clear() => partitions.Clear();
+
     /// <summary>Notes a consumed record; offsets of a partition arrive in increasing order (the tracker is reset after a seek).</summary>
     public void Register(int partition, long offset)
     {

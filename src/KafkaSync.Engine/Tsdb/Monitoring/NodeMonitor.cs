@@ -20,23 +20,46 @@ internal sealed class NodeMonitor
     private readonly Action<string> log;
     private readonly List<TsdbTimelineEntry> timeline = [];
 
+    /// <summary>Released when a connector made progress: a catching-up node may be caught up now.</summary>
+    private readonly SemaphoreSlim progressed = new(0);
+
     public NodeMonitor(TsdbClusterOptions options, IReadOnlyList<(NodeClient Client, NodeConnector Connector)> nodes, ReadCounters readers, Action<string> log)
     {
         this.options = options;
         this.readers = readers;
         this.log = log;
         this.nodes = nodes.Select(n => new Watched(n.Client, n.Connector)).ToList();
+        foreach (var node in this.nodes)
+        {
+            node.Connector.Progressed = OnProgress;
+            var watched = node;
+            node.Connector.DataLossFound = report => OnDataLoss(watched, report);
+        }
     }
 
-    /// <summary>Checks every node now and then at every interval until cancelled.</summary>
+    /// <summary>
+    /// Checks every node now and then at every interval until cancelled. Between checks, each
+    /// time a connector makes progress, it lets caught-up nodes back at once: after a start or a
+    /// restart of the service, reads need not wait for the next check.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellation)
     {
         while (!cancellation.IsCancellationRequested)
         {
             await CheckAllAsync(cancellation);
+            var next = DateTime.UtcNow + options.Monitor.CheckInterval;
             try
             {
-                await Task.Delay(options.Monitor.CheckInterval, cancellation);
+                while (next - DateTime.UtcNow is { } left && left > TimeSpan.Zero)
+                {
+                    if (await progressed.WaitAsync(left, cancellation))
+                    {
+                        lock (gate)
+                        {
+                            AdmitCaughtUp();
+                        }
+                    }
+                }
             }
             catch (OperationCanceledException)
             {
@@ -59,25 +82,84 @@ internal sealed class NodeMonitor
                 }
                 else if (node.State == TsdbNodeState.Unavailable)
                 {
+                    // It answers again: have its connector look for its marks now, not at the next round.
+                    node.Connector.RequestMarkCheck();
                     Change(node, TsdbNodeState.CatchingUp, "health check passed; waiting until its offsets catch up");
                 }
             }
 
-            var catchingUp = nodes.Where(n => n.State == TsdbNodeState.CatchingUp).ToList();
-            var mostAdvanced = catchingUp.Count == 0 ? [] : MostAdvancedOffsets();
-            foreach (var node in catchingUp.Where(n => IsCaughtUp(n, mostAdvanced)))
-            {
-                Change(node, TsdbNodeState.Available, "caught up with the most advanced node");
-            }
+            AdmitCaughtUp();
         }
     }
 
-    /// <summary>Takes the node out of the list at once (its connector saw a write fail).</summary>
-    public void ReportFailure(string name, string reason)
+    /// <summary>Moves every catching-up node whose offsets caught up into the list. Call under <see cref="gate"/>.</summary>
+    private void AdmitCaughtUp()
+    {
+        // A connector resumes only after its own health check passed: as good as the monitor's.
+        foreach (var node in nodes.Where(n => n.State == TsdbNodeState.Unavailable && n.Connector.Resumed && n.Connector.ResumedAt > n.Since))
+        {
+            Change(node, TsdbNodeState.CatchingUp, "its connector found it answering again; waiting until its offsets catch up");
+        }
+
+        var catchingUp = nodes.Where(n => n.State == TsdbNodeState.CatchingUp).ToList();
+        if (catchingUp.Count == 0)
+        {
+            return;
+        }
+
+        // Until every connector has read its group's offsets, the most advanced node is unknown.
+        if (nodes.Any(n => !n.Connector.OffsetsLoaded))
+        {
+            return;
+        }
+
+        var mostAdvanced = MostAdvancedOffsets();
+        foreach (var node in catchingUp.Where(n => IsCaughtUp(n, mostAdvanced)))
+        {
+            Change(node, TsdbNodeState.Available, "caught up with the most advanced node");
+        }
+    }
+
+    /// <summary>
+    /// The node answers but lost data: out of the list until refilled (its connector has rewound,
+    /// so it is behind), and said so in the timeline whatever its state was.
+    /// </summary>
+    private void OnDataLoss(Watched node, string report)
     {
         lock (gate)
         {
-            Fail(nodes.First(n => n.Connector.Node.Name == name), reason);
+            node.LastError = report;
+            node.LastErrorAt = DateTimeOffset.UtcNow;
+            Change(node, TsdbNodeState.CatchingUp, report);
+        }
+    }
+
+    private void OnProgress()
+    {
+        // One pending wake-up is enough: the monitor looks at every node when it wakes.
+        if (progressed.CurrentCount == 0)
+        {
+            progressed.Release();
+        }
+    }
+
+    /// <summary>
+    /// Takes the node out of the list at once (its connector saw a write fail, or a balancer could
+    /// not reach it); it returns through a passing health check once caught up.
+    /// </summary>
+    /// <returns>False when no node has that name.</returns>
+    public bool ReportFailure(string name, string reason)
+    {
+        lock (gate)
+        {
+            var node = nodes.FirstOrDefault(n => n.Connector.Node.Name == name);
+            if (node == null)
+            {
+                return false;
+            }
+
+            Fail(node, reason);
+            return true;
         }
     }
 
@@ -120,6 +202,8 @@ internal sealed class NodeMonitor
             DeadLetters = connector.DeadLettered,
             LastError = node.LastError,
             LastErrorAt = node.LastErrorAt,
+            DataLoss = connector.DataLoss,
+            LostRecords = connector.LostRecords,
         };
     }
 
@@ -140,6 +224,7 @@ internal sealed class NodeMonitor
     {
         var own = node.Connector.CommittedOffsets;
         return node.Connector.Resumed
+            && node.Connector.MarksVerifiedAt >= node.LeftAt
             && mostAdvanced.All(p => p.Value - own.GetValueOrDefault(p.Key) <= options.Monitor.CatchUpTolerance);
     }
 
@@ -150,6 +235,9 @@ internal sealed class NodeMonitor
         if (node.State != TsdbNodeState.Unavailable)
         {
             Change(node, TsdbNodeState.Unavailable, reason);
+            node.LeftAt = DateTime.UtcNow;
+            // Whatever comes back may be another server: it must show its marks before reads return.
+            node.Connector.RequestMarkCheck();
         }
     }
 
@@ -181,5 +269,8 @@ internal sealed class NodeMonitor
         public string? LastError { get; set; }
 
         public DateTimeOffset? LastErrorAt { get; set; }
+
+        /// <summary>When it last left the list; it returns only after its connector checked its marks since.</summary>
+        public DateTime LeftAt { get; set; } = DateTime.MinValue;
     }
 }

@@ -8,7 +8,7 @@ namespace KafkaSync.Engine.Tsdb.Writing;
 /// Talks to one time-series node over HTTP: line-protocol writes, health checks and, for
 /// InfluxDB, creating the database and retention policy.
 /// </summary>
-internal sealed class NodeClient : IDisposable
+internal sealed partial class NodeClient : IDisposable
 {
     private readonly HttpClient http;
     private readonly Uri writeUri;

@@ -22,10 +22,12 @@ internal static class ResponseClassifier
 
         if (status == 404)
         {
-            // An unknown database will not appear by itself; any other 404 means the URL is not a
-            // time-series node at all, which is a node failure the operator must see.
+            // The connector creates the database before it writes, so a node without it lost it
+            // (an empty replacement): an outage, after which the database is created again and
+            // the node refilled, never a reason to dead-letter. Any other 404 means the URL is not
+            // a time-series node at all, which is a node failure the operator must see.
             return body.Contains("database not found", StringComparison.OrdinalIgnoreCase)
-                ? new WriteResult(WriteOutcome.Permanent, status, reason)
+                ? new WriteResult(WriteOutcome.Transient, status, reason + " (the node lost its database)")
                 : new WriteResult(WriteOutcome.Transient, status, reason + " (is the node URL right?)");
         }
 

@@ -27,6 +27,9 @@ public sealed class TsdbServer : IDisposable
     /// <summary>Starts the process (again) on the same data and port and waits until it answers.</summary>
     public void Start() => server.Start();
 
+    /// <summary>Kills the process and deletes its data: after <see cref="Start"/> it is an empty replacement on the same URL.</summary>
+    public void Wipe() => server.Wipe();
+
     /// <summary>Kills the process at once, like a crash.</summary>
     public void Kill() => server.Kill();
 

@@ -9,7 +9,7 @@ public sealed class ResponseClassifierTests
     [InlineData(204, "", "Written")]
     [InlineData(400, "{\"error\":\"partial write: unable to parse 'bad line': invalid field format dropped=0\"}", "Permanent")]
     [InlineData(400, "{\"error\":\"partial write: field type conflict: input field \\\"v\\\" on measurement \\\"m\\\" is type string, already exists as type float dropped=1\"}", "Permanent")]
-    [InlineData(404, "{\"error\":\"database not found: \\\"nodb\\\"\"}", "Permanent")]
+    [InlineData(404, "{\"error\":\"database not found: \\\"nodb\\\"\"}", "Transient")]
     [InlineData(500, "{\"error\":\"retention policy not found: nope\"}", "Permanent")]
     [InlineData(413, "{\"error\":\"Request Entity Too Large\"}", "Permanent")]
     [InlineData(422, "unprocessable", "Permanent")]
