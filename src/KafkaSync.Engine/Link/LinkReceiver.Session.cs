@@ -190,6 +190,16 @@ public sealed partial class LinkReceiver
                         }
 
                         break;
+                    case LinkMessageType.Gap:
+                        var gap = Gap.Decode(body.Span);
+                        await AcceptGapAsync(gap, session.Token);
+                        decoder.ExpectedFirstSeq = gap.Last + 1;
+                        if (appended.CurrentCount == 0)
+                        {
+                            appended.Release();
+                        }
+
+                        break;
                     case LinkMessageType.Heartbeat:
                         break;
                     case LinkMessageType.Goodbye:
@@ -247,6 +257,25 @@ public sealed partial class LinkReceiver
         var count = payloads.Count;
         Update(s => s with { Records = s.Records + count, RawBytes = s.RawBytes + raw, Frames = s.Frames + 1 });
         return true;
+    }
+
+    /// <summary>
+    /// Passes over seqs the source declared lost, exactly where the queue's next seq is: a gap that
+    /// starts anywhere else, runs backwards, or would overflow the numbering is a protocol error,
+    /// and a frame that skips seqs without one stays one.
+    /// </summary>
+    private async Task AcceptGapAsync(Gap gap, CancellationToken ct)
+    {
+        var next = _target.NextSeq;
+        if (gap.First != next || gap.Last < gap.First || gap.Last >= long.MaxValue / 2)
+        {
+            throw new LinkException(LinkFailure.Protocol, $"a declared gap of seqs {gap.First} to {gap.Last} does not start at the seq the target queue needs next ({next})");
+        }
+
+        await _target.MarkLostAsync(gap.First, gap.Last, ct);
+        var range = new QueueSeqRange(gap.First, gap.Last).ToString();
+        LogGapAccepted(_logger, range, null);
+        Update(s => s with { LostSeqCount = s.LostSeqCount + gap.Last - gap.First + 1 });
     }
 
     /// <summary>Group commit: one commit covers every frame appended since the last, then one ack names the durable seq.</summary>

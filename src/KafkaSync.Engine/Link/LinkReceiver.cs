@@ -194,6 +194,9 @@ public sealed partial class LinkReceiver : IAsyncDisposable
     private static readonly Action<ILogger, string, string, long, Exception?> LogAccepted =
         LoggerMessage.Define<string, string, long>(LogLevel.Information, new EventId(11, "LinkSourceConnected"), "Source '{SourceId}' connected from {Peer}; it resumes at seq {Seq}");
 
+    private static readonly Action<ILogger, string, Exception?> LogGapAccepted =
+        LoggerMessage.Define<string>(LogLevel.Warning, new EventId(13, "LinkGapAccepted"), "The source declared seqs {Seqs} lost (a repair of its queue gave them up); the target queue passes over them");
+
     private static readonly Action<ILogger, string, string, Exception?> LogGoodbye =
         LoggerMessage.Define<string, string>(LogLevel.Information, new EventId(12, "LinkSourceLeft"), "Source at {Peer} closed the link: {Reason}");
 }
