@@ -20,6 +20,7 @@ public sealed class SourceAgent
     private DiskQueue? _queue;
     private LinkSender? _sender;
     private AgentState _state = AgentState.Starting;
+    private LostRecordsFinder? _lost;
     private DateTimeOffset _started;
 
     /// <summary>Creates the agent; checks the options at once.</summary>
@@ -46,6 +47,8 @@ public sealed class SourceAgent
         var key = AgentLinkKey.Resolve(_options.LinkKey, _options.LinkKeyFile, _options.LinkKeyEnvironmentVariable);
         _started = DateTimeOffset.UtcNow;
         await using var queue = _queue = AgentRunner.OpenQueue(_options.Queue);
+        _lost = new LostRecordsFinder(_options.Kafka.BootstrapServers);
+        AgentRunner.ReportQueueState(queue, _lost, _log);
         var link = _options.Link! with { SourceId = _options.Link!.SourceId ?? _options.Name };
         var sender = _sender = new LinkSender(queue, link, key, new ProgressLogger(_log, "link: "));
         var consumer = new SourceConsumer(_options, queue, _counters, _log);
@@ -93,6 +96,8 @@ public sealed class SourceAgent
             CompressionRatio = link?.CompressionRatio ?? 0,
             LastError = _counters.LastError ?? link?.LastError,
             Note = _counters.Note,
+            LostSeqs = _lost?.Describe(queue) ?? [],
+            Warnings = queue?.OpenNotes ?? [],
             StartedAt = _started,
             UpdatedAt = DateTimeOffset.UtcNow,
             ProcessId = Environment.ProcessId,

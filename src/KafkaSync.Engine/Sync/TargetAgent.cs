@@ -23,6 +23,7 @@ public sealed class TargetAgent
     private LinkReceiver? _receiver;
     private TargetProducer? _producer;
     private AgentState _state = AgentState.Starting;
+    private LostRecordsFinder? _lost;
     private DateTimeOffset _started;
 
     /// <summary>Creates the agent; checks the options at once.</summary>
@@ -53,6 +54,8 @@ public sealed class TargetAgent
         try
         {
             await using var queue = _queue = AgentRunner.OpenQueue(_options.Queue);
+            _lost = new LostRecordsFinder(null);
+            AgentRunner.ReportQueueState(queue, _lost, _log);
             var receiver = _receiver = new LinkReceiver(queue, _options.Link!, key, new ProgressLogger(_log, "link: "));
             try
             {
@@ -122,6 +125,8 @@ public sealed class TargetAgent
             CompressionRatio = link?.CompressionRatio ?? 0,
             LastError = _counters.LastError ?? link?.LastError,
             Note = _counters.Note,
+            LostSeqs = _lost?.Describe(queue) ?? [],
+            Warnings = queue?.OpenNotes ?? [],
             StartedAt = _started,
             UpdatedAt = DateTimeOffset.UtcNow,
             ProcessId = Environment.ProcessId,
