@@ -12,7 +12,7 @@ namespace KafkaSync.Engine.Tests.Link;
 /// </summary>
 internal sealed class LinkFixture : IAsyncDisposable
 {
-    public static readonly LinkKey Key = LinkKey.FromText("correct horse battery staple 42");
+    public static readonly LinkKey Key = LinkKey.FromText("correct horse battery staple 42, link");
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "ks-link-" + Guid.NewGuid().ToString("N"));
     private readonly CancellationTokenSource _receiverStop = new();
