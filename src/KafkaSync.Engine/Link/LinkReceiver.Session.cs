@@ -9,7 +9,7 @@ namespace KafkaSync.Engine.Link;
 /// <content>One connection: handshake, claim the queue, then append frames and acknowledge commits.</content>
 public sealed partial class LinkReceiver
 {
-    private async Task HandleAsync(Socket socket, CancellationToken ct)
+    private async Task HandleAsync(Socket socket, System.Net.IPAddress address, CancellationToken ct)
     {
         // Run off the accept loop at once, so a slow handshake never delays the next accept.
         await Task.Yield();
@@ -43,6 +43,7 @@ public sealed partial class LinkReceiver
 
             Interlocked.Decrement(ref _pending);
             handshaking = false;
+            _throttle.Finished(address, authenticated: true);
             session = await ClaimAsync(hello, connection, ct);
 
             // Acknowledge-before-welcome: whatever an earlier connection appended is made durable,
@@ -64,7 +65,22 @@ public sealed partial class LinkReceiver
         catch (Exception ex) when (Classify(ex, connection, ct) is { } failure)
         {
             Interlocked.Increment(ref _refused);
-            LogClosed(_logger, peer, failure.Failure, failure.Message, null);
+            var log = true;
+            var leftOut = 0;
+            if (handshaking)
+            {
+                // Unauthenticated: the address backs off, and its log lines are rationed.
+                handshaking = false;
+                Interlocked.Decrement(ref _pending);
+                _throttle.Finished(address, authenticated: false);
+                log = _throttle.ShouldLog(address, out leftOut);
+            }
+
+            if (log)
+            {
+                LogClosed(_logger, peer, failure.Failure, failure.Message + LeftOut(leftOut), null);
+            }
+
             Update(s => s with { LastError = $"{failure.Failure}: {failure.Message}", LastErrorAt = DateTimeOffset.UtcNow });
             if (connection is not null)
             {
@@ -83,6 +99,7 @@ public sealed partial class LinkReceiver
             if (handshaking)
             {
                 Interlocked.Decrement(ref _pending);
+                _throttle.Abandon(address);
             }
 
             if (connection is not null)

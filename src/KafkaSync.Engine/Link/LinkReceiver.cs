@@ -29,6 +29,8 @@ public sealed partial class LinkReceiver : IAsyncDisposable
     private ActiveSession? _active;
     private LinkStatus _status = new() { State = LinkState.Idle };
     private long _wireBytesDone;
+    private readonly AuthThrottle _throttle = new();
+    private readonly LogLimiter _busyLog = new(AuthThrottle.LogEvery);
     private int _pending;
     private int _refused;
 
@@ -126,16 +128,31 @@ public sealed partial class LinkReceiver : IAsyncDisposable
                 }
 
                 socket.NoDelay = true;
-                if (Interlocked.Increment(ref _pending) > _options.MaxPendingConnections)
+                var address = AddressOf(socket);
+                if (!_throttle.TryAdmit(address))
                 {
-                    Interlocked.Decrement(ref _pending);
+                    // Backing off after failed handshakes, or already handshaking at its limit:
+                    // closed before anything is read or computed; counted, and logged in summary.
                     Interlocked.Increment(ref _refused);
-                    LogClosed(_logger, socket.RemoteEndPoint?.ToString() ?? "?", LinkFailure.Busy, "too many connections being handshaken at once", null);
                     socket.Dispose();
                     continue;
                 }
 
-                var handler = HandleAsync(socket, token);
+                if (Interlocked.Increment(ref _pending) > _options.MaxPendingConnections)
+                {
+                    Interlocked.Decrement(ref _pending);
+                    Interlocked.Increment(ref _refused);
+                    _throttle.Abandon(address);
+                    if (_busyLog.ShouldLog(out var leftOut))
+                    {
+                        LogClosed(_logger, socket.RemoteEndPoint?.ToString() ?? "?", LinkFailure.Busy, $"too many connections being handshaken at once (limit {_options.MaxPendingConnections}){LeftOut(leftOut)}", null);
+                    }
+
+                    socket.Dispose();
+                    continue;
+                }
+
+                var handler = HandleAsync(socket, address, token);
                 lock (_gate)
                 {
                     _handlers.RemoveAll(t => t.IsCompleted);
@@ -164,6 +181,15 @@ public sealed partial class LinkReceiver : IAsyncDisposable
         Update(s => s with { State = LinkState.Stopped, Peer = null });
         return ValueTask.CompletedTask;
     }
+
+    private static IPAddress AddressOf(Socket socket)
+    {
+        var address = (socket.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+        return address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+    }
+
+    private static string LeftOut(int count) =>
+        count == 0 ? "" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; {count} more like it since the last report were not logged");
 
     private void Update(Func<LinkStatus, LinkStatus> change)
     {
