@@ -54,6 +54,12 @@ internal sealed class AuthThrottle
             }
 
             entry.Pending++;
+            if (entry.Failures > 0)
+            {
+                // An address that failed before gets one handshake per wait, not one per parallel connection.
+                entry.BlockedUntil = now + Ticks(Delay(entry.Failures));
+            }
+
             return true;
         }
     }
@@ -75,10 +81,17 @@ internal sealed class AuthThrottle
 
             entry.Failures++;
             entry.Suppressed++;
-            var delay = FirstDelay * Math.Pow(2, Math.Min(entry.Failures - 1, 16));
-            entry.BlockedUntil = now + (long)(Math.Min(delay.TotalSeconds, MaxDelay.TotalSeconds) * Stopwatch.Frequency);
+            entry.BlockedUntil = Math.Max(entry.BlockedUntil, now + Ticks(Delay(entry.Failures)));
         }
     }
+
+    private static TimeSpan Delay(int failures)
+    {
+        var delay = FirstDelay * Math.Pow(2, Math.Min(failures - 1, 16));
+        return delay < MaxDelay ? delay : MaxDelay;
+    }
+
+    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 
     /// <summary>An admitted connection ended without a verdict on its address (the target is stopping, or full): no penalty.</summary>
     public void Abandon(IPAddress address)
