@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using KafkaSync.Engine.Configuration;
 using KafkaSync.Engine.Framing;
-using KafkaSync.Engine.Native;
+using KafkaSync.Engine.Compression;
 using KafkaSync.Engine.Queue;
 
 namespace KafkaSync.Cli.Commands;

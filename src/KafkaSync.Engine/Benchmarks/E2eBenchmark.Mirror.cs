@@ -43,16 +43,12 @@ public static partial class E2eBenchmark
         consumer.Assign(Topics.SelectMany(t => Enumerable.Range(0, Partitions).Select(p => new TopicPartition(t, p)))
             .Select(tp => new TopicPartitionOffset(tp, consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(30)).Low)));
         var consumed = 0;
-        var wakeUp = new FetcherWakeUp();
         while (consumed < records)
         {
             var result = consumer.Consume(TimeSpan.FromMilliseconds(5));
             if (result is null)
             {
-                // The mirror gets the same cure for librdkafka 2.0's fetch stall as our consumers:
-                // it stands for a Java MirrorMaker, whose client does not stall.
                 ct.ThrowIfCancellationRequested();
-                wakeUp.OnEmptyPoll(consumer);
                 continue;
             }
 

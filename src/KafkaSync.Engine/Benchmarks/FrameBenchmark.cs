@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using KafkaSync.Engine.Framing;
-using KafkaSync.Engine.Native;
+using KafkaSync.Engine.Compression;
 using KafkaSync.Engine.Queue;
 using KafkaSync.Engine.Records;
 

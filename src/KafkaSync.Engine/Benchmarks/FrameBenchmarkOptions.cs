@@ -36,7 +36,7 @@ public sealed record FrameBenchmarkOptions
         OptionsException.ThrowIfOutOfRange("window-log", WindowLog, 10, 27);
         foreach (var level in Levels.Append(Level))
         {
-            OptionsException.ThrowIfOutOfRange("level", level, Native.ZstdCompressor.MinLevel, Native.ZstdCompressor.MaxLevel);
+            OptionsException.ThrowIfOutOfRange("level", level, Compression.ZstdCompressor.MinLevel, Compression.ZstdCompressor.MaxLevel);
         }
     }
 }

@@ -1,5 +1,5 @@
 using KafkaSync.Engine.Configuration;
-using KafkaSync.Engine.Native;
+using KafkaSync.Engine.Compression;
 using KafkaSync.Engine.Queue;
 
 namespace KafkaSync.Engine.Framing;

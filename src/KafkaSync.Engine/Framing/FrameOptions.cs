@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using KafkaSync.Engine.Configuration;
-using KafkaSync.Engine.Native;
+using KafkaSync.Engine.Compression;
 
 namespace KafkaSync.Engine.Framing;
 
@@ -18,7 +18,7 @@ public sealed record FrameOptions
     public FrameCodec Codec { get; init; } = FrameCodec.Zstd;
 
     /// <summary>
-    /// zstd level, from libzstd's minimum (negative = faster) to 22. Default 1: on JSON-like records
+    /// zstd level, from zstd's minimum (negative = faster) to 22. Default 1: on JSON-like records
     /// streamed over one connection, higher levels gained little ratio for much more CPU (see docs/framing.md).
     /// </summary>
     public int Level { get; init; } = 1;

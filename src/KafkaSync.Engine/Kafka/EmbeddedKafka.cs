@@ -11,7 +11,8 @@ namespace KafkaSync.Engine.Kafka;
 /// <remarks>
 /// The mock cluster keeps only the newest 5 MiB or 100,000 message sets per partition and
 /// answers a Fetch with one message set per partition, so producers feeding it should batch
-/// (linger.ms 50–100) and consumers should join before the producers start.
+/// (linger.ms 50–100) and consumers should join before the producers start. Never list
+/// consumer groups on it (ListConsumerGroups): librdkafka 2.16's mock crashes the process.
 /// </remarks>
 public sealed class EmbeddedKafka : IDisposable
 {
@@ -35,6 +36,10 @@ public sealed class EmbeddedKafka : IDisposable
             RdKafkaMock.rd_kafka_destroy(_handle);
             throw new InvalidOperationException("librdkafka did not start a mock cluster; it needs librdkafka 1.4 or later built with mock cluster support.");
         }
+
+        // The mock waits 3 s before the first rebalance of a new group, as a broker's
+        // group.initial.rebalance.delay.ms does; with 0 a group join takes milliseconds.
+        RdKafkaMock.rd_kafka_mock_group_initial_rebalance_delay_ms(_cluster, 0);
 
         BootstrapServers = Marshal.PtrToStringUTF8(RdKafkaMock.rd_kafka_mock_cluster_bootstraps(_cluster))
             ?? throw new InvalidOperationException("The mock cluster reported no bootstrap servers.");

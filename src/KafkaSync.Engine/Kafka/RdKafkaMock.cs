@@ -5,7 +5,7 @@ namespace KafkaSync.Engine.Kafka;
 
 /// <summary>
 /// The few librdkafka functions Confluent.Kafka does not expose: a bare client handle to host a
-/// mock cluster, and the mock cluster's control API (rdkafka_mock.h, librdkafka 2.0.2).
+/// mock cluster, and the mock cluster's control API (rdkafka_mock.h, librdkafka 2.16).
 /// </summary>
 internal static unsafe partial class RdKafkaMock
 {
@@ -41,6 +41,9 @@ internal static unsafe partial class RdKafkaMock
 
     [LibraryImport(NativeLibraries.Rdkafka, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int rd_kafka_mock_partition_set_leader(IntPtr mcluster, string topic, int partition, int brokerId);
+
+    [LibraryImport(NativeLibraries.Rdkafka)]
+    public static partial void rd_kafka_mock_group_initial_rebalance_delay_ms(IntPtr mcluster, int delayMs);
 
     [LibraryImport(NativeLibraries.Rdkafka)]
     public static partial int rd_kafka_mock_broker_set_down(IntPtr mcluster, int brokerId);

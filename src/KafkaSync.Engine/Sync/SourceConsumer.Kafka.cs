@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using KafkaSync.Engine.Kafka;
 
 namespace KafkaSync.Engine.Sync;
 
@@ -17,6 +18,7 @@ internal sealed partial class SourceConsumer
             EnableAutoOffsetStore = false,
             AutoOffsetReset = _options.StartFrom == StartPosition.Latest ? AutoOffsetReset.Latest : AutoOffsetReset.Earliest,
         };
+        KafkaClients.ApplyFetchQueueBackoff(config);
         return new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetLogHandler(OnLog)
             .SetErrorHandler((_, error) => OnError(error))

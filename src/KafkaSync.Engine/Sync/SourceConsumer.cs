@@ -27,7 +27,6 @@ internal sealed partial class SourceConsumer
     private readonly HashSet<TopicPartition> _assigned = [];
     private readonly Dictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _announced = new(StringComparer.Ordinal);
-    private readonly FetcherWakeUp _fetcherWakeUp = new();
     private IReadOnlyList<string> _subscription = [];
 
     public SourceConsumer(SourceAgentOptions options, DiskQueue queue, AgentCounters counters, IProgress<string>? log)
@@ -65,10 +64,6 @@ internal sealed partial class SourceConsumer
                 if (result is not null)
                 {
                     Take(consumer, result, stop);
-                }
-                else if (_assigned.Count > 0)
-                {
-                    _fetcherWakeUp.OnEmptyPoll(consumer);
                 }
 
                 if (_batchRecords >= _options.MaxBatchRecords || (result is null && _batchRecords > 0))

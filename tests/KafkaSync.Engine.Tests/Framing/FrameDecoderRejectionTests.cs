@@ -1,6 +1,6 @@
 using System.Buffers;
 using KafkaSync.Engine.Framing;
-using KafkaSync.Engine.Native;
+using KafkaSync.Engine.Compression;
 
 namespace KafkaSync.Engine.Tests.Framing;
 

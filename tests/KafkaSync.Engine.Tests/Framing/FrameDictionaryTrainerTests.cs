@@ -1,6 +1,6 @@
 using KafkaSync.Engine.Benchmarks;
 using KafkaSync.Engine.Framing;
-using KafkaSync.Engine.Native;
+using KafkaSync.Engine.Compression;
 using KafkaSync.Engine.Queue;
 
 namespace KafkaSync.Engine.Tests.Framing;

@@ -1,5 +1,5 @@
 using KafkaSync.Engine.Framing;
-using KafkaSync.Engine.Native;
+using KafkaSync.Engine.Compression;
 using KafkaSync.Engine.Queue;
 using KafkaSync.Engine.Records;
 

@@ -166,7 +166,6 @@ internal sealed partial class NodeConnector
         var batch = new PointBatch(lastBatchBytes, lastBatchRecords);
         var lastCommit = DateTime.MinValue;
         var lastEnds = DateTime.MinValue;
-        var fetcherWakeUp = new FetcherWakeUp();
         try
         {
             while (!cancellation.IsCancellationRequested)
@@ -213,10 +212,6 @@ internal sealed partial class NodeConnector
                     {
                         Dispatch(batch, cancellation);
                         batch = new PointBatch(lastBatchBytes, lastBatchRecords);
-                    }
-                    else
-                    {
-                        fetcherWakeUp.OnEmptyPoll(consumer);
                     }
 
                     continue;

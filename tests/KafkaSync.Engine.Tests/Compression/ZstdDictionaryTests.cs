@@ -1,9 +1,9 @@
 using System.Buffers;
 using KafkaSync.Engine.Benchmarks;
-using KafkaSync.Engine.Native;
+using KafkaSync.Engine.Compression;
 using KafkaSync.Engine.Records;
 
-namespace KafkaSync.Engine.Tests.Native;
+namespace KafkaSync.Engine.Tests.Compression;
 
 public sealed class ZstdDictionaryTests
 {

@@ -1,6 +1,6 @@
-namespace KafkaSync.Engine.Native;
+namespace KafkaSync.Engine.Compression;
 
-/// <summary>libzstd reported an error (corrupt input, output too small, bad parameter, ...).</summary>
+/// <summary>zstd reported an error (corrupt input, output too small, bad parameter, ...).</summary>
 public sealed class ZstdException : IOException
 {
     /// <summary>Creates an exception for a failed zstd call.</summary>

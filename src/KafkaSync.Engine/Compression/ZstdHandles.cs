@@ -1,12 +1,15 @@
 using Microsoft.Win32.SafeHandles;
+using ZstdSharp.Unsafe;
 
-namespace KafkaSync.Engine.Native;
+namespace KafkaSync.Engine.Compression;
 
-// Native zstd objects, freed exactly once even when a finalizer races Dispose.
+// zstd objects live in unmanaged memory that ZstdSharp allocates: each is freed exactly once,
+// even when a finalizer races Dispose.
 
-/// <summary>A ZSTD_CCtx*.</summary>
-internal sealed class ZstdCompressionContextHandle() : SafeHandleZeroOrMinusOneIsInvalid(ownsHandle: true)
+internal sealed unsafe class ZstdCompressionContextHandle() : SafeHandleZeroOrMinusOneIsInvalid(ownsHandle: true)
 {
+    public ZSTD_CCtx_s* Pointer => (ZSTD_CCtx_s*)handle;
+
     public static ZstdCompressionContextHandle Create()
     {
         var handle = new ZstdCompressionContextHandle();
@@ -21,9 +24,10 @@ internal sealed class ZstdCompressionContextHandle() : SafeHandleZeroOrMinusOneI
     }
 }
 
-/// <summary>A ZSTD_DCtx*.</summary>
-internal sealed class ZstdDecompressionContextHandle() : SafeHandleZeroOrMinusOneIsInvalid(ownsHandle: true)
+internal sealed unsafe class ZstdDecompressionContextHandle() : SafeHandleZeroOrMinusOneIsInvalid(ownsHandle: true)
 {
+    public ZSTD_DCtx_s* Pointer => (ZSTD_DCtx_s*)handle;
+
     public static ZstdDecompressionContextHandle Create()
     {
         var handle = new ZstdDecompressionContextHandle();
@@ -38,10 +42,11 @@ internal sealed class ZstdDecompressionContextHandle() : SafeHandleZeroOrMinusOn
     }
 }
 
-/// <summary>A ZSTD_CDict* (a dictionary digested for one compression level).</summary>
-internal sealed class ZstdCDictHandle() : SafeHandleZeroOrMinusOneIsInvalid(ownsHandle: true)
+internal sealed unsafe class ZstdCDictHandle() : SafeHandleZeroOrMinusOneIsInvalid(ownsHandle: true)
 {
-    public static unsafe ZstdCDictHandle Create(ReadOnlySpan<byte> content, int level)
+    public ZSTD_CDict_s* Pointer => (ZSTD_CDict_s*)handle;
+
+    public static ZstdCDictHandle Create(ReadOnlySpan<byte> content, int level)
     {
         var handle = new ZstdCDictHandle();
         fixed (byte* p = content)
@@ -59,10 +64,11 @@ internal sealed class ZstdCDictHandle() : SafeHandleZeroOrMinusOneIsInvalid(owns
     }
 }
 
-/// <summary>A ZSTD_DDict*.</summary>
-internal sealed class ZstdDDictHandle() : SafeHandleZeroOrMinusOneIsInvalid(ownsHandle: true)
+internal sealed unsafe class ZstdDDictHandle() : SafeHandleZeroOrMinusOneIsInvalid(ownsHandle: true)
 {
-    public static unsafe ZstdDDictHandle Create(ReadOnlySpan<byte> content)
+    public ZSTD_DDict_s* Pointer => (ZSTD_DDict_s*)handle;
+
+    public static ZstdDDictHandle Create(ReadOnlySpan<byte> content)
     {
         var handle = new ZstdDDictHandle();
         fixed (byte* p = content)

@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Text;
-using KafkaSync.Engine.Native;
+using KafkaSync.Engine.Compression;
+using ZstdSharp.Unsafe;
 
-namespace KafkaSync.Engine.Tests.Native;
+namespace KafkaSync.Engine.Tests.Compression;
 
 /// <summary>Why <see cref="ZstdCompressor.Level"/> ends the zstd frame before a new level applies.</summary>
 public sealed class ZstdLevelChangeTests
@@ -21,11 +22,10 @@ public sealed class ZstdLevelChangeTests
     }
 
     [Fact]
-    public unsafe void Libzstd_ignores_a_level_set_in_the_middle_of_a_single_threaded_frame()
+    public unsafe void Zstd_ignores_a_level_set_in_the_middle_of_a_single_threaded_frame()
     {
         var first = Text(1);
         var second = Text(2);
-        NativeLibraries.EnsureRegistered();
         using var steady = ZstdCompressionContextHandle.Create();
         using var changed = ZstdCompressionContextHandle.Create();
         ZstdNative.Check(ZstdNative.CCtxSetParameter(steady, ZstdNative.CompressionLevel, 1), "level");
@@ -61,10 +61,10 @@ public sealed class ZstdLevelChangeTests
         fixed (byte* src = data)
         fixed (byte* dst = output)
         {
-            var input = new ZstdNative.InBuffer { Src = src, Size = (nuint)data.Length };
-            var buffer = new ZstdNative.OutBuffer { Dst = dst, Size = (nuint)output.Length };
+            var input = new ZSTD_inBuffer_s { src = src, size = (nuint)data.Length };
+            var buffer = new ZSTD_outBuffer_s { dst = dst, size = (nuint)output.Length };
             Assert.Equal(0u, (uint)ZstdNative.Check(ZstdNative.CompressStream2(cctx, &buffer, &input, ZstdNative.EndFlush), "flush"));
-            return output[..(int)buffer.Pos];
+            return output[..(int)buffer.pos];
         }
     }
 }

@@ -1,4 +1,6 @@
-namespace KafkaSync.Engine.Native;
+using ZstdSharp.Unsafe;
+
+namespace KafkaSync.Engine.Compression;
 
 /// <summary>
 /// A reusable zstd decompression context with hard bounds: it never writes past the caller's
@@ -22,7 +24,6 @@ public sealed class ZstdDecompressor : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(windowLogMax, 10);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(windowLogMax, 31);
-        NativeLibraries.EnsureRegistered();
         _dctx = ZstdDecompressionContextHandle.Create();
         _windowLogMax = windowLogMax;
         ZstdNative.Check(ZstdNative.DCtxSetParameter(_dctx, ZstdNative.WindowLogMax, windowLogMax), "set window log max");
@@ -92,37 +93,37 @@ public sealed class ZstdDecompressor : IDisposable
         fixed (byte* src = source)
         fixed (byte* dst = destination)
         {
-            var input = new ZstdNative.InBuffer { Src = src, Size = (nuint)source.Length, Pos = 0 };
-            var output = new ZstdNative.OutBuffer { Dst = dst, Size = (nuint)destination.Length, Pos = 0 };
-            while (input.Pos < input.Size)
+            var input = new ZSTD_inBuffer_s { src = src, size = (nuint)source.Length, pos = 0 };
+            var output = new ZSTD_outBuffer_s { dst = dst, size = (nuint)destination.Length, pos = 0 };
+            while (input.pos < input.size)
             {
-                var before = input.Pos + output.Pos;
+                var before = input.pos + output.pos;
                 frameComplete = ZstdNative.Check(ZstdNative.DecompressStream(_dctx, &output, &input), "ZSTD_decompressStream") == 0;
-                if (output.Pos == output.Size && input.Pos < input.Size)
+                if (output.pos == output.size && input.pos < input.size)
                 {
                     throw new ZstdException("ZSTD_decompressStream", $"the input decodes to more than the {destination.Length} bytes allowed");
                 }
 
-                if (input.Pos + output.Pos == before)
+                if (input.pos + output.pos == before)
                 {
                     throw new ZstdException("ZSTD_decompressStream", "no progress on the input");
                 }
             }
 
-            if (output.Pos == output.Size)
+            if (output.pos == output.size)
             {
                 // The output is full: make sure the context holds nothing more back.
                 byte spare;
-                var probe = new ZstdNative.OutBuffer { Dst = &spare, Size = 1, Pos = 0 };
+                var probe = new ZSTD_outBuffer_s { dst = &spare, size = 1, pos = 0 };
                 // After a finished frame the context waits for the next header and returns its size, not 0.
                 frameComplete |= ZstdNative.Check(ZstdNative.DecompressStream(_dctx, &probe, &input), "ZSTD_decompressStream") == 0;
-                if (probe.Pos != 0)
+                if (probe.pos != 0)
                 {
                     throw new ZstdException("ZSTD_decompressStream", $"the input decodes to more than the {destination.Length} bytes allowed");
                 }
             }
 
-            return (int)output.Pos;
+            return (int)output.pos;
         }
     }
 }

@@ -1,6 +1,8 @@
 using System.Buffers;
 
-namespace KafkaSync.Engine.Native;
+using ZstdSharp.Unsafe;
+
+namespace KafkaSync.Engine.Compression;
 
 /// <summary>
 /// A reusable zstd compression context. Use it either for independent frames
@@ -27,7 +29,6 @@ public sealed class ZstdCompressor : IDisposable
     /// of its distant repeats with a larger table, at some cost in speed.</param>
     public ZstdCompressor(int level, ZstdDictionary? dictionary = null, int windowLog = 0, int minHashLog = 0)
     {
-        NativeLibraries.EnsureRegistered();
         CheckLevel(level);
         if (windowLog != 0 && windowLog is < 10 or > 27)
         {
@@ -53,20 +54,20 @@ public sealed class ZstdCompressor : IDisposable
         }
     }
 
-    /// <summary>The lowest level libzstd accepts (negative levels trade ratio for speed).</summary>
+    /// <summary>The lowest level zstd accepts (negative levels trade ratio for speed).</summary>
     public static int MinLevel => Native(ZstdNative.MinCLevel);
 
-    /// <summary>The highest level libzstd accepts.</summary>
+    /// <summary>The highest level zstd accepts.</summary>
     public static int MaxLevel => Native(ZstdNative.MaxCLevel);
 
-    /// <summary>libzstd's version, e.g. 10504 for 1.5.4.</summary>
+    /// <summary>The zstd version the port implements, e.g. 10507 for 1.5.7.</summary>
     public static int LibraryVersion => (int)Native(ZstdNative.VersionNumber);
 
     /// <summary>The dictionary every zstd frame starts from, if any.</summary>
     public ZstdDictionary? Dictionary => _dictionary;
 
     /// <summary>
-    /// The compression level. libzstd applies a new level only when a zstd frame starts (single-threaded
+    /// The compression level. zstd applies a new level only when a zstd frame starts (single-threaded
     /// contexts ignore changes mid-frame), so after a change the next <see cref="StreamCompress"/> call
     /// first ends the current zstd frame: the stream stays decodable and only its history restarts.
     /// </summary>
@@ -87,7 +88,6 @@ public sealed class ZstdCompressor : IDisposable
     /// <summary>The most bytes <see cref="Compress"/> can produce for <paramref name="length"/> input bytes.</summary>
     public static int CompressBound(int length)
     {
-        NativeLibraries.EnsureRegistered();
         return checked((int)ZstdNative.CompressBound((nuint)length));
     }
 
@@ -145,28 +145,28 @@ public sealed class ZstdCompressor : IDisposable
     /// <summary>Frees the native context.</summary>
     public void Dispose() => _cctx.Dispose();
 
-    private unsafe int Drive(ReadOnlySpan<byte> source, IBufferWriter<byte> output, int directive)
+    private unsafe int Drive(ReadOnlySpan<byte> source, IBufferWriter<byte> output, ZSTD_EndDirective directive)
     {
         var written = 0;
         fixed (byte* src = source)
         {
-            var input = new ZstdNative.InBuffer { Src = src, Size = (nuint)source.Length, Pos = 0 };
+            var input = new ZSTD_inBuffer_s { src = src, size = (nuint)source.Length, pos = 0 };
             while (true)
             {
                 // Enough room for the whole flush in one go in the common case.
-                var span = output.GetSpan(CompressBound(source.Length - (int)input.Pos) + 32);
+                var span = output.GetSpan(CompressBound(source.Length - (int)input.pos) + 32);
                 nuint remaining;
                 nuint produced;
                 fixed (byte* dst = span)
                 {
-                    var buffer = new ZstdNative.OutBuffer { Dst = dst, Size = (nuint)span.Length, Pos = 0 };
+                    var buffer = new ZSTD_outBuffer_s { dst = dst, size = (nuint)span.Length, pos = 0 };
                     remaining = ZstdNative.Check(ZstdNative.CompressStream2(_cctx, &buffer, &input, directive), "ZSTD_compressStream2");
-                    produced = buffer.Pos;
+                    produced = buffer.pos;
                 }
 
                 output.Advance((int)produced);
                 written += (int)produced;
-                if (remaining == 0 && input.Pos == input.Size)
+                if (remaining == 0 && input.pos == input.size)
                 {
                     return written;
                 }
@@ -186,7 +186,7 @@ public sealed class ZstdCompressor : IDisposable
             ZstdNative.Check(ZstdNative.CCtxSetParameter(_cctx, ZstdNative.CompressionLevel, _level), "set compression level");
 
             // An explicit hash log outlives level changes, so set it per level: raised, or 0 for the level's own.
-            var own = (int)ZstdNative.GetCParams(_level, 0, 0).HashLog;
+            var own = (int)ZstdNative.GetCParamsHashLog(_level);
             var hashLog = _minHashLog > own ? _minHashLog : 0;
             ZstdNative.Check(ZstdNative.CCtxSetParameter(_cctx, ZstdNative.HashLog, hashLog), "set hash log");
         }
@@ -209,7 +209,6 @@ public sealed class ZstdCompressor : IDisposable
 
     private static T Native<T>(Func<T> call)
     {
-        NativeLibraries.EnsureRegistered();
         return call();
     }
 }

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text;
-using KafkaSync.Engine.Native;
+using KafkaSync.Engine.Compression;
 
-namespace KafkaSync.Engine.Tests.Native;
+namespace KafkaSync.Engine.Tests.Compression;
 
 public sealed class ZstdCompressorTests
 {
@@ -19,7 +19,7 @@ public sealed class ZstdCompressorTests
     }
 
     [Fact]
-    public void Binds_the_system_libzstd_1_5()
+    public void Implements_zstd_1_5_with_its_level_range()
     {
         Assert.InRange(ZstdCompressor.LibraryVersion, 10_500, 19_999);
         Assert.True(ZstdCompressor.MinLevel < 0);

@@ -1,4 +1,4 @@
-namespace KafkaSync.Engine.Native;
+namespace KafkaSync.Engine.Compression;
 
 /// <summary>
 /// A zstd dictionary: trained from sample records with <see cref="Train"/> or loaded from a file.
@@ -19,7 +19,6 @@ public sealed class ZstdDictionary : IDisposable
     /// <exception cref="ZstdException">The bytes are not a trained zstd dictionary (they carry no id).</exception>
     public unsafe ZstdDictionary(ReadOnlySpan<byte> content)
     {
-        NativeLibraries.EnsureRegistered();
         _content = content.ToArray();
         fixed (byte* p = _content)
         {
@@ -46,7 +45,6 @@ public sealed class ZstdDictionary : IDisposable
     {
         ArgumentNullException.ThrowIfNull(samples);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSize, 256);
-        NativeLibraries.EnsureRegistered();
         var total = samples.Sum(s => (long)s.Length);
         if (samples.Count < 8 || total > int.MaxValue)
         {
