@@ -238,7 +238,11 @@ public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
         var failure = Volatile.Read(ref _failure);
         if (failure is not null)
         {
-            throw new QueueException($"The queue's writer failed and accepts no more appends: {failure.Message}", failure);
+            // A full disk is an operator's fault to fix, not a bug: say what to do.
+            var fix = failure is IOException && failure.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase)
+                ? $" The disk holding '{_directory}' is full: free space on it (or lower queue.capacityBytes below the space it has) and start the agent again; every committed record is kept."
+                : "";
+            throw new QueueException($"The queue's writer failed and accepts no more appends: {failure.Message}.{fix}", failure);
         }
     }
 

@@ -120,7 +120,8 @@ public sealed class LinkHostilePeerTests(ITestOutputHelper output)
         var after = GC.GetTotalMemory(forceFullCollection: true);
         var perConnection = (after - before) / spread.Count;
         output.WriteLine($"{open} of 20 connections from one address held; managed memory per idle unauthenticated connection (both ends, this process): {perConnection:N0} B");
-        Assert.InRange(perConnection, 0, 64 << 10);
+        // Other tests allocate and free meanwhile, so only the upper bound is checked; the figure in the docs is from a run alone.
+        Assert.True(perConnection < 64 << 10, $"{perConnection:N0} B per idle connection");
         foreach (var socket in sockets.Concat(spread))
         {
             socket.Dispose();
