@@ -289,6 +289,8 @@ public sealed partial class LinkReceiver
             throw new LinkException(LinkFailure.Protocol, $"a declared gap of seqs {gap.First} to {gap.Last} does not start at the seq the target queue needs next ({next})");
         }
 
+        await _target.CommitAsync(ct);
+        GapDeclared?.Invoke(new QueueSeqRange(gap.First, gap.Last));
         await _target.MarkLostAsync(gap.First, gap.Last, ct);
         var range = new QueueSeqRange(gap.First, gap.Last).ToString();
         LogGapAccepted(_logger, range, null);

@@ -60,6 +60,12 @@ public sealed partial class LinkReceiver : IAsyncDisposable
     /// <summary>The address actually listened on (useful with port 0); null before <see cref="Start"/>.</summary>
     public IPEndPoint? LocalEndpoint => _listener?.LocalEndPoint as IPEndPoint;
 
+    /// <summary>
+    /// Raised when a source declares a lost range, before the target queue passes over it, while
+    /// the records just before it are certainly still in the queue (they are in its tail segment).
+    /// </summary>
+    public event Action<QueueSeqRange>? GapDeclared;
+
     /// <summary>Connections closed for a failure (bad input, failed authentication, a busy queue, a dead peer) so far.</summary>
     public int FailedConnections => Volatile.Read(ref _refused);
 

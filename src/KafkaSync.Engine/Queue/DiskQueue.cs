@@ -239,7 +239,7 @@ public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
         if (failure is not null)
         {
             // A full disk is an operator's fault to fix, not a bug: say what to do.
-            var fix = failure is IOException && failure.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase)
+            var fix = failure is IOException && (failure.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase) || failure.Message.Contains("disk was full", StringComparison.OrdinalIgnoreCase))
                 ? $" The disk holding '{_directory}' is full: free space on it (or lower queue.capacityBytes below the space it has) and start the agent again; every committed record is kept."
                 : "";
             throw new QueueException($"The queue's writer failed and accepts no more appends: {failure.Message}.{fix}", failure);

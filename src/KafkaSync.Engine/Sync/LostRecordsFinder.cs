@@ -20,6 +20,7 @@ internal sealed class LostRecordsFinder(string? sourceBootstrap)
     private readonly object _gate = new();
     private IReadOnlyList<QueueSeqRange> _known = [];
     private IReadOnlyList<LostSeqRange> _described = [];
+    private readonly Dictionary<long, Dictionary<(string, int), long>> _capturedBefore = [];
     private bool _complete = true;
     private long _describedAtDurable;
     private DateTime _describedAt;
@@ -62,9 +63,40 @@ internal sealed class LostRecordsFinder(string? sourceBootstrap)
         }
     }
 
-    private LostSeqRange DescribeOne(DiskQueue queue, QueueSeqRange range)
+    /// <summary>
+    /// Notes the last offset of each partition before <paramref name="range"/> while those records
+    /// are still in the queue (retention may remove them once the range is passed over).
+    /// </summary>
+    public void CaptureBefore(DiskQueue queue, QueueSeqRange range)
     {
         var before = new Dictionary<(string, int), long>();
+        try
+        {
+            using var reader = queue.OpenReader(Math.Min(queue.NextSeq, Math.Max(queue.FirstSeq, range.First - Window)));
+            while (reader.TryRead(out var record) && record.Seq < range.First)
+            {
+                var kafka = KafkaRecordSerializer.Deserialize(record.Payload.Span);
+                if (!TopicDescriptor.IsDescriptor(kafka))
+                {
+                    before[(kafka.Topic, kafka.Partition)] = kafka.Offset;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is QueueException or ArgumentException or InvalidDataException or ObjectDisposedException)
+        {
+            // Describe what was found.
+        }
+
+        lock (_gate)
+        {
+            _capturedBefore[range.First] = before;
+            _known = []; // describe again with what was captured
+        }
+    }
+
+    private LostSeqRange DescribeOne(DiskQueue queue, QueueSeqRange range)
+    {
+        var before = _capturedBefore.TryGetValue(range.First, out var captured) ? new Dictionary<(string, int), long>(captured) : [];
         var after = new Dictionary<(string, int), long>();
         try
         {
@@ -79,7 +111,7 @@ internal sealed class LostRecordsFinder(string? sourceBootstrap)
                 }
 
                 var key = (kafka.Topic, kafka.Partition);
-                if (record.Seq < range.First)
+                if (record.Seq < range.First && captured is null)
                 {
                     before[key] = kafka.Offset;
                 }

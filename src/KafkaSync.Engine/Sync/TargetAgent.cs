@@ -57,6 +57,8 @@ public sealed class TargetAgent : ISyncAgent
             _lost = new LostRecordsFinder(null);
             AgentRunner.ReportQueueState(queue, _lost, _log);
             var receiver = _receiver = new LinkReceiver(queue, _options.Link!, key, new ProgressLogger(_log, "link: "));
+            var lost = _lost;
+            receiver.GapDeclared += range => lost.CaptureBefore(queue, range);
             try
             {
                 receiver.Start();

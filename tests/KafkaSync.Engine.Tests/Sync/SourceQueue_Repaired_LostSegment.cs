@@ -51,7 +51,20 @@ public sealed class SourceQueue_Repaired_LostSegment
         var lostRecords = sourceLost.Offsets.Sum(off => off.Count);
         Assert.Equal(lost.Count, lostRecords);
 
-        await AgentRun.WaitUntilAsync(() => target.StatusOf().LostSeqs is [{ Offsets.Count: > 0 }], timeout.Token);
+        using (var describe = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token))
+        {
+            describe.CancelAfter(TimeSpan.FromSeconds(20));
+            var shown = target.StatusOf();
+            try
+            {
+                await AgentRun.WaitUntilAsync(() => (shown = target.StatusOf()).LostSeqs is [{ Offsets.Count: > 0 }], describe.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail("the target never described its lost seqs: " + System.Text.Json.JsonSerializer.Serialize(shown));
+            }
+        }
+
         var targetLost = Assert.Single(target.StatusOf().LostSeqs);
         Assert.Equal((lost.First, lost.Last), (targetLost.First, targetLost.Last));
         Assert.Equal(sourceLost.Offsets.Select(x => (x.Topic, x.Partition, x.FromOffset, x.ToOffset)), targetLost.Offsets.Select(x => (x.Topic, x.Partition, x.FromOffset, x.ToOffset)));
