@@ -21,6 +21,7 @@ internal sealed class LostRecordsFinder(string? sourceBootstrap)
     private IReadOnlyList<QueueSeqRange> _known = [];
     private IReadOnlyList<LostSeqRange> _described = [];
     private readonly Dictionary<long, Dictionary<(string, int), long>> _capturedBefore = [];
+    private readonly Dictionary<long, Dictionary<(string, int), long>> _capturedAfter = [];
     private bool _complete = true;
     private long _describedAtDurable;
     private DateTime _describedAt;
@@ -96,7 +97,7 @@ internal sealed class LostRecordsFinder(string? sourceBootstrap)
 
     private LostSeqRange DescribeOne(DiskQueue queue, QueueSeqRange range)
     {
-        var before = _capturedBefore.TryGetValue(range.First, out var captured) ? new Dictionary<(string, int), long>(captured) : [];
+        var before = new Dictionary<(string, int), long>();
         var after = new Dictionary<(string, int), long>();
         try
         {
@@ -111,7 +112,7 @@ internal sealed class LostRecordsFinder(string? sourceBootstrap)
                 }
 
                 var key = (kafka.Topic, kafka.Partition);
-                if (record.Seq < range.First && captured is null)
+                if (record.Seq < range.First)
                 {
                     before[key] = kafka.Offset;
                 }
@@ -127,6 +128,27 @@ internal sealed class LostRecordsFinder(string? sourceBootstrap)
             // Damage, retention or a payload that is no Kafka record: describe what was found.
         }
 
+        // What was before the range never changes, but retention may since have freed it: keep
+        // every partition ever seen there.
+        if (_capturedBefore.TryGetValue(range.First, out var captured))
+        {
+            foreach (var (key, offset) in captured)
+            {
+                before.TryAdd(key, offset);
+            }
+        }
+
+        _capturedBefore[range.First] = before;
+        if (_capturedAfter.TryGetValue(range.First, out var seenAfter))
+        {
+            foreach (var (key, offset) in seenAfter)
+            {
+                // The first offset after the range: a later read may start past it.
+                after[key] = after.TryGetValue(key, out var fresh) ? Math.Min(fresh, offset) : offset;
+            }
+        }
+
+        _capturedAfter[range.First] = after;
         if (before.Keys.Any(k => !after.ContainsKey(k)))
         {
             _complete = false;
