@@ -45,3 +45,34 @@ Describe 'Send-KafkaSyncQueue' {
         $job | Stop-Job -PassThru | Remove-Job
     }
 }
+
+Describe 'New-KafkaSyncLinkKey' {
+    BeforeEach { $root = (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) ([Guid]::NewGuid()))).FullName }
+    AfterEach { Remove-Item $root -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'writes a random key to a file only its owner can read, and never replaces one silently' {
+        $file = New-KafkaSyncLinkKey -Path (Join-Path $root 'link.key')
+        $file | Should -BeOfType ([IO.FileInfo])
+        $file.UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
+        [Convert]::FromBase64String((Get-Content $file.FullName)).Length | Should -Be 32
+        { New-KafkaSyncLinkKey -Path $file.FullName -ErrorAction Stop } |
+            Should -Throw -ErrorId 'KeyFileFailed,KafkaSync.PowerShell.Link.NewKafkaSyncLinkKeyCommand' -ExpectedMessage '*already exists*'
+        $before = Get-Content $file.FullName
+        New-KafkaSyncLinkKey -Path $file.FullName -Force | Out-Null
+        Get-Content $file.FullName | Should -Not -Be $before
+    }
+
+    It 'writes nothing with -WhatIf' {
+        New-KafkaSyncLinkKey -Path (Join-Path $root 'link.key') -WhatIf
+        Join-Path $root 'link.key' | Should -Not -Exist
+    }
+
+    It 'returns a credential the link cmdlets accept, while a weak one is refused with the way to make a good one' {
+        $credential = New-KafkaSyncLinkKey -AsCredential
+        $credential | Should -BeOfType ([pscredential])
+        $credential.GetNetworkCredential().Password.Length | Should -Be 44
+        $weak = [pscredential]::new('link', (ConvertTo-SecureString ('a' * 40) -AsPlainText -Force))
+        { Receive-KafkaSyncQueue -Path "$root/target" -Listen '127.0.0.1:0' -Credential $weak -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage '*too easy to guess*New-KafkaSyncLinkKey*'
+    }
+}

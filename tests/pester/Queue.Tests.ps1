@@ -103,3 +103,39 @@ Describe 'Repair-KafkaSyncQueue' {
         (Get-KafkaSyncQueue -Path $queue).Health | Should -Be 'Healthy'
     }
 }
+
+Describe 'Damage an operator can recover from' {
+    BeforeEach {
+        $queue = Join-Path ([IO.Path]::GetTempPath()) ("ksq-pester-" + [guid]::NewGuid().ToString('N'))
+        $q = [KafkaSync.Engine.Queue.DiskQueue]::Open([KafkaSync.Engine.Queue.DiskQueueOptions]@{ Path = $queue; SegmentBytes = 4096 })
+        foreach ($i in 1..100) { [void]$q.TryAppend([byte[]]::new(150), [ref]0) }
+        [void]$q.CommitAsync([Threading.CancellationToken]::None).AsTask().GetAwaiter().GetResult()
+        $q.Dispose()
+    }
+    AfterEach { Remove-Item $queue -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'Get-KafkaSyncQueue reports a missing middle segment with a warning, and Repair-KafkaSyncQueue records it as lost' {
+        $segments = Get-ChildItem $queue -Filter *.seg | Sort-Object Name
+        Remove-Item $segments[2].FullName
+        $info = Get-KafkaSyncQueue -Path $queue -WarningVariable warned 3>$null
+        $info.Health | Should -Be 'Corrupt'
+        $info.MissingSeqs.Count | Should -Be 1
+        $warned | Should -Match 'missing'
+        $repair = Repair-KafkaSyncQueue -Path $queue -Confirm:$false
+        $repair.LostSeqs.First | Should -Be $info.MissingSeqs[0].First
+        $after = Get-KafkaSyncQueue -Path $queue
+        $after.Health | Should -Be 'Healthy'
+        $after.LostSeqs.Count | Should -Be 1
+    }
+
+    It 'Get-KafkaSyncQueue warns about a garbled cursor instead of failing, and Repair-KafkaSyncQueue rebuilds it' {
+        Set-Content -Path (Join-Path $queue 'cursors/link.cursor') -Value 'garbage'
+        $info = Get-KafkaSyncQueue -Path $queue -WarningVariable warned -ErrorAction Stop 3>$null
+        $info.CursorProblems | Should -Match "cursor 'link' is unreadable"
+        $warned | Should -Match "cursor 'link'"
+        $repair = Repair-KafkaSyncQueue -Path $queue -Confirm:$false
+        $repair.CursorFixes | Should -Match 'rebuilt'
+        (Get-KafkaSyncQueue -Path $queue).CursorProblems | Should -BeNullOrEmpty
+        Get-Content (Join-Path $queue 'cursors/link.cursor') | Should -Be '0'
+    }
+}

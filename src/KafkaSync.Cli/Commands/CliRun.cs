@@ -50,7 +50,7 @@ internal static class CliRun
         {
             return Ok;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or InvalidOperationException or ArgumentException or KafkaSync.Engine.Queue.QueueException)
         {
             await Console.Error.WriteLineAsync("kafkasync: " + ex.Message);
             return Failed;

@@ -17,7 +17,32 @@ internal static class LinkCommand
         var link = new Command("link", "Move a disk queue to another over the authenticated, resumable link (troubleshooting; the agents do this themselves).");
         link.Subcommands.Add(CreateSend());
         link.Subcommands.Add(CreateReceive());
+        link.Subcommands.Add(CreateNewKey());
         return link;
+    }
+
+    private static Command CreateNewKey()
+    {
+        var output = new Option<string?>("--out", "-o") { Description = "Write the key to this file, readable by its owner only (mode 0600). Without it the key goes to standard output." };
+        var force = new Option<bool>("--force") { Description = "Replace an existing key file (every peer then needs the new key)." };
+        var command = new Command("new-key", "Make a pre-shared link key: 32 random bytes from the system's cryptographic source, as base64.") { output, force };
+        command.SetAction((parse, cancellation) => CliRun.GuardAsync(
+            async _ =>
+            {
+                if (parse.GetValue(output) is { } path)
+                {
+                    LinkKey.WriteNewKeyFile(path, parse.GetValue(force));
+                    await Console.Error.WriteLineAsync($"kafkasync: wrote a new link key to {Path.GetFullPath(path)} (owner read/write only); give the same file to both ends (--key-file, linkKeyFile).");
+                }
+                else
+                {
+                    await Console.Out.WriteLineAsync(LinkKey.Generate());
+                }
+
+                return CliRun.Ok;
+            },
+            cancellation));
+        return command;
     }
 
     private static Command CreateSend()

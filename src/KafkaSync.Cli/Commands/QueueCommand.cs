@@ -135,6 +135,21 @@ internal static partial class QueueCommand
         {
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cursor {cursor.Name,-12} at {cursor.Seq}, lag {cursor.Lag:N0}"));
         }
+
+        if (info.MissingSeqs.Count > 0)
+        {
+            o.WriteLine($"missing:       {string.Join(", ", info.MissingSeqs)} (no segment holds them; `kafkasync queue repair` records them as lost)");
+        }
+
+        if (info.LostSeqs.Count > 0)
+        {
+            o.WriteLine($"lost:          {string.Join(", ", info.LostSeqs)} (recorded as lost; readers pass over them)");
+        }
+
+        foreach (var problem in info.CursorProblems)
+        {
+            o.WriteLine($"warning:       {problem}");
+        }
     }
 
     private static void WriteRepair(QueueRepairResult repair)
@@ -143,6 +158,16 @@ internal static partial class QueueCommand
         if (repair.Healthy)
         {
             o.WriteLine($"{repair.Path}: every record checked is whole; nothing to repair.");
+            return;
+        }
+
+        foreach (var fix in repair.CursorFixes)
+        {
+            o.WriteLine($"cursor: {fix}");
+        }
+
+        if (repair.Problems.Count == 0)
+        {
             return;
         }
 

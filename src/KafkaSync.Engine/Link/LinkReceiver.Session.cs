@@ -9,7 +9,7 @@ namespace KafkaSync.Engine.Link;
 /// <content>One connection: handshake, claim the queue, then append frames and acknowledge commits.</content>
 public sealed partial class LinkReceiver
 {
-    private async Task HandleAsync(Socket socket, CancellationToken ct)
+    private async Task HandleAsync(Socket socket, System.Net.IPAddress address, CancellationToken ct)
     {
         // Run off the accept loop at once, so a slow handshake never delays the next accept.
         await Task.Yield();
@@ -43,6 +43,7 @@ public sealed partial class LinkReceiver
 
             Interlocked.Decrement(ref _pending);
             handshaking = false;
+            _throttle.Finished(address, authenticated: true);
             session = await ClaimAsync(hello, connection, ct);
 
             // Acknowledge-before-welcome: whatever an earlier connection appended is made durable,
@@ -64,7 +65,22 @@ public sealed partial class LinkReceiver
         catch (Exception ex) when (Classify(ex, connection, ct) is { } failure)
         {
             Interlocked.Increment(ref _refused);
-            LogClosed(_logger, peer, failure.Failure, failure.Message, null);
+            var log = true;
+            var leftOut = 0;
+            if (handshaking)
+            {
+                // Unauthenticated: the address backs off, and its log lines are rationed.
+                handshaking = false;
+                Interlocked.Decrement(ref _pending);
+                _throttle.Finished(address, authenticated: false);
+                log = _throttle.ShouldLog(address, out leftOut);
+            }
+
+            if (log)
+            {
+                LogClosed(_logger, peer, failure.Failure, failure.Message + LeftOut(leftOut), null);
+            }
+
             Update(s => s with { LastError = $"{failure.Failure}: {failure.Message}", LastErrorAt = DateTimeOffset.UtcNow });
             if (connection is not null)
             {
@@ -83,6 +99,7 @@ public sealed partial class LinkReceiver
             if (handshaking)
             {
                 Interlocked.Decrement(ref _pending);
+                _throttle.Abandon(address);
             }
 
             if (connection is not null)
@@ -190,6 +207,16 @@ public sealed partial class LinkReceiver
                         }
 
                         break;
+                    case LinkMessageType.Gap:
+                        var gap = Gap.Decode(body.Span);
+                        await AcceptGapAsync(gap, session.Token);
+                        decoder.ExpectedFirstSeq = gap.Last + 1;
+                        if (appended.CurrentCount == 0)
+                        {
+                            appended.Release();
+                        }
+
+                        break;
                     case LinkMessageType.Heartbeat:
                         break;
                     case LinkMessageType.Goodbye:
@@ -247,6 +274,27 @@ public sealed partial class LinkReceiver
         var count = payloads.Count;
         Update(s => s with { Records = s.Records + count, RawBytes = s.RawBytes + raw, Frames = s.Frames + 1 });
         return true;
+    }
+
+    /// <summary>
+    /// Passes over seqs the source declared lost, exactly where the queue's next seq is: a gap that
+    /// starts anywhere else, runs backwards, or would overflow the numbering is a protocol error,
+    /// and a frame that skips seqs without one stays one.
+    /// </summary>
+    private async Task AcceptGapAsync(Gap gap, CancellationToken ct)
+    {
+        var next = _target.NextSeq;
+        if (gap.First != next || gap.Last < gap.First || gap.Last >= long.MaxValue / 2)
+        {
+            throw new LinkException(LinkFailure.Protocol, $"a declared gap of seqs {gap.First} to {gap.Last} does not start at the seq the target queue needs next ({next})");
+        }
+
+        await _target.CommitAsync(ct);
+        GapDeclared?.Invoke(new QueueSeqRange(gap.First, gap.Last));
+        await _target.MarkLostAsync(gap.First, gap.Last, ct);
+        var range = new QueueSeqRange(gap.First, gap.Last).ToString();
+        LogGapAccepted(_logger, range, null);
+        Update(s => s with { LostSeqCount = s.LostSeqCount + gap.Last - gap.First + 1 });
     }
 
     /// <summary>Group commit: one commit covers every frame appended since the last, then one ack names the durable seq.</summary>

@@ -29,6 +29,8 @@ public sealed partial class LinkReceiver : IAsyncDisposable
     private ActiveSession? _active;
     private LinkStatus _status = new() { State = LinkState.Idle };
     private long _wireBytesDone;
+    private readonly AuthThrottle _throttle = new();
+    private readonly LogLimiter _busyLog = new(AuthThrottle.LogEvery);
     private int _pending;
     private int _refused;
 
@@ -57,6 +59,12 @@ public sealed partial class LinkReceiver : IAsyncDisposable
 
     /// <summary>The address actually listened on (useful with port 0); null before <see cref="Start"/>.</summary>
     public IPEndPoint? LocalEndpoint => _listener?.LocalEndPoint as IPEndPoint;
+
+    /// <summary>
+    /// Raised when a source declares a lost range, before the target queue passes over it, while
+    /// the records just before it are certainly still in the queue (they are in its tail segment).
+    /// </summary>
+    public event Action<QueueSeqRange>? GapDeclared;
 
     /// <summary>Connections closed for a failure (bad input, failed authentication, a busy queue, a dead peer) so far.</summary>
     public int FailedConnections => Volatile.Read(ref _refused);
@@ -133,16 +141,31 @@ public sealed partial class LinkReceiver : IAsyncDisposable
                 }
 
                 socket.NoDelay = true;
-                if (Interlocked.Increment(ref _pending) > _options.MaxPendingConnections)
+                var address = AddressOf(socket);
+                if (!_throttle.TryAdmit(address))
                 {
-                    Interlocked.Decrement(ref _pending);
+                    // Backing off after failed handshakes, or already handshaking at its limit:
+                    // closed before anything is read or computed; counted, and logged in summary.
                     Interlocked.Increment(ref _refused);
-                    LogClosed(_logger, socket.RemoteEndPoint?.ToString() ?? "?", LinkFailure.Busy, "too many connections being handshaken at once", null);
                     socket.Dispose();
                     continue;
                 }
 
-                var handler = HandleAsync(socket, token);
+                if (Interlocked.Increment(ref _pending) > _options.MaxPendingConnections)
+                {
+                    Interlocked.Decrement(ref _pending);
+                    Interlocked.Increment(ref _refused);
+                    _throttle.Abandon(address);
+                    if (_busyLog.ShouldLog(out var leftOut))
+                    {
+                        LogClosed(_logger, socket.RemoteEndPoint?.ToString() ?? "?", LinkFailure.Busy, $"too many connections being handshaken at once (limit {_options.MaxPendingConnections}){LeftOut(leftOut)}", null);
+                    }
+
+                    socket.Dispose();
+                    continue;
+                }
+
+                var handler = HandleAsync(socket, address, token);
                 lock (_gate)
                 {
                     _handlers.RemoveAll(t => t.IsCompleted);
@@ -172,6 +195,15 @@ public sealed partial class LinkReceiver : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    private static IPAddress AddressOf(Socket socket)
+    {
+        var address = (socket.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+        return address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+    }
+
+    private static string LeftOut(int count) =>
+        count == 0 ? "" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; {count} more like it since the last report were not logged");
+
     private void Update(Func<LinkStatus, LinkStatus> change)
     {
         lock (_gate)
@@ -200,6 +232,9 @@ public sealed partial class LinkReceiver : IAsyncDisposable
 
     private static readonly Action<ILogger, string, string, long, Exception?> LogAccepted =
         LoggerMessage.Define<string, string, long>(LogLevel.Information, new EventId(11, "LinkSourceConnected"), "Source '{SourceId}' connected from {Peer}; it resumes at seq {Seq}");
+
+    private static readonly Action<ILogger, string, Exception?> LogGapAccepted =
+        LoggerMessage.Define<string>(LogLevel.Warning, new EventId(13, "LinkGapAccepted"), "The source declared seqs {Seqs} lost (a repair of its queue gave them up); the target queue passes over them");
 
     private static readonly Action<ILogger, string, string, Exception?> LogGoodbye =
         LoggerMessage.Define<string, string>(LogLevel.Information, new EventId(12, "LinkSourceLeft"), "Source at {Peer} closed the link: {Reason}");

@@ -52,8 +52,11 @@ public sealed partial class LinkSender
     private async Task EncodeAsync(ChannelWriter<EncodedFrame> encoded, ChannelReader<ArrayBufferWriter<byte>> spare, long resumeAt, CancellationToken ct)
     {
         var frames = _options.Frames;
-        using var reader = _source.OpenReader(resumeAt);
+        // The target may need a seq the source lost to a repair: start at the first record held and
+        // declare the rest lost, as for any other gap.
+        using var reader = _source.OpenReader(Math.Max(resumeAt, _source.FirstSeq));
         using var encoder = new FrameEncoder(frames);
+        var expected = resumeAt;
         var batch = new List<QueueRecord>();
         var pendingBytes = 0;
         var oldest = 0L;
@@ -63,6 +66,12 @@ public sealed partial class LinkSender
             {
                 while (reader.TryRead(out var record))
                 {
+                    if (record.Seq != expected)
+                    {
+                        await DeclareGapAsync(record.Seq - 1);
+                    }
+
+                    expected = record.Seq + 1;
                     if (batch.Count > 0 && !frames.Fits(pendingBytes, batch.Count, record.Payload.Length))
                     {
                         await CutAsync();
@@ -79,6 +88,12 @@ public sealed partial class LinkSender
                     {
                         await CutAsync();
                     }
+                }
+
+                if (reader.NextSeq > expected)
+                {
+                    // The reader passed over lost seqs at the end of what is durable.
+                    await DeclareGapAsync(reader.NextSeq - 1);
                 }
 
                 if (batch.Count == 0)
@@ -103,6 +118,18 @@ public sealed partial class LinkSender
             encoded.TryComplete();
         }
 
+        // Frames never span lost seqs: the batch so far goes first, then the gap, in stream order.
+        async Task DeclareGapAsync(long last)
+        {
+            if (batch.Count > 0)
+            {
+                await CutAsync();
+            }
+
+            await encoded.WriteAsync(new EncodedFrame(null, last, 0, 0, expected), ct);
+            expected = last + 1;
+        }
+
         async Task CutAsync()
         {
             var output = await spare.ReadAsync(ct);
@@ -113,7 +140,7 @@ public sealed partial class LinkSender
             var encoding = Stopwatch.GetElapsedTime(encodeStart);
 
             var handOver = Stopwatch.GetTimestamp();
-            await encoded.WriteAsync(new EncodedFrame(output, batch[^1].Seq, batch.Count, pendingBytes), ct);
+            await encoded.WriteAsync(new EncodedFrame(output, batch[^1].Seq, batch.Count, pendingBytes, 0), ct);
             _level.Observe(encoding, Stopwatch.GetElapsedTime(handOver), pendingBytes, output.WrittenCount);
             batch.Clear();
             pendingBytes = 0;
@@ -125,6 +152,14 @@ public sealed partial class LinkSender
     {
         await foreach (var frame in encoded.ReadAllAsync(ct))
         {
+            if (frame.Buffer is null)
+            {
+                await connection.SendAsync(LinkMessageType.Gap, new Gap(frame.GapFirst, frame.LastSeq).Encode(), ct);
+                LogGapSent(_logger, new QueueSeqRange(frame.GapFirst, frame.LastSeq).ToString(), null);
+                Update(s => s with { LostSeqCount = s.LostSeqCount + (frame.LastSeq - frame.GapFirst + 1) });
+                continue;
+            }
+
             var bytes = frame.Buffer.WrittenCount;
             await window.WaitForRoomAsync(bytes, ct);
             await connection.SendAsync(LinkMessageType.Frame, frame.Buffer.WrittenMemory, ct);
@@ -134,6 +169,6 @@ public sealed partial class LinkSender
         }
     }
 
-    /// <summary>One encoded frame on its way from the encoding stage to the socket.</summary>
-    private readonly record struct EncodedFrame(ArrayBufferWriter<byte> Buffer, long LastSeq, int Records, int RawBytes);
+    /// <summary>One encoded frame on its way from the encoding stage to the socket; or, with no buffer, a gap from <see cref="GapFirst"/> to <see cref="LastSeq"/>.</summary>
+    private readonly record struct EncodedFrame(ArrayBufferWriter<byte>? Buffer, long LastSeq, int Records, int RawBytes, long GapFirst);
 }

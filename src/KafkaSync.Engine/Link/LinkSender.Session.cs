@@ -118,7 +118,7 @@ public sealed partial class LinkSender
 
         var first = _source.FirstSeq;
         var next = _source.NextSeq;
-        if (resumeAt < first)
+        if (resumeAt < first && !_source.LostSeqs.Any(r => r.First <= resumeAt && r.Last >= first - 1))
         {
             throw new LinkException(LinkFailure.ResumeMismatch, $"the target needs seq {resumeAt} but the source queue holds only {first} onwards; the records between are gone from the source (was the target queue replaced?)");
         }

@@ -222,6 +222,9 @@ public sealed partial class LinkSender
     private static readonly Action<ILogger, string, int, Exception?> LogRetry =
         LoggerMessage.Define<string, int>(LogLevel.Information, new EventId(2, "LinkRetry"), "Reconnecting in {Delay} (attempt {Attempt})");
 
+    private static readonly Action<ILogger, string, Exception?> LogGapSent =
+        LoggerMessage.Define<string>(LogLevel.Warning, new EventId(4, "LinkGapSent"), "Seqs {Seqs} are recorded as lost in the source queue; told the target to pass over them");
+
     private static readonly Action<ILogger, string, long, Exception?> LogConnected =
         LoggerMessage.Define<string, long>(LogLevel.Information, new EventId(3, "LinkConnected"), "Connected to {Peer}; resuming at seq {Seq}");
 }

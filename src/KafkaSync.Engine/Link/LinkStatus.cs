@@ -30,6 +30,9 @@ public sealed record LinkStatus
     /// <summary>Source: the zstd level in use.</summary>
     public int Level { get; init; }
 
+    /// <summary>Seqs passed over as lost (declared by the source, accepted by the target) since start.</summary>
+    public long LostSeqCount { get; init; }
+
     /// <summary>Connections established so far.</summary>
     public int Connections { get; init; }
 

@@ -20,16 +20,29 @@ internal sealed partial class CursorStore
         _values = values;
     }
 
-    public static CursorStore Load(string queueDirectory)
+    /// <summary>
+    /// Loads the cursors for the owner. A cursor file that holds no seq is rebuilt at
+    /// <paramref name="rebuildAt"/> (the seq before the oldest retained one): its reader then starts
+    /// again from the oldest record, and the stage after it drops what it already holds by seq.
+    /// </summary>
+    public static CursorStore Load(string queueDirectory, long rebuildAt, List<string> notes)
     {
         var folder = Path.Combine(queueDirectory, QueueFolder.CursorFolder);
         Directory.CreateDirectory(folder);
-        return new CursorStore(folder, ReadAll(queueDirectory));
+        var store = new CursorStore(folder, ReadAll(queueDirectory, out var unreadable));
+        foreach (var (name, problem) in unreadable)
+        {
+            store.Set(name, rebuildAt);
+            notes.Add($"cursor '{name}' was unreadable ({problem}); rebuilt at seq {rebuildAt}, so its reader starts again from the oldest retained record (seq {rebuildAt + 1})");
+        }
+
+        return store;
     }
 
-    /// <summary>Reads the cursors of a queue folder without owning it.</summary>
-    public static Dictionary<string, long> ReadAll(string queueDirectory)
+    /// <summary>Reads the cursors of a queue folder without owning it; unreadable files are listed with the reason, not thrown.</summary>
+    public static Dictionary<string, long> ReadAll(string queueDirectory, out List<(string Name, string Problem)> unreadable)
     {
+        unreadable = [];
         var values = new Dictionary<string, long>(StringComparer.Ordinal);
         var folder = Path.Combine(queueDirectory, QueueFolder.CursorFolder);
         if (!Directory.Exists(folder))
@@ -39,13 +52,20 @@ internal sealed partial class CursorStore
 
         foreach (var file in Directory.EnumerateFiles(folder, "*" + Extension))
         {
+            var name = Path.GetFileNameWithoutExtension(file);
+            if (!NameRegex().IsMatch(name))
+            {
+                continue; // not a file this store wrote
+            }
+
             var text = File.ReadAllText(file).Trim();
             if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
             {
-                throw new QueueException($"Cursor file '{file}' does not hold a sequence number ('{text}'); fix or delete it.");
+                unreadable.Add((name, text.Length == 0 ? "the file is empty" : "the file does not hold a sequence number"));
+                continue;
             }
 
-            values[Path.GetFileNameWithoutExtension(file)] = seq;
+            values[name] = seq;
         }
 
         return values;

@@ -114,6 +114,46 @@ public sealed partial class DiskQueue
         _durableSignal.Set();
     }
 
+    /// <summary>
+    /// Records that seqs <paramref name="first"/> to <paramref name="last"/> will never be appended
+    /// (the feeding queue lost them and declared so), and moves the numbering on to
+    /// <paramref name="last"/> + 1. Everything appended before is made durable first; the gap is
+    /// durable before any record after it can be appended, and readers pass over it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="first"/> is not <see cref="NextSeq"/>, or <paramref name="last"/> is below it.</exception>
+    public async ValueTask MarkLostAsync(long first, long last, CancellationToken ct)
+    {
+        ThrowIfDisposed();
+        if (first != NextSeq || last < first)
+        {
+            throw new ArgumentOutOfRangeException(nameof(first), first, $"A lost range must start at the queue's next seq ({NextSeq}) and end at or after it; got {first} to {last}.");
+        }
+
+        await CommitAsync(ct).ConfigureAwait(false);
+        lock (_gate)
+        {
+            ThrowIfFailed();
+            if (first != _nextSeq || _pending.Count != 0)
+            {
+                throw new InvalidOperationException($"Another append moved the queue's next seq to {_nextSeq} while seqs {first} to {last} were being marked lost; one writer only.");
+            }
+
+            QueueFolder.AppendGap(_directory, first, last);
+            var fresh = new Segment(_directory, last + 1) { Index = new SparseIndex() };
+            using (File.Open(fresh.Path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+            {
+            }
+
+            NativeSync.SyncDirectory(_directory);
+            Volatile.Write(ref _gaps, [.. _gaps, (first, last)]);
+            _segments.Add(fresh);
+            _nextSeq = last + 1;
+            Volatile.Write(ref _durableSeq, last);
+        }
+
+        _durableSignal.Set();
+    }
+
     private bool TryAppendLocked(ReadOnlySpan<byte> payload, long nowMs, out long seq)
     {
         ThrowIfDisposed();

@@ -15,7 +15,7 @@ public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
     private readonly object _gate = new();
     private readonly List<Segment> _segments;
     private readonly CursorStore _cursors;
-    private readonly List<(long First, long Last)> _gaps;
+    private (long First, long Last)[] _gaps;
     private readonly AsyncSignal _durableSignal = new();
     private readonly AsyncSignal _spaceSignal = new();
     private long _nextSeq;
@@ -25,15 +25,16 @@ public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
     private Exception? _failure;
     private QueueCorruptException? _corruption;
 
-    private DiskQueue(DiskQueueOptions options, string directory, FileStream lockFile, List<Segment> segments, CursorStore cursors, long tornBytes)
+    private DiskQueue(DiskQueueOptions options, string directory, FileStream lockFile, List<Segment> segments, CursorStore cursors, long tornBytes, List<string> notes)
     {
         _options = options;
         _directory = directory;
         _lock = lockFile;
         _segments = segments;
         _cursors = cursors;
-        _gaps = QueueFolder.ReadGaps(directory);
+        _gaps = [.. QueueFolder.ReadGaps(directory)];
         RecoveredTornBytes = tornBytes;
+        OpenNotes = notes;
         var tail = segments[^1];
         _nextSeq = tail.LastSeq + 1;
         _durableSeq = _nextSeq - 1;
@@ -84,6 +85,19 @@ public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
     public long RecoveredTornBytes { get; }
 
     /// <summary>
+    /// What opening the queue had to fix besides a torn write, one line each, for the owner to log
+    /// as a warning: an unreadable cursor rebuilt, a cursor found past the queue's end. Empty when
+    /// the queue was consistent.
+    /// </summary>
+    public IReadOnlyList<string> OpenNotes { get; }
+
+    /// <summary>
+    /// Seqs this queue will never serve, merged into ranges: those a repair gave up and those the
+    /// feeding side declared lost (see <see cref="MarkLostAsync"/>). Readers pass over them.
+    /// </summary>
+    public IReadOnlyList<QueueSeqRange> LostSeqs => QueueFolder.Merge(Volatile.Read(ref _gaps));
+
+    /// <summary>
     /// Opens the queue in <see cref="DiskQueueOptions.Path"/>, creating it when the folder is new or
     /// empty. Recovery scans only the tail segment: a torn last write is cut back to the last whole
     /// record; damage to records that were committed is reported as <see cref="QueueCorruptException"/>.
@@ -102,8 +116,10 @@ public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
         {
             var segments = Segment.List(directory);
             var tornBytes = Recovery.RecoverSegments(directory, segments, options);
-            var cursors = CursorStore.Load(directory);
-            return new DiskQueue(options, directory, lockFile, segments, cursors, tornBytes);
+            var notes = new List<string>();
+            var cursors = CursorStore.Load(directory, segments[0].FirstSeq - 1, notes);
+            Recovery.BringCursorsInside(directory, segments, cursors.Snapshot(), notes);
+            return new DiskQueue(options, directory, lockFile, segments, cursors, tornBytes, notes);
         }
         catch
         {
@@ -175,7 +191,7 @@ public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
 
     internal Task DurableChanged => _durableSignal.WaitTask;
 
-    internal List<(long First, long Last)> Gaps => _gaps;
+    internal IReadOnlyList<(long First, long Last)> Gaps => Volatile.Read(ref _gaps);
 
     /// <summary>The segment holding <paramref name="seq"/>, or null when retention removed it.</summary>
     internal Segment? SegmentFor(long seq)
@@ -222,7 +238,11 @@ public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
         var failure = Volatile.Read(ref _failure);
         if (failure is not null)
         {
-            throw new QueueException($"The queue's writer failed and accepts no more appends: {failure.Message}", failure);
+            // A full disk is an operator's fault to fix, not a bug: say what to do.
+            var fix = failure is IOException && (failure.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase) || failure.Message.Contains("disk was full", StringComparison.OrdinalIgnoreCase))
+                ? $" The disk holding '{_directory}' is full: free space on it (or lower queue.capacityBytes below the space it has) and start the agent again; every committed record is kept."
+                : "";
+            throw new QueueException($"The queue's writer failed and accepts no more appends: {failure.Message}.{fix}", failure);
         }
     }
 

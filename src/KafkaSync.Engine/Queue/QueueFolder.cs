@@ -95,8 +95,46 @@ internal static class QueueFolder
         return gaps;
     }
 
+    /// <summary>
+    /// Adds a lost range to the gaps file and makes it durable before the caller creates the segment
+    /// past the gap: a reader must never find the jump without the line that allows it.
+    /// </summary>
+    public static void AppendGap(string directory, long first, long last)
+    {
+        var path = Path.Combine(directory, GapsFile);
+        using (var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read))
+        {
+            file.Write(System.Text.Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{first} {last}\n")));
+            NativeSync.DataSync(file.SafeFileHandle, path);
+        }
+
+        NativeSync.SyncDirectory(directory);
+    }
+
+    /// <summary>The gaps as seq ranges, in seq order, touching ranges joined.</summary>
+    public static List<QueueSeqRange> Merge(IEnumerable<(long First, long Last)> gaps)
+    {
+        var merged = new List<QueueSeqRange>();
+        foreach (var (first, last) in gaps.OrderBy(g => g.First))
+        {
+            if (merged.Count > 0 && first <= merged[^1].Last + 1)
+            {
+                if (last > merged[^1].Last)
+                {
+                    merged[^1] = merged[^1] with { Last = last };
+                }
+
+                continue;
+            }
+
+            merged.Add(new QueueSeqRange(first, last));
+        }
+
+        return merged;
+    }
+
     /// <summary>True when every seq from <paramref name="first"/> to <paramref name="last"/> lies in an accepted gap.</summary>
-    public static bool IsAcceptedGap(List<(long First, long Last)> gaps, long first, long last)
+    public static bool IsAcceptedGap(IReadOnlyList<(long First, long Last)> gaps, long first, long last)
     {
         var next = first;
         foreach (var (gapFirst, gapLast) in gaps.OrderBy(g => g.First))

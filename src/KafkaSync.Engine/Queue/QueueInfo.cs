@@ -15,8 +15,9 @@ public sealed record QueueInfo
     /// <summary>The seq the next append gets.</summary>
     public long NextSeq => LastSeq + 1;
 
-    /// <summary>Records retained on disk.</summary>
-    public long Records => Math.Max(0, LastSeq - FirstSeq + 1);
+    /// <summary>Records retained on disk (seqs recorded as lost or found missing are not counted).</summary>
+    public long Records => Math.Max(0, LastSeq - FirstSeq + 1
+        - LostSeqs.Concat(MissingSeqs).Sum(r => Math.Max(0, Math.Min(r.Last, LastSeq) - Math.Max(r.First, FirstSeq) + 1)));
 
     /// <summary>Each named cursor with its lag.</summary>
     public required IReadOnlyList<QueueCursorInfo> Cursors { get; init; }
@@ -44,4 +45,13 @@ public sealed record QueueInfo
 
     /// <summary>Details when <see cref="Health"/> is not <see cref="QueueHealth.Healthy"/>; empty otherwise.</summary>
     public string HealthDetail { get; init; } = "";
+
+    /// <summary>Seqs recorded as lost (by a repair, or declared by the feeding side), which readers pass over.</summary>
+    public IReadOnlyList<QueueSeqRange> LostSeqs { get; init; } = [];
+
+    /// <summary>Seqs no segment holds and no repair accepted (a segment file is gone): <see cref="Health"/> is then <see cref="QueueHealth.Corrupt"/>.</summary>
+    public IReadOnlyList<QueueSeqRange> MissingSeqs { get; init; } = [];
+
+    /// <summary>Cursors the owner will have to fix when it opens the queue: unreadable files, cursors past the last record.</summary>
+    public IReadOnlyList<string> CursorProblems { get; init; } = [];
 }

@@ -6,14 +6,16 @@ internal static class QueueInspector
     public static QueueInfo Inspect(string directory)
     {
         var segments = Segment.List(directory);
-        var cursors = CursorStore.ReadAll(directory);
+        var cursors = CursorStore.ReadAll(directory, out var unreadable);
+        var cursorProblems = unreadable.Select(u => $"cursor '{u.Name}' is unreadable ({u.Problem}); the owner rebuilds it at the oldest retained seq when it opens the queue, or run `kafkasync queue repair`").ToList();
+        var gaps = QueueFolder.ReadGaps(directory);
         var size = SizeOnDisk(directory);
         if (segments.Count == 0)
         {
             return new QueueInfo
             {
                 Path = directory, FirstSeq = 1, LastSeq = 0, Cursors = [.. cursors.Select(c => new QueueCursorInfo(c.Key, c.Value, 0))],
-                PendingRecords = 0, PendingBytes = 0, Segments = [], SizeOnDisk = size, Health = QueueHealth.Healthy,
+                PendingRecords = 0, PendingBytes = 0, Segments = [], SizeOnDisk = size, Health = QueueHealth.Healthy, CursorProblems = cursorProblems,
             };
         }
 
@@ -22,11 +24,24 @@ internal static class QueueInspector
             segments[i].LastSeq = segments[i + 1].FirstSeq - 1;
         }
 
+        var missing = FindMissing(segments, gaps);
         var tail = segments[^1];
         var torn = Recovery.ScanTail(tail, out var problemAt, out var expected, out var problem);
         var (health, detail) = problemAt < 0 ? (QueueHealth.Healthy, "")
             : torn > 0 ? (QueueHealth.TornTail, $"{torn} bytes after the last whole record (seq {expected - 1}) in '{tail.Name}' at byte {problemAt}: a write in progress, or a torn write the owner cuts when it opens the queue")
             : (QueueHealth.Corrupt, new QueueCorruptException(tail.Path, problemAt, expected, problem).Message);
+        if (missing.Count > 0)
+        {
+            // A hole no repair accepted is damage: readers stop at it.
+            var holes = string.Join("; ", missing.Select(m => $"seqs {m.Range} (no segment between '{m.Before}' and '{m.After}')"));
+            detail = (detail.Length > 0 ? detail + "; " : "") + $"missing {holes}: a segment file is gone; run `kafkasync queue repair` to record them as lost so the queue can be read past them";
+            health = QueueHealth.Corrupt;
+        }
+
+        foreach (var (name, seq) in cursors.Where(c => c.Value > tail.LastSeq))
+        {
+            cursorProblems.Add($"cursor '{name}' at {seq} is past the last whole record (seq {tail.LastSeq}); the owner (or `kafkasync queue repair`) records seqs {new QueueSeqRange(tail.LastSeq + 1, seq)} as lost and continues the numbering after them");
+        }
 
         var first = segments[0].FirstSeq;
         var last = tail.LastSeq;
@@ -59,7 +74,55 @@ internal static class QueueInspector
             SizeOnDisk = size,
             Health = health,
             HealthDetail = detail,
+            LostSeqs = QueueFolder.Merge(gaps),
+            MissingSeqs = [.. missing.Select(m => m.Range)],
+            CursorProblems = cursorProblems,
         };
+    }
+
+    /// <summary>
+    /// Seq ranges between segments that no segment holds and no accepted gap covers. Each sealed
+    /// segment's true last seq is read from its end (from the last indexed record, so at most one
+    /// index interval), which makes a whole missing segment cheap to see.
+    /// </summary>
+    private static List<(QueueSeqRange Range, string Before, string After)> FindMissing(List<Segment> segments, List<(long First, long Last)> gaps)
+    {
+        var missing = new List<(QueueSeqRange, string, string)>();
+        for (var i = 0; i < segments.Count - 1; i++)
+        {
+            var segment = segments[i];
+            var last = LastWholeSeq(segment);
+            var following = segments[i + 1].FirstSeq;
+            if (last + 1 < following && !QueueFolder.IsAcceptedGap(gaps, last + 1, following - 1))
+            {
+                missing.Add((new QueueSeqRange(last + 1, following - 1), segment.Name, segments[i + 1].Name));
+            }
+
+            // Lost seqs at the end of a segment are not its records: report what it holds.
+            segment.LastSeq = Math.Min(segment.LastSeq, last);
+        }
+
+        return missing;
+    }
+
+    /// <summary>The seq of the last whole record with contiguous seqs in a sealed segment (FirstSeq - 1 when none).</summary>
+    private static long LastWholeSeq(Segment segment)
+    {
+        var (seq, position) = Indexed(segment);
+        using var cursor = new SegmentCursor(segment.Path, position, segment.Length, 256 * 1024, reuseBuffer: true);
+        var last = seq == 0 ? segment.FirstSeq - 1 : seq - 1;
+        while (cursor.Next(out var header, out _) == ReadStatus.Record && header.Seq == last + 1)
+        {
+            last = header.Seq;
+        }
+
+        return last;
+    }
+
+    private static (long Seq, long Position) Indexed(Segment segment)
+    {
+        var index = SparseIndex.TryLoad(segment.IndexPath, segment.Length);
+        return index?.Floor(long.MaxValue) ?? (0, 0);
     }
 
     public static List<QueueRecord> Peek(string directory, long fromSeq, int count)

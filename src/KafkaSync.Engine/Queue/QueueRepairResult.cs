@@ -21,6 +21,9 @@ public sealed record QueueRepairResult
     /// <summary>Seqs that could not be recovered and that readers now pass over.</summary>
     public required IReadOnlyList<QueueSeqRange> LostSeqs { get; init; }
 
+    /// <summary>Cursors rebuilt (unreadable file) or brought back inside the queue (past its last record); with WhatIf, what would be done.</summary>
+    public IReadOnlyList<string> CursorFixes { get; init; } = [];
+
     /// <summary>True when the check found nothing to repair.</summary>
-    public bool Healthy => Problems.Count == 0;
+    public bool Healthy => Problems.Count == 0 && CursorFixes.Count == 0;
 }

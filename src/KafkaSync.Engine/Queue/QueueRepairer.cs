@@ -64,6 +64,8 @@ internal static class QueueRepairer
             NativeSync.SyncDirectory(directory);
         }
 
+        var cursorFixes = whatIf ? CheckCursors(directory) : FixCursors(directory);
+
         return new QueueRepairResult
         {
             Path = directory,
@@ -72,7 +74,51 @@ internal static class QueueRepairer
             Quarantined = quarantined,
             SalvagedRecords = salvaged,
             LostSeqs = lost,
+            CursorFixes = cursorFixes,
         };
+    }
+
+    /// <summary>
+    /// Does what the owner's open would do to the cursors, so the queue is consistent before any
+    /// agent starts: cut a torn tail, rebuild unreadable cursor files, and move the numbering past
+    /// a cursor that is beyond the last whole record (recording the seqs it skips as lost).
+    /// </summary>
+    private static List<string> FixCursors(string directory)
+    {
+        var segments = Segment.List(directory);
+        var notes = new List<string>();
+        if (segments.Count == 0)
+        {
+            return notes;
+        }
+
+        Recovery.RecoverSegments(directory, segments, new DiskQueueOptions { Path = directory });
+        var cursors = CursorStore.Load(directory, segments[0].FirstSeq - 1, notes);
+        Recovery.BringCursorsInside(directory, segments, cursors.Snapshot(), notes);
+        return notes;
+    }
+
+    /// <summary>What <see cref="FixCursors"/> would do, changing nothing.</summary>
+    private static List<string> CheckCursors(string directory)
+    {
+        var notes = new List<string>();
+        var segments = Segment.List(directory);
+        var cursors = CursorStore.ReadAll(directory, out var unreadable);
+        notes.AddRange(unreadable.Select(u => $"cursor '{u.Name}' is unreadable ({u.Problem}); would rebuild it at the oldest retained seq"));
+        if (segments.Count == 0)
+        {
+            return notes;
+        }
+
+        for (var i = 0; i < segments.Count - 1; i++)
+        {
+            segments[i].LastSeq = segments[i + 1].FirstSeq - 1;
+        }
+
+        Recovery.ScanTail(segments[^1], out _, out _, out _);
+        var last = segments[^1].LastSeq;
+        notes.AddRange(cursors.Where(c => c.Value > last).Select(c => $"cursor '{c.Key}' at {c.Value} is past the last whole record (seq {last}); would record seqs {new QueueSeqRange(last + 1, c.Value)} as lost and continue the numbering after them"));
+        return notes;
     }
 
     private static string QuarantinePath(string directory, Segment segment) =>

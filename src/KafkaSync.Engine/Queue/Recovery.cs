@@ -65,6 +65,35 @@ internal static class Recovery
     }
 
     /// <summary>
+    /// A cursor past the last whole record means records it had finished with are gone (a tail cut
+    /// after they were acknowledged). Reusing their seqs would hand new records numbers the next
+    /// stage already holds, so the numbering moves on past the highest cursor instead: the missing
+    /// seqs are recorded as lost and an empty segment starts after them. Every cursor is then inside
+    /// the queue again.
+    /// </summary>
+    public static void BringCursorsInside(string directory, List<Segment> segments, IReadOnlyDictionary<string, long> cursors, List<string> notes)
+    {
+        var last = segments[^1].LastSeq;
+        var ahead = cursors.Where(c => c.Value > last).OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
+        if (ahead.Count == 0)
+        {
+            return;
+        }
+
+        var highest = ahead.Max(c => c.Value);
+        QueueFolder.AppendGap(directory, last + 1, highest);
+        var fresh = new Segment(directory, highest + 1) { Index = new SparseIndex() };
+        using (File.Open(fresh.Path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+        {
+        }
+
+        NativeSync.SyncDirectory(directory);
+        segments.Add(fresh);
+        var names = string.Join(", ", ahead.Select(c => $"'{c.Key}' at {c.Value}"));
+        notes.Add($"cursor {names} was past the queue's last whole record (seq {last}): seqs {new QueueSeqRange(last + 1, highest)} are gone from this queue and recorded as lost; numbering continues at {highest + 1}");
+    }
+
+    /// <summary>
     /// Scans the tail segment, setting its length, last seq and index. When a record fails,
     /// <paramref name="problemAt"/> is its position; the return value is the number of bytes to
     /// cut when the failure is a torn write, or 0 when a later record proves it was committed.

@@ -18,6 +18,28 @@ internal static class AgentRunner
         return DiskQueue.Open(options.ToDiskQueueOptions());
     }
 
+    /// <summary>
+    /// Says at start what the operator must know about the queue: what opening it had to fix, and
+    /// which seqs it will never deliver, with the source offsets and how to fetch them again.
+    /// </summary>
+    public static void ReportQueueState(DiskQueue queue, LostRecordsFinder lost, IProgress<string>? log)
+    {
+        foreach (var note in queue.OpenNotes)
+        {
+            log?.Report("Warning: queue: " + note);
+        }
+
+        foreach (var range in lost.Describe(queue))
+        {
+            log?.Report($"Warning: queue: seqs {range} ({range.Count:N0}) are lost and will not be delivered.");
+            foreach (var offsets in range.Offsets)
+            {
+                var fetch = offsets.RefetchCommand.Length > 0 ? $"; read them again with: {offsets.RefetchCommand}" : "";
+                log?.Report($"Warning: queue: lost {offsets.Topic}[{offsets.Partition}] offsets {offsets.FromOffset}-{offsets.ToOffset}{fetch}");
+            }
+        }
+    }
+
     /// <summary>Runs <paramref name="work"/> on a dedicated thread (a stage that blocks on Kafka).</summary>
     public static Task LongRunning(Action work) =>
         Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);

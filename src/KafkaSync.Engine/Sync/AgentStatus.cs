@@ -58,6 +58,15 @@ public sealed record AgentStatus
     /// <summary>What the agent is waiting for, if anything ("queue full", "target cluster unreachable").</summary>
     public string Note { get; init; } = "";
 
+    /// <summary>
+    /// Seq ranges the queue will never deliver, with the source offsets they held where known and,
+    /// on the source, a command that reads them from the source cluster again. Empty when nothing was lost.
+    /// </summary>
+    public IReadOnlyList<LostSeqRange> LostSeqs { get; init; } = [];
+
+    /// <summary>What the agent had to fix in its queue when it started (a rebuilt cursor, a cursor past the queue's end), one line each.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>When the agent started (UTC).</summary>
     public DateTimeOffset StartedAt { get; init; }
 

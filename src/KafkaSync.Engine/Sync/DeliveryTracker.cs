@@ -54,17 +54,48 @@ internal sealed class DeliveryTracker(long doneSeq)
     {
         lock (_gate)
         {
-            while (_done < seq)
-            {
-                _ahead[Slot(_done + 1)] = false;
-                _done++;
-            }
+            DeliveredThroughLocked(seq);
+        }
+    }
 
-            while (_ahead[Slot(_done + 1)])
+    private void DeliveredThroughLocked(long seq)
+    {
+        if (seq - _done >= _ahead.Length)
+        {
+            // Nothing above the old point can be pending beyond a jump this far: start the bitmap afresh.
+            Array.Clear(_ahead);
+            _done = Math.Max(_done, seq);
+        }
+
+        while (_done < seq)
+        {
+            _ahead[Slot(_done + 1)] = false;
+            _done++;
+        }
+
+        while (_ahead[Slot(_done + 1)])
+        {
+            _ahead[Slot(_done + 1)] = false;
+            _done++;
+        }
+    }
+
+    /// <summary>Seqs <paramref name="first"/> to <paramref name="last"/> are lost in the queue: nothing to deliver, and nothing to wait for.</summary>
+    public void Skipped(long first, long last)
+    {
+        lock (_gate)
+        {
+            if (first <= _done + 1)
             {
-                _ahead[Slot(_done + 1)] = false;
-                _done++;
+                // The usual case: everything before the gap is delivered, so the gap moves the point at once.
+                DeliveredThroughLocked(last);
+                return;
             }
+        }
+
+        for (var seq = first; seq <= last; seq++)
+        {
+            Delivered(seq);
         }
     }
 

@@ -20,6 +20,7 @@ public sealed class SourceAgent : ISyncAgent
     private DiskQueue? _queue;
     private LinkSender? _sender;
     private AgentState _state = AgentState.Starting;
+    private LostRecordsFinder? _lost;
     private DateTimeOffset _started;
     private Metrics.MetricsEndpoint? _metrics;
 
@@ -52,6 +53,8 @@ public sealed class SourceAgent : ISyncAgent
         var key = AgentLinkKey.Resolve(_options.LinkKey, _options.LinkKeyFile, _options.LinkKeyEnvironmentVariable);
         _started = DateTimeOffset.UtcNow;
         await using var queue = _queue = AgentRunner.OpenQueue(_options.Queue);
+        _lost = new LostRecordsFinder(_options.Kafka.BootstrapServers);
+        AgentRunner.ReportQueueState(queue, _lost, _log);
         var link = _options.Link! with { SourceId = _options.Link!.SourceId ?? _options.Name };
         var sender = _sender = new LinkSender(queue, link, key, new ProgressLogger(_log, "link: "));
         await using var metrics = StartMetrics(queue);
@@ -113,6 +116,8 @@ public sealed class SourceAgent : ISyncAgent
             CompressionRatio = link?.CompressionRatio ?? 0,
             LastError = _counters.LastError ?? link?.LastError,
             Note = _counters.Note,
+            LostSeqs = _lost?.Describe(queue) ?? [],
+            Warnings = queue?.OpenNotes ?? [],
             StartedAt = _started,
             UpdatedAt = DateTimeOffset.UtcNow,
             ProcessId = Environment.ProcessId,

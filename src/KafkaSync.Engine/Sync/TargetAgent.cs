@@ -23,6 +23,7 @@ public sealed class TargetAgent : ISyncAgent
     private LinkReceiver? _receiver;
     private TargetProducer? _producer;
     private AgentState _state = AgentState.Starting;
+    private LostRecordsFinder? _lost;
     private DateTimeOffset _started;
     private Metrics.MetricsEndpoint? _metrics;
 
@@ -59,7 +60,11 @@ public sealed class TargetAgent : ISyncAgent
         try
         {
             await using var queue = _queue = AgentRunner.OpenQueue(_options.Queue);
+            _lost = new LostRecordsFinder(null);
+            AgentRunner.ReportQueueState(queue, _lost, _log);
             var receiver = _receiver = new LinkReceiver(queue, _options.Link!, key, new ProgressLogger(_log, "link: "));
+            var lost = _lost;
+            receiver.GapDeclared += range => lost.CaptureBefore(queue, range);
             try
             {
                 receiver.Start();
@@ -142,6 +147,8 @@ public sealed class TargetAgent : ISyncAgent
             CompressionRatio = link?.CompressionRatio ?? 0,
             LastError = _counters.LastError ?? link?.LastError,
             Note = _counters.Note,
+            LostSeqs = _lost?.Describe(queue) ?? [],
+            Warnings = queue?.OpenNotes ?? [],
             StartedAt = _started,
             UpdatedAt = DateTimeOffset.UtcNow,
             ProcessId = Environment.ProcessId,

@@ -25,7 +25,7 @@ internal sealed partial class TargetProducer
         placement.EnsureCheckpointTopic(_options.CheckpointTopic, stop);
         var committed = Recover(producer, stop);
         var tracker = _tracker = new DeliveryTracker(committed);
-        var reader = _queue.OpenReader(committed + 1);
+        var reader = _queue.OpenReader(Math.Max(committed, _queue.FirstSeq - 1) + 1);
         var batch = new List<(long Seq, KafkaRecord Record)>();
         try
         {

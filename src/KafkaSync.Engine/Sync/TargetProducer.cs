@@ -55,8 +55,10 @@ internal sealed partial class TargetProducer
         config.MessageTimeoutMs = 0;
         using var producer = Build(config);
         var placement = new TopicPlacement(_options, () => new DependentAdminClientBuilder(producer.Handle).Build(), _counters, _log);
-        var tracker = _tracker = new DeliveryTracker(_queue.GetCursor(CursorName));
+        // A missing cursor file reads as 0: start from the oldest record held.
+        var tracker = _tracker = new DeliveryTracker(Math.Max(_queue.GetCursor(CursorName), _queue.FirstSeq - 1));
         using var reader = _queue.OpenReader(tracker.DoneSeq + 1);
+        var expected = reader.NextSeq;
         var lastCursor = Stopwatch.StartNew();
         try
         {
@@ -71,6 +73,13 @@ internal sealed partial class TargetProducer
                 {
                     var record = KafkaRecordSerializer.Deserialize(queued.Payload.Span);
                     var seq = queued.Seq;
+                    if (seq != expected)
+                    {
+                        // The reader passed over lost seqs: the cursor must be able to pass them too.
+                        tracker.Skipped(expected, seq - 1);
+                    }
+
+                    expected = seq + 1;
                     if (TopicDescriptor.IsDescriptor(record))
                     {
                         var (topic, partitions) = TopicDescriptor.Read(record);
@@ -88,6 +97,12 @@ internal sealed partial class TargetProducer
                         MoveCursor(tracker.DoneSeq);
                         lastCursor.Restart();
                     }
+                }
+
+                if (reader.NextSeq > expected)
+                {
+                    tracker.Skipped(expected, reader.NextSeq - 1);
+                    expected = reader.NextSeq;
                 }
 
                 MoveCursor(tracker.DoneSeq);

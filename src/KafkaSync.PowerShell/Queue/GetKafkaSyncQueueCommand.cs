@@ -47,7 +47,18 @@ public sealed class GetKafkaSyncQueueCommand : QueueFoldersCmdlet
         {
             try
             {
-                WriteObject(DiskQueue.Inspect(resolved));
+                var info = DiskQueue.Inspect(resolved);
+                foreach (var problem in info.CursorProblems)
+                {
+                    WriteWarning($"{resolved}: {problem}");
+                }
+
+                if (info.MissingSeqs.Count > 0)
+                {
+                    WriteWarning($"{resolved}: seqs {string.Join(", ", info.MissingSeqs)} are missing (no segment holds them); Repair-KafkaSyncQueue records them as lost.");
+                }
+
+                WriteObject(info);
             }
             catch (Exception ex) when (ex is QueueException or IOException or UnauthorizedAccessException)
             {

@@ -13,7 +13,7 @@ public sealed class LinkAuthenticationTests
         fx.StartReceiver();
         await fx.FillSourceAsync(1, 100, timeout.Token);
 
-        var sender = new LinkSender(fx.Source, fx.SenderOptions(fx.ReceiverAddress), LinkKey.FromText("not the key, but long enough"));
+        var sender = new LinkSender(fx.Source, fx.SenderOptions(fx.ReceiverAddress), LinkKey.FromText("not the key, but long enough to be accepted"));
         var ex = await Assert.ThrowsAsync<LinkException>(() => sender.RunAsync(timeout.Token));
 
         Assert.Equal(LinkFailure.Authentication, ex.Failure);

@@ -12,7 +12,7 @@ namespace KafkaSync.Engine.Tests.Link;
 /// </summary>
 internal sealed class LinkFixture : IAsyncDisposable
 {
-    public static readonly LinkKey Key = LinkKey.FromText("correct horse battery staple 42");
+    public static readonly LinkKey Key = LinkKey.FromText("correct horse battery staple 42, link");
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "ks-link-" + Guid.NewGuid().ToString("N"));
     private readonly CancellationTokenSource _receiverStop = new();
@@ -32,7 +32,19 @@ internal sealed class LinkFixture : IAsyncDisposable
         };
     }
 
-    public DiskQueue Source { get; }
+    public DiskQueue Source { get; private set; }
+
+    public string SourcePath => Path.Combine(_root, "source");
+
+    /// <summary>Closes the source queue, lets <paramref name="damage"/> work on its folder (a repair needs the queue closed), and opens it again.</summary>
+    public async Task<T> WithSourceClosedAsync<T>(Func<string, T> damage)
+    {
+        var options = Source.Options;
+        await Source.DisposeAsync();
+        var result = damage(SourcePath);
+        Source = DiskQueue.Open(options);
+        return result;
+    }
 
     public DiskQueue Target { get; }
 

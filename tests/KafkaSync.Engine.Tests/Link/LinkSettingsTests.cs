@@ -12,11 +12,11 @@ public sealed class LinkSettingsTests
         var path = Path.Combine(Path.GetTempPath(), "ks-key-" + Guid.NewGuid().ToString("N"));
         try
         {
-            File.WriteAllText(path, "0123456789abcdef0123\n");
+            File.WriteAllText(path, "q7Vx2LmP9sKd4RfTz8WnY3bHc6JgE1uA\n");
             var fromFile = LinkKey.FromFile(path);
-            var fromText = LinkKey.FromText("0123456789abcdef0123");
+            var fromText = LinkKey.FromText("q7Vx2LmP9sKd4RfTz8WnY3bHc6JgE1uA");
             Assert.Equal(fromText.Mac("x"u8), fromFile.Mac("x"u8));
-            Assert.DoesNotContain("0123456789", fromFile.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("q7Vx2LmP", fromFile.ToString(), StringComparison.Ordinal);
         }
         finally
         {

@@ -41,6 +41,7 @@ public sealed class DiskQueueFullDiskTests
             Assert.NotNull(failure);
             Assert.Contains("writer failed", failure.Message, StringComparison.Ordinal);
             Assert.Matches("(?i)no space|disk was full", failure.Message);
+            Assert.True(failure.Message.Contains("is full: free space on it", StringComparison.Ordinal), failure.Message);
             Assert.True(committed > 0);
 
             // With room again, every committed record is there once, in order.

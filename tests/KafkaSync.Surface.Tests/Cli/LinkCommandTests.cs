@@ -53,13 +53,44 @@ public sealed class LinkCommandTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task New_key_writes_an_owner_only_key_file_that_send_and_receive_accept_and_refuses_to_replace_it()
+    {
+        var keyFile = Path.Combine(_root, "new.key");
+        var made = await HostProcess.RunAsync("link", "new-key", "--out", keyFile);
+        Assert.Equal(0, made.ExitCode);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+        Assert.Equal(32, Convert.FromBase64String(File.ReadAllText(keyFile).Trim()).Length);
+        Assert.DoesNotContain(File.ReadAllText(keyFile).Trim(), made.Out + made.Err, StringComparison.Ordinal);
+
+        var again = await HostProcess.RunAsync("link", "new-key", "--out", keyFile);
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("already exists", again.Err, StringComparison.Ordinal);
+
+        var printed = await HostProcess.RunAsync("link", "new-key");
+        Assert.Equal(0, printed.ExitCode);
+        Assert.Equal(32, Convert.FromBase64String(printed.Out.Trim()).Length);
+    }
+
+    [Fact]
+    public async Task A_weak_key_file_is_refused_with_exit_2_and_the_way_to_make_a_good_one()
+    {
+        var keyFile = Path.Combine(_root, "weak.key");
+        await File.WriteAllTextAsync(keyFile, new string('a', 40));
+        var result = await HostProcess.RunAsync("link", "receive", "--queue", Path.Combine(_root, "target"), "--listen", "127.0.0.1:0", "--key-file", keyFile);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("too easy to guess", result.Err, StringComparison.Ordinal);
+        Assert.Contains("kafkasync link new-key", result.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Send_with_the_wrong_key_exits_1_naming_the_authentication_failure()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var rightKey = Path.Combine(_root, "right.key");
         var wrongKey = Path.Combine(_root, "wrong.key");
-        await File.WriteAllTextAsync(rightKey, "the receiver's pre-shared key", timeout.Token);
-        await File.WriteAllTextAsync(wrongKey, "some other pre-shared key!!", timeout.Token);
+        await File.WriteAllTextAsync(rightKey, "the receiver's pre-shared key, long enough", timeout.Token);
+        await File.WriteAllTextAsync(wrongKey, "some other pre-shared key, also long enough", timeout.Token);
         var port = FreePort();
         using var receiver = Start("link", "receive", "--queue", Path.Combine(_root, "target"), "--listen", $"127.0.0.1:{port}", "--key-file", rightKey);
         try

@@ -13,6 +13,6 @@ internal sealed record Goodbye(LinkFailure Failure, string Reason)
         var failure = (LinkFailure)r.UInt16();
         var reason = r.String(MaxReason);
         r.End();
-        return new Goodbye(Enum.IsDefined(failure) ? failure : LinkFailure.Protocol, reason);
+        return new Goodbye(Enum.IsDefined(failure) ? failure : LinkFailure.Protocol, PeerText.Clean(reason, PeerText.MaxReason));
     }
 }

@@ -30,6 +30,8 @@ internal sealed record Hello(ushort Version, byte[] Nonce, string SourceId, long
         var next = r.Int64();
         var id = r.String(MaxSourceId);
         r.End();
-        return new Hello(version, nonce, id, generation, first, next);
+
+        // Logged and shown in status, and sent before authentication: escaped here, once.
+        return new Hello(version, nonce, PeerText.Clean(id, PeerText.MaxSourceId), generation, first, next);
     }
 }

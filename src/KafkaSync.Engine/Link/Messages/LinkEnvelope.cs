@@ -28,7 +28,7 @@ internal static class LinkEnvelope
         var limit = type switch
         {
             LinkMessageType.Frame => maxFrameBody,
-            >= LinkMessageType.Hello and <= LinkMessageType.Goodbye => MaxControlBody,
+            >= LinkMessageType.Hello and <= LinkMessageType.Gap => MaxControlBody,
             _ => throw new LinkException(LinkFailure.Protocol, $"unknown message type {header[0]}"),
         };
         if (length < 0 || length > limit)

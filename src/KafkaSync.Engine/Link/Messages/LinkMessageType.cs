@@ -11,4 +11,5 @@ internal enum LinkMessageType : byte
     Ack = 6,
     Heartbeat = 7,
     Goodbye = 8,
+    Gap = 9,
 }
