@@ -16,11 +16,11 @@ internal sealed class FailoverScenario : IDisposable
 {
     public const string Group = "billing";
 
-    public FailoverScenario(string topic = "orders", int partitions = 2)
+    public FailoverScenario(string topic = "orders", int partitions = 2, int targetBrokers = 1)
     {
         Topic = topic;
         Partitions = partitions;
-        Harness = new SyncHarness();
+        Harness = new SyncHarness(targetBrokers: targetBrokers);
         Harness.Source.CreateTopic(topic, partitions);
     }
 
@@ -90,13 +90,17 @@ internal sealed class FailoverScenario : IDisposable
     }
 
     /// <summary>A member of <see cref="Group"/> on the target reads until <paramref name="expected"/> records arrived and a quiet second shows no more.</summary>
-    public static List<string> ConsumeOnTarget(string bootstrap, string topic, int expected, CancellationToken ct)
+    public static List<string> ConsumeOnTarget(string bootstrap, string topic, int expected, CancellationToken ct) =>
+        ConsumeOnTargetAt(bootstrap, topic, expected, ct).Select(r => r.Value).ToList();
+
+    /// <summary>As <see cref="ConsumeOnTarget"/>, with where each record was read.</summary>
+    public static List<(string Value, int Partition, long Offset)> ConsumeOnTargetAt(string bootstrap, string topic, int expected, CancellationToken ct)
     {
         var config = KafkaClients.Consumer(bootstrap, Group);
         config.IsolationLevel = IsolationLevel.ReadCommitted;
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
         consumer.Subscribe(topic);
-        var seen = new List<string>();
+        var seen = new List<(string, int, long)>();
         var lastSeen = DateTime.UtcNow;
         while (seen.Count < expected || DateTime.UtcNow - lastSeen < TimeSpan.FromSeconds(1))
         {
@@ -107,7 +111,7 @@ internal sealed class FailoverScenario : IDisposable
                 continue;
             }
 
-            seen.Add(Encoding.UTF8.GetString(result.Message.Value!));
+            seen.Add((Encoding.UTF8.GetString(result.Message.Value!), result.Partition.Value, result.Offset.Value));
             lastSeen = DateTime.UtcNow;
         }
 
@@ -123,8 +127,9 @@ internal sealed class FailoverScenario : IDisposable
 
     /// <summary>
     /// Reads both topics whole and checks every range of the map against them: the target record
-    /// at each mapped offset is the source record it claims to be. An aborted or misplaced record
-    /// in the map fails here.
+    /// at each mapped offset is the source record it claims to be, and its last copy in the target
+    /// partition (a record of an aborted transaction, or one a killed agent sent again, always has
+    /// a later copy). A misplaced record, or an aborted one in the map, fails here.
     /// </summary>
     public void AssertMapMatchesLogs(OffsetMap map, string targetTopic, int records, CancellationToken ct, int targetRecords = -1)
     {
@@ -132,6 +137,12 @@ internal sealed class FailoverScenario : IDisposable
         var target = SyncHarness.ReadAll(Harness.Target.BootstrapServers, [targetTopic], Partitions, targetRecords < 0 ? records : targetRecords, ct);
         var sourceAt = source.SelectMany(p => p.Value).ToDictionary(r => (r.Partition.Value, r.Offset.Value), r => Encoding.UTF8.GetString(r.Message.Value!));
         var targetAt = target.SelectMany(p => p.Value).ToDictionary(r => (r.Partition.Value, r.Offset.Value), r => Encoding.UTF8.GetString(r.Message.Value!));
+        var lastCopy = new Dictionary<(int, string), long>();
+        foreach (var ((partition, offset), value) in targetAt)
+        {
+            lastCopy[(partition, value)] = Math.Max(offset, lastCopy.GetValueOrDefault((partition, value), -1));
+        }
+
         Assert.Equal(records, map.RecordCount);
         foreach (var range in map.Ranges)
         {
@@ -141,6 +152,7 @@ internal sealed class FailoverScenario : IDisposable
                 var expected = sourceAt[(range.SourcePartition, range.SourceFirst + i)];
                 Assert.True(targetAt.TryGetValue((range.TargetPartition, range.TargetFirst + i), out var actual), $"target {range.TargetPartition}@{range.TargetFirst + i} holds no record");
                 Assert.Equal(expected, actual);
+                Assert.Equal(lastCopy[(range.TargetPartition, expected)], range.TargetFirst + i);
             }
         }
     }
