@@ -97,7 +97,7 @@ public sealed partial class ConsumerGroupSync
         }
 
         var refused = await CommitAsync(targetAdmin, group, wanted).ConfigureAwait(false);
-        return rows.Select(r => Settle(r, refused, now)).ToList();
+        return rows.Select(r => Settle(r, refused, committedOnTarget, now)).ToList();
     }
 
     private static ConsumerGroupOffset Row(string group, PartitionTranslation t, long? current, long? end, GroupSyncAction action, DateTimeOffset now, string note)
@@ -124,7 +124,7 @@ public sealed partial class ConsumerGroupSync
     }
 
     /// <summary>Turns rows whose commit the target refused into ActiveOnTarget or Failed.</summary>
-    private static ConsumerGroupOffset Settle(ConsumerGroupOffset row, IReadOnlyDictionary<(string, int), Error> refused, DateTimeOffset now)
+    private static ConsumerGroupOffset Settle(ConsumerGroupOffset row, IReadOnlyDictionary<(string, int), Error> refused, Dictionary<(string Topic, int Partition), long> before, DateTimeOffset now)
     {
         if (row.Action != GroupSyncAction.Committed)
         {
@@ -140,7 +140,8 @@ public sealed partial class ConsumerGroupSync
         return row with
         {
             Action = live ? GroupSyncAction.ActiveOnTarget : GroupSyncAction.Failed,
-            CommittedOffset = null,
+            CommittedOffset = before.TryGetValue((row.TargetTopic, row.TargetPartition), out var kept) ? kept : null,
+            Lag = row.TargetEnd is { } end && before.TryGetValue((row.TargetTopic, row.TargetPartition), out var at) ? Math.Max(0, end - at) : null,
             SyncedAt = null,
             Note = live ? $"the target refused the commit because the group has members ({error.Reason}); not moved" : $"the target refused the commit: {error.Reason}",
             CheckedAt = now,
