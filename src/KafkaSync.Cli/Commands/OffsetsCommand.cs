@@ -53,10 +53,18 @@ internal static class OffsetsCommand
         new Option<string?>("--source-bootstrap-servers") { Description = "The source cluster; default: groupSync.sourceKafka of the config." },
         new Option<bool>("--json") { Description = "Print the rows as JSON." });
 
-    private static Task<IReadOnlyList<ConsumerGroupOffset>> Run(ParseResult parse, Option<string> config, Option<string[]> groups, Option<string?> source, bool commit, CancellationToken stop)
+    private static async Task<IReadOnlyList<ConsumerGroupOffset>> Run(ParseResult parse, Option<string> config, Option<string[]> groups, Option<string?> source, bool commit, CancellationToken stop)
     {
         var options = ConfigFile.Load<TargetAgentOptions>(parse.GetValue(config)!);
-        return GroupOffsets.RunAsync(options, parse.GetValue(groups) ?? [], parse.GetValue(source), commit, new StderrLog(), stop);
+        try
+        {
+            return await GroupOffsets.RunAsync(options, parse.GetValue(groups) ?? [], parse.GetValue(source), commit, new StderrLog(), stop);
+        }
+        catch (Confluent.Kafka.KafkaException ex)
+        {
+            // One line for the operator, as for the other failures the host knows.
+            throw new IOException($"a cluster did not answer: {ex.Error.Reason}", ex);
+        }
     }
 
     private static void Print(IReadOnlyList<ConsumerGroupOffset> rows, bool json)
