@@ -88,16 +88,17 @@ internal sealed class RangeTable
 
     private static long HighestSourceIn(List<OffsetRange> list, string targetTopic, int targetPartition)
     {
-        var highest = -1L;
-        foreach (var r in list)
+        // Ranges of one target partition never overlap and are sorted, so the last of them holds the
+        // highest offset; only partitionMismatch key interleaves several targets in one list.
+        for (var i = list.Count - 1; i >= 0; i--)
         {
-            if (r.SameTarget(targetTopic, targetPartition))
+            if (list[i].SameTarget(targetTopic, targetPartition))
             {
-                highest = Math.Max(highest, r.SourceLast);
+                return list[i].SourceLast;
             }
         }
 
-        return highest;
+        return -1;
     }
 
     private static long FirstTrimmed(List<OffsetRange> list, string targetTopic, int targetPartition, long? cutFrom)
