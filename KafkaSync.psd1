@@ -1,5 +1,7 @@
 @{
     RootModule           = 'KafkaSync.PowerShell.dll'
+    # Imported before the root module: it gives the engine its own load context (see docs).
+    NestedModules        = @('KafkaSync.ModuleLoader.dll')
     ModuleVersion        = '0.1.0'
     GUID                 = '5b0f7d3e-6a41-4c2e-9d8a-3f1c2b7e9a10'
     Author               = 'KafkaSync contributors'

@@ -1,6 +1,7 @@
 # New-KafkaSyncFrameDictionary against a real queue filled through the engine.
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot '../../out/KafkaSync/KafkaSync.psd1') -Force
+    . (Join-Path $PSScriptRoot 'TestSetup.ps1')
+    Import-Module $ModuleManifest -Force
     $script:dir = Join-Path ([IO.Path]::GetTempPath()) ('ks-pester-frames-' + [guid]::NewGuid().ToString('N'))
     $script:queuePath = Join-Path $script:dir 'queue'
     $options = [KafkaSync.Engine.Queue.DiskQueueOptions]@{ Path = $script:queuePath }
@@ -24,6 +25,9 @@ AfterAll {
 }
 
 Describe 'New-KafkaSyncFrameDictionary' {
+    BeforeEach { Start-TestWatchdog }
+    AfterEach { Stop-TestWatchdog }
+
     It 'writes a dictionary and returns its id and size' {
         $file = Join-Path $script:dir 'frames.zdict'
         $info = New-KafkaSyncFrameDictionary -QueuePath $script:queuePath -Path $file -Samples 1500 -MaxSize 16384

@@ -1,9 +1,13 @@
-# Pester tests for the sync cmdlets (run where pwsh and Pester exist; the agents are tested in xunit).
+# Pester tests for the sync cmdlets (the agents themselves are tested in xunit).
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot '../../out/KafkaSync/KafkaSync.psd1') -Force
+    . (Join-Path $PSScriptRoot 'TestSetup.ps1')
+    Import-Module $ModuleManifest -Force
 }
 
 Describe 'Start-KafkaSyncSource' {
+    BeforeEach { Start-TestWatchdog }
+    AfterEach { Stop-TestWatchdog }
+
     It 'names the missing field when the config is incomplete' {
         { Start-KafkaSyncSource -BootstrapServers '127.0.0.1:9092' -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidAgentOptions,KafkaSync.PowerShell.Sync.StartKafkaSyncSourceCommand'
@@ -11,6 +15,9 @@ Describe 'Start-KafkaSyncSource' {
 }
 
 Describe 'Embedded cluster, both agents and Get-KafkaSyncStatus' {
+    BeforeEach { Start-TestWatchdog }
+    AfterEach { Stop-TestWatchdog }
+
     It 'copies records between two embedded clusters and reports status' {
         $root = Join-Path ([IO.Path]::GetTempPath()) ([Guid]::NewGuid())
         $source = Start-KafkaSyncEmbeddedCluster -Brokers 1 -Topic orders -Partitions 2

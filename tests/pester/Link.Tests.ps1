@@ -1,9 +1,13 @@
-# Pester tests for the link cmdlets (run where pwsh and Pester exist; the engine behaviour is tested in xunit).
+# Pester tests for the link cmdlets (the engine behaviour is tested in xunit).
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot '../../out/KafkaSync/KafkaSync.psd1') -Force
+    . (Join-Path $PSScriptRoot 'TestSetup.ps1')
+    Import-Module $ModuleManifest -Force
 }
 
 Describe 'Send-KafkaSyncQueue' {
+    BeforeEach { Start-TestWatchdog }
+    AfterEach { Stop-TestWatchdog }
+
     It 'refuses to run without a key source' {
         $queue = Join-Path ([IO.Path]::GetTempPath()) ([Guid]::NewGuid())
         { Send-KafkaSyncQueue -Path $queue -Target '127.0.0.1:9' -ErrorAction Stop } |
@@ -19,7 +23,11 @@ Describe 'Send-KafkaSyncQueue' {
         [void]$source.CommitAsync([Threading.CancellationToken]::None).AsTask().GetAwaiter().GetResult()
         $source.Dispose()
         $port = Get-Random -Minimum 20000 -Maximum 60000
-        $job = Start-ThreadJob { param($p, $c, $r) Receive-KafkaSyncQueue -Path "$r/target" -Listen "127.0.0.1:$p" -Credential $c } -ArgumentList $port, $credential, $root
+        $job = Start-ThreadJob {
+            param($p, $c, $r, $m)
+            Import-Module $m
+            Receive-KafkaSyncQueue -Path "$r/target" -Listen "127.0.0.1:$p" -Credential $c
+        } -ArgumentList $port, $credential, $root, $ModuleManifest
         $deadline = [DateTime]::UtcNow.AddSeconds(30)
         while ([DateTime]::UtcNow -lt $deadline) {
             try { [Net.Sockets.TcpClient]::new('127.0.0.1', $port).Dispose(); break } catch { Start-Sleep -Milliseconds 50 }

@@ -1,13 +1,15 @@
-#Requires -Modules Pester
-# Runs where pwsh and Pester exist (./build.sh test reports it skipped elsewhere).
-# The module is imported from out/KafkaSync, which ./build.sh build assembles.
+# The queue cmdlets against queues written by the engine. ./build.sh test runs every file here.
 
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot '../../out/KafkaSync/KafkaSync.psd1') -Force
-    $kafkasync = Join-Path $PSScriptRoot '../../src/KafkaSync.Cli/bin/Release/net10.0/kafkasync.dll'
+    . (Join-Path $PSScriptRoot 'TestSetup.ps1')
+    Import-Module $ModuleManifest -Force
+    $kafkasync = $KafkasyncDll
 }
 
 Describe 'Get-KafkaSyncQueue' {
+    BeforeEach { Start-TestWatchdog }
+    AfterEach { Stop-TestWatchdog }
+
     BeforeAll {
         $queue = Join-Path ([IO.Path]::GetTempPath()) ("ksq-pester-" + [guid]::NewGuid().ToString('N'))
         dotnet $kafkasync queue demo --path $queue --records 1000 | Out-Null
@@ -39,6 +41,9 @@ Describe 'Get-KafkaSyncQueue' {
 }
 
 Describe 'Get-KafkaSyncQueueRecord' {
+    BeforeEach { Start-TestWatchdog }
+    AfterEach { Stop-TestWatchdog }
+
     BeforeAll {
         $queue = Join-Path ([IO.Path]::GetTempPath()) ("ksq-pester-" + [guid]::NewGuid().ToString('N'))
         dotnet $kafkasync queue demo --path $queue --records 1000 | Out-Null
@@ -56,11 +61,14 @@ Describe 'Get-KafkaSyncQueueRecord' {
     }
 
     It 'rejects a from that is not a number' {
-        { Get-KafkaSyncQueueRecord -Path $queue -From 'ten' } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,KafkaSync.PowerShell.Queue.GetKafkaSyncQueueRecordCommand'
+        { Get-KafkaSyncQueueRecord -Path $queue -From 'ten' } | Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,KafkaSync.PowerShell.Queue.GetKafkaSyncQueueRecordCommand'
     }
 }
 
 Describe 'Repair-KafkaSyncQueue' {
+    BeforeEach { Start-TestWatchdog }
+    AfterEach { Stop-TestWatchdog }
+
     BeforeAll {
         $queue = Join-Path ([IO.Path]::GetTempPath()) ("ksq-pester-" + [guid]::NewGuid().ToString('N'))
         dotnet $kafkasync queue demo --path $queue --records 1000 | Out-Null

@@ -1,9 +1,13 @@
-# Pester tests for the time-series cmdlets (run where pwsh and Pester exist; the engine is tested in xunit).
+# Pester tests for the time-series cmdlets (the engine is tested in xunit).
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot '../../out/KafkaSync/KafkaSync.psd1') -Force
+    . (Join-Path $PSScriptRoot 'TestSetup.ps1')
+    Import-Module $ModuleManifest -Force
 }
 
 Describe 'Start-KafkaSyncTsdbCluster' {
+    BeforeEach { Start-TestWatchdog }
+    AfterEach { Stop-TestWatchdog }
+
     It 'names the wrong field of the config' {
         $config = Join-Path ([IO.Path]::GetTempPath()) "tsdb-$([Guid]::NewGuid()).json"
         '{ "nodes": [ { "name": "a", "url": "http://127.0.0.1:1" } ], "kafka": { "bootstrapServers": "k:1", "topic": "t" }, "connector": { "writers": 0 } }' |
@@ -15,6 +19,9 @@ Describe 'Start-KafkaSyncTsdbCluster' {
 }
 
 Describe 'Get-KafkaSyncTsdbNode and Get-KafkaSyncTsdbTimeline' {
+    BeforeEach { Start-TestWatchdog }
+    AfterEach { Stop-TestWatchdog }
+
     It 'report an unreachable status endpoint' {
         { Get-KafkaSyncTsdbNode -Url 'http://127.0.0.1:1/' -ErrorAction Stop } |
             Should -Throw -ErrorId 'StatusUnreachable,KafkaSync.PowerShell.Tsdb.GetKafkaSyncTsdbNodeCommand'
@@ -33,7 +40,7 @@ Describe 'Get-KafkaSyncTsdbNode and Get-KafkaSyncTsdbTimeline' {
             monitor = @{ checkInterval = '200ms'; listen = "127.0.0.1:$port" }
             balancer = @{ listen = '127.0.0.1:0' }
         } | ConvertTo-Json -Depth 5 | Set-Content $config
-        $job = Start-ThreadJob { Start-KafkaSyncTsdbCluster -ConfigPath $using:config }
+        $job = Start-ThreadJob { Import-Module $using:ModuleManifest; Start-KafkaSyncTsdbCluster -ConfigPath $using:config }
         $deadline = [DateTime]::UtcNow.AddSeconds(30)
         do { Start-Sleep -Milliseconds 200; $node = Get-KafkaSyncTsdbNode -Url "http://127.0.0.1:$port/" -ErrorAction SilentlyContinue }
         while ($node.State -ne 'Unavailable' -and [DateTime]::UtcNow -lt $deadline)

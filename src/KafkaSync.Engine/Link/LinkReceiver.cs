@@ -32,6 +32,13 @@ public sealed partial class LinkReceiver : IAsyncDisposable
     private int _pending;
     private int _refused;
 
+    /// <summary>
+    /// Creates a receiver that reports what it does as lines of text to <paramref name="log"/>, for hosts
+    /// that show text (the cmdlets' Verbose stream) and should not depend on a logging library.
+    /// </summary>
+    public static LinkReceiver WithLog(DiskQueue target, LinkReceiverOptions options, LinkKey key, IProgress<string>? log) =>
+        new(target, options, key, log is null ? null : new Sync.ProgressLogger(log, string.Empty));
+
     /// <summary>Creates a receiver for <paramref name="target"/>; call <see cref="Start"/> or <see cref="RunAsync"/>.</summary>
     /// <exception cref="OptionsException">An option is invalid or the TLS certificate cannot be loaded.</exception>
     public LinkReceiver(DiskQueue target, LinkReceiverOptions options, LinkKey key, ILogger? logger = null)

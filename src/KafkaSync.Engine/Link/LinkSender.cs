@@ -34,6 +34,13 @@ public sealed partial class LinkSender
     private long _wireBytesDone;
     private LinkConnection? _current;
 
+    /// <summary>
+    /// Creates a sender that reports what it does as lines of text to <paramref name="log"/>, for hosts
+    /// that show text (the cmdlets' Verbose stream) and should not depend on a logging library.
+    /// </summary>
+    public static LinkSender WithLog(DiskQueue source, LinkSenderOptions options, LinkKey key, IProgress<string>? log) =>
+        new(source, options, key, log is null ? null : new Sync.ProgressLogger(log, string.Empty));
+
     /// <summary>Creates a sender for <paramref name="source"/>; nothing happens until <see cref="RunAsync"/>.</summary>
     /// <exception cref="OptionsException">An option is invalid.</exception>
     public LinkSender(DiskQueue source, LinkSenderOptions options, LinkKey key, ILogger? logger = null)

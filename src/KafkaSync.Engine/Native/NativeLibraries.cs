@@ -44,24 +44,29 @@ public static class NativeLibraries
         get
         {
             var platform = CurrentPlatform();
-            var file = platform switch
-            {
-                // The plain linux-x64 build needs libsasl2.so.3, which Debian 12 lacks; this one needs only glibc.
-                "linux-x64" => "centos8-librdkafka.so",
-                "linux-arm64" => "librdkafka.so",
-                "win-x64" => "librdkafka.dll",
-                "osx-x64" or "osx-arm64" => "librdkafka.dylib",
-                _ => throw Unsupported(platform),
-            };
             var baseDirectory = Path.GetDirectoryName(typeof(NativeLibraries).Assembly.Location);
             if (string.IsNullOrEmpty(baseDirectory))
             {
                 baseDirectory = AppContext.BaseDirectory;
             }
 
-            return Path.Combine(baseDirectory, "runtimes", platform, "native", file);
+            return Path.Combine(baseDirectory, "runtimes", platform, "native", RdkafkaFile(platform));
         }
     }
+
+    /// <summary>The file name of the bundled librdkafka for <paramref name="platform"/> (a runtime identifier).</summary>
+    /// <exception cref="PlatformNotSupportedException">KafkaSync ships no librdkafka for <paramref name="platform"/>.</exception>
+    public static string RdkafkaFile(string platform) => platform switch
+    {
+        // The plain linux-x64 build needs libsasl2.so.3, which Debian 12 lacks; this one needs only glibc.
+        "linux-x64" => "centos8-librdkafka.so",
+        "linux-arm64" => "librdkafka.so",
+        "win-x64" => "librdkafka.dll",
+        "osx-x64" or "osx-arm64" => "librdkafka.dylib",
+        _ => throw new PlatformNotSupportedException(
+            $"KafkaSync ships librdkafka for {string.Join(", ", SupportedPlatforms)}; this platform ({platform}) has none, " +
+            "so Kafka cannot be used here."),
+    };
 
     /// <summary>This process's platform as a runtime identifier, e.g. <c>linux-x64</c>.</summary>
     public static string CurrentPlatform()
@@ -77,10 +82,6 @@ public static class NativeLibraries
 
     private static bool IsMusl() =>
         RuntimeInformation.RuntimeIdentifier.Contains("musl", StringComparison.OrdinalIgnoreCase);
-
-    private static PlatformNotSupportedException Unsupported(string platform) => new(
-        $"KafkaSync ships librdkafka for {string.Join(", ", SupportedPlatforms)}; this platform ({platform}) has none, " +
-        "so Kafka cannot be used here.");
 
     private static void Register(Assembly assembly)
     {

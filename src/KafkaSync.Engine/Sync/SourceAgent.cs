@@ -10,7 +10,7 @@ namespace KafkaSync.Engine.Sync;
 /// durable, offsets are committed, the consumer leaves its group) or until an error retrying
 /// cannot fix, which it throws after writing a final status.
 /// </summary>
-public sealed class SourceAgent
+public sealed class SourceAgent : ISyncAgent
 {
     private readonly SourceAgentOptions _options;
     private readonly IProgress<string>? _log;

@@ -11,7 +11,7 @@ namespace KafkaSync.Engine.Sync;
 /// to its capacity, then the link waits) and produces once the cluster returns. In exactly-once
 /// mode every batch and its seq checkpoint commit in one Kafka transaction.
 /// </summary>
-public sealed class TargetAgent
+public sealed class TargetAgent : ISyncAgent
 {
     private readonly TargetAgentOptions _options;
     private readonly IProgress<string>? _log;

@@ -9,17 +9,19 @@ namespace KafkaSync.PowerShell.Link;
 /// </summary>
 internal static class LinkCmdletRunner
 {
-    public static void Run(Cmdlet cmdlet, Task run, Func<LinkStatus> status, string activity)
+    public static void Run(Cmdlet cmdlet, Task run, Func<LinkStatus> status, string activity, CmdletLog log)
     {
         var progress = new ProgressRecord(1, activity, "starting");
         // Task.Wait would wrap a failure in AggregateException; WhenAny keeps the engine's own exception.
         while (Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(1))).GetAwaiter().GetResult() != run)
         {
+            log.Drain(cmdlet);
             var s = status();
             progress.StatusDescription = $"{s.State} {s.Peer} — {s.Records:N0} records, {s.RawBytes / 1e6:F1} MB raw, ratio {s.CompressionRatio:F2}, acked seq {s.AckedSeq}";
             cmdlet.WriteProgress(progress);
         }
 
+        log.Drain(cmdlet);
         progress.RecordType = ProgressRecordType.Completed;
         cmdlet.WriteProgress(progress);
         run.GetAwaiter().GetResult();

@@ -46,7 +46,7 @@ public sealed class ReceiveKafkaSyncQueueCommand : LinkCmdletBase
         try
         {
             options = ConfigPath is not null
-                ? ConfigFile.Load<LinkReceiverOptions>(ResolvePath(ConfigPath)!)
+                ? ConfigValues.Load<LinkReceiverOptions>(ResolvePath(ConfigPath)!)
                 : new LinkReceiverOptions { Listen = Listen ?? throw new OptionsException("Listen", "give -Listen host:port or a -ConfigPath file with listen.") };
             options = options with { Listen = Listen ?? options.Listen };
             if (CertificatePath is not null)
@@ -67,10 +67,11 @@ public sealed class ReceiveKafkaSyncQueueCommand : LinkCmdletBase
         try
         {
             using var queue = DiskQueue.Open(new DiskQueueOptions { Path = path });
-            var receiver = new LinkReceiver(queue, options, key);
+            var log = new CmdletLog();
+            var receiver = LinkReceiver.WithLog(queue, options, key, log);
             receiver.Start();
             WriteVerbose($"Listening on {receiver.LocalEndpoint}");
-            LinkCmdletRunner.Run(this, receiver.RunAsync(StopToken), () => receiver.Status, $"Receiving into {path} on {receiver.LocalEndpoint}");
+            LinkCmdletRunner.Run(this, receiver.RunAsync(StopToken), () => receiver.Status, $"Receiving into {path} on {receiver.LocalEndpoint}", log);
             WriteObject(receiver.Status);
         }
         catch (Exception ex) when (ex is QueueException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException or OptionsException)

@@ -83,7 +83,8 @@ public sealed class SendKafkaSyncQueueCommand : LinkCmdletBase
         try
         {
             using var queue = DiskQueue.Open(new DiskQueueOptions { Path = path });
-            var sender = new LinkSender(queue, options, key);
+            var log = new CmdletLog();
+            var sender = LinkSender.WithLog(queue, options, key, log);
             var last = queue.DurableSeq;
             var run = Task.Run(async () =>
             {
@@ -97,7 +98,7 @@ public sealed class SendKafkaSyncQueueCommand : LinkCmdletBase
 
                 await sending;
             });
-            LinkCmdletRunner.Run(this, run, () => sender.Status, $"Sending {path} to {options.Target}");
+            LinkCmdletRunner.Run(this, run, () => sender.Status, $"Sending {path} to {options.Target}", log);
             WriteObject(sender.Status);
         }
         catch (LinkException ex)
@@ -113,7 +114,7 @@ public sealed class SendKafkaSyncQueueCommand : LinkCmdletBase
     private LinkSenderOptions BuildOptions()
     {
         var options = ConfigPath is not null
-            ? ConfigFile.Load<LinkSenderOptions>(ResolvePath(ConfigPath)!)
+            ? ConfigValues.Load<LinkSenderOptions>(ResolvePath(ConfigPath)!)
             : new LinkSenderOptions { Target = Target ?? throw new OptionsException("Target", "give -Target host:port or a -ConfigPath file with a target.") };
         options = options with
         {

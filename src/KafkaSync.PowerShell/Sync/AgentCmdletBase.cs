@@ -9,9 +9,11 @@ namespace KafkaSync.PowerShell.Sync;
 /// What the source and target agent cmdlets share: the config file, link key and -AsJob parameters,
 /// and the run itself — as a job, or in the foreground with progress until Ctrl+C.
 /// </summary>
-/// <typeparam name="TAgent">The engine's agent the cmdlet runs.</typeparam>
-public abstract class AgentCmdletBase<TAgent> : StoppableCmdlet
-    where TAgent : class
+/// <remarks>
+/// Not generic over the engine's agent types: PowerShell lists the module's exported types when it
+/// imports it, before the engine can be resolved, so no exported type may derive from an engine type.
+/// </remarks>
+public abstract class AgentCmdletBase : StoppableCmdlet
 {
     /// <summary>The error id for bad parameters or config.</summary>
     public const string InvalidAgentOptions = nameof(InvalidAgentOptions);
@@ -25,6 +27,7 @@ public abstract class AgentCmdletBase<TAgent> : StoppableCmdlet
 
     /// <summary>The link's pre-shared key as the credential's password (the user name is ignored).</summary>
     [Parameter]
+    [Credential]
     public PSCredential? LinkCredential { get; set; }
 
     /// <summary>File holding the link's pre-shared key.</summary>
@@ -41,7 +44,7 @@ public abstract class AgentCmdletBase<TAgent> : StoppableCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        TAgent agent;
+        ISyncAgent agent;
         try
         {
             agent = CreateAgent(null);
@@ -52,12 +55,12 @@ public abstract class AgentCmdletBase<TAgent> : StoppableCmdlet
             return;
         }
 
-        var name = $"KafkaSync {Kind} " + StatusOf(agent).Name;
+        var name = $"KafkaSync {Kind} " + agent.Status.Name;
         if (AsJob)
         {
-            var job = new AgentJob(MyInvocation.Line, name, StatusOf(agent).Name);
+            var job = new AgentJob(MyInvocation.Line, name, agent.Status.Name);
             var running = CreateAgent(job.Log);
-            job.Start(ct => RunAsync(running, ct), () => StatusOf(running));
+            job.Start(running.RunAsync, () => running.Status);
             JobRepository.Add(job);
             WriteObject(job);
             return;
@@ -65,11 +68,11 @@ public abstract class AgentCmdletBase<TAgent> : StoppableCmdlet
 
         try
         {
-            TAgent? running = null;
+            ISyncAgent? running = null;
             var summary = AgentCmdletRunner.Run(
                 this,
-                (log, ct) => RunAsync(running = CreateAgent(log), ct),
-                () => StatusOf(running ?? agent),
+                (log, ct) => (running = CreateAgent(log)).RunAsync(ct),
+                () => (running ?? agent).Status,
                 name,
                 StopToken);
             WriteObject(summary);
@@ -81,11 +84,7 @@ public abstract class AgentCmdletBase<TAgent> : StoppableCmdlet
     }
 
     /// <summary>Builds the agent from the config file and parameters; <paramref name="log"/> gets its messages.</summary>
-    private protected abstract TAgent CreateAgent(IProgress<string>? log);
-
-    private protected abstract AgentStatus StatusOf(TAgent agent);
-
-    private protected abstract Task<AgentStatus> RunAsync(TAgent agent, CancellationToken ct);
+    private protected abstract ISyncAgent CreateAgent(IProgress<string>? log);
 
     /// <summary>Whether an exception from the run is the agent stopping on an error (written as <see cref="AgentFailed"/>).</summary>
     private protected virtual bool IsAgentFailure(Exception ex) => ex is OptionsException or AgentException or IOException;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Management.Automation;
 using KafkaSync.Engine.Sync;
@@ -14,8 +13,10 @@ internal static class AgentCmdletRunner
 {
     public static AgentStatus Run(Cmdlet cmdlet, Func<IProgress<string>, CancellationToken, Task<AgentStatus>> start, Func<AgentStatus> status, string activity, CancellationToken stop)
     {
-        var messages = new QueuedLog();
+        var messages = new CmdletLog();
         var run = Task.Run(() => start(messages, stop), CancellationToken.None);
+        // Milestones go to Information (for -InformationVariable and logs); the agent's own messages to Verbose.
+        cmdlet.WriteInformation(new InformationRecord($"{activity}: started.", "KafkaSync.Sync") { Tags = { "KafkaSync", "Sync" } });
         var progress = new ProgressRecord(1, activity, "starting");
         while (Task.WhenAny(run, Task.Delay(TimeSpan.FromMilliseconds(500), CancellationToken.None)).GetAwaiter().GetResult() != run)
         {
@@ -27,25 +28,11 @@ internal static class AgentCmdletRunner
         messages.Drain(cmdlet);
         progress.RecordType = ProgressRecordType.Completed;
         cmdlet.WriteProgress(progress);
-        return run.GetAwaiter().GetResult();
+        var summary = run.GetAwaiter().GetResult();
+        cmdlet.WriteInformation(new InformationRecord($"{activity}: {Describe(summary)}", "KafkaSync.Sync") { Tags = { "KafkaSync", "Sync" } });
+        return summary;
     }
 
     public static string Describe(AgentStatus s) => string.Create(CultureInfo.InvariantCulture,
         $"{s.State} link {s.LinkState} — in {s.RecordsIn:N0}, out {s.RecordsOut:N0} ({s.RecordsPerSecond:N0}/s), lag {s.LagRecords:N0} records / {s.LagSeconds:0.0} s, ratio {s.CompressionRatio:0.0}{(s.Note.Length > 0 ? " — " + s.Note : "")}");
-
-    /// <summary>Collects messages from worker threads until the pipeline thread writes them.</summary>
-    private sealed class QueuedLog : IProgress<string>
-    {
-        private readonly ConcurrentQueue<string> _messages = new();
-
-        public void Report(string value) => _messages.Enqueue(value);
-
-        public void Drain(Cmdlet cmdlet)
-        {
-            while (_messages.TryDequeue(out var message))
-            {
-                cmdlet.WriteVerbose(message);
-            }
-        }
-    }
 }

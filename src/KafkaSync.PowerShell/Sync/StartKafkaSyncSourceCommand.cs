@@ -12,7 +12,7 @@ namespace KafkaSync.PowerShell.Sync;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "KafkaSyncSource")]
 [OutputType(typeof(AgentStatus), typeof(AgentJob))]
-public sealed class StartKafkaSyncSourceCommand : AgentCmdletBase<SourceAgent>
+public sealed class StartKafkaSyncSourceCommand : AgentCmdletBase
 {
     /// <summary>The agent's name (consumer group "kafkasync-NAME" unless the config sets one).</summary>
     [Parameter]
@@ -44,6 +44,7 @@ public sealed class StartKafkaSyncSourceCommand : AgentCmdletBase<SourceAgent>
 
     /// <summary>SASL user name and password for the source cluster.</summary>
     [Parameter]
+    [Credential]
     public PSCredential? SaslCredential { get; set; }
 
     /// <summary>Where to start in partitions the group has no offset for.</summary>
@@ -52,11 +53,9 @@ public sealed class StartKafkaSyncSourceCommand : AgentCmdletBase<SourceAgent>
 
     private protected override string Kind => "source";
 
-    private protected override SourceAgent CreateAgent(IProgress<string>? log) => new(BuildOptions(), log);
+    private protected override ISyncAgent CreateAgent(IProgress<string>? log) => new SourceAgent(BuildOptions(), log);
 
-    private protected override AgentStatus StatusOf(SourceAgent agent) => agent.Status;
 
-    private protected override Task<AgentStatus> RunAsync(SourceAgent agent, CancellationToken ct) => agent.RunAsync(ct);
 
     private SourceAgentOptions BuildOptions()
     {

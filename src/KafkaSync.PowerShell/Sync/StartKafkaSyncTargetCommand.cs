@@ -11,7 +11,7 @@ namespace KafkaSync.PowerShell.Sync;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "KafkaSyncTarget")]
 [OutputType(typeof(AgentStatus), typeof(AgentJob))]
-public sealed class StartKafkaSyncTargetCommand : AgentCmdletBase<TargetAgent>
+public sealed class StartKafkaSyncTargetCommand : AgentCmdletBase
 {
     /// <summary>The agent's name (transactional id "kafkasync-NAME" in exactly-once mode).</summary>
     [Parameter]
@@ -31,6 +31,7 @@ public sealed class StartKafkaSyncTargetCommand : AgentCmdletBase<TargetAgent>
 
     /// <summary>SASL user name and password for the target cluster.</summary>
     [Parameter]
+    [Credential]
     public PSCredential? SaslCredential { get; set; }
 
     /// <summary>Put in front of every source topic name, e.g. "dc1.".</summary>
@@ -51,11 +52,9 @@ public sealed class StartKafkaSyncTargetCommand : AgentCmdletBase<TargetAgent>
 
     private protected override string Kind => "target";
 
-    private protected override TargetAgent CreateAgent(IProgress<string>? log) => new(BuildOptions(), log);
+    private protected override ISyncAgent CreateAgent(IProgress<string>? log) => new TargetAgent(BuildOptions(), log);
 
-    private protected override AgentStatus StatusOf(TargetAgent agent) => agent.Status;
 
-    private protected override Task<AgentStatus> RunAsync(TargetAgent agent, CancellationToken ct) => agent.RunAsync(ct);
 
     private protected override bool IsAgentFailure(Exception ex) => base.IsAgentFailure(ex) || ex is LinkException;
 

@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 namespace KafkaSync.Surface.Tests.Module;
 
 /// <summary>
-/// pwsh cannot run here, so the manifest is checked against the compiled module statically:
-/// what a user imports must be exactly what the assembly defines.
+/// The manifest checked against the compiled module without running it: what a user imports
+/// must be exactly what the assembly defines (the Pester tests then run it in pwsh).
 /// </summary>
 public sealed partial class ManifestTests
 {
@@ -61,7 +61,8 @@ public sealed partial class ManifestTests
         var assemblyPath = typeof(KafkaSync.PowerShell.AssemblyMarker).Assembly.Location;
         var runtime = Directory.GetFiles(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "*.dll");
         var local = Directory.GetFiles(Path.GetDirectoryName(assemblyPath)!, "*.dll");
-        var psLib = Directory.GetFiles(NuGetRoot(), "System.Management.Automation.dll", SearchOption.AllDirectories);
+        // One reference assembly, the newest restored: a machine may hold several versions.
+        var psLib = Directory.GetFiles(NuGetRoot(), "System.Management.Automation.dll", SearchOption.AllDirectories).OrderDescending(StringComparer.Ordinal).Take(1);
         using var context = new MetadataLoadContext(new PathAssemblyResolver(runtime.Concat(local).Concat(psLib).Distinct()));
         var assembly = context.LoadFromAssemblyPath(assemblyPath);
         foreach (var type in assembly.GetTypes())

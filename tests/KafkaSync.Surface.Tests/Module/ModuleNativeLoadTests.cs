@@ -1,45 +1,46 @@
 using System.Reflection;
-using System.Runtime.Loader;
+using KafkaSync.ModuleLoader;
 
 namespace KafkaSync.Surface.Tests.Module;
 
 /// <summary>
-/// The module binds the system librdkafka for itself and for Confluent.Kafka wherever it is
-/// loaded from: here its assemblies are loaded from the module's own folder into a separate load
-/// context, as a host that isolates modules does, and both native paths are exercised.
+/// The assembled module's engine, loaded by the module's own load context from its dependencies
+/// folder, pins the librdkafka it ships for Confluent.Kafka and for its own imports.
+/// (The Pester tests do the same inside pwsh, beside another Confluent.Kafka.)
 /// </summary>
 public sealed class ModuleNativeLoadTests
 {
-    [Fact]
-    public void Engine_loaded_from_the_module_folder_binds_librdkafka_for_itself_and_for_Confluent()
-    {
-        var moduleAssembly = typeof(KafkaSync.PowerShell.AssemblyMarker).Assembly.Location;
-        var configuration = moduleAssembly.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
-        var folder = Path.Combine(RepoRoot.Find(), "src", "KafkaSync.PowerShell", "bin", configuration, "net8.0");
-        var context = new ModuleFolderContext(folder);
-        var engine = context.LoadFromAssemblyPath(Path.Combine(folder, "KafkaSync.Engine.dll"));
-        Assert.NotSame(typeof(KafkaSync.Engine.Kafka.EmbeddedKafka).Assembly, engine);
+    private static readonly string Dependencies = Path.Combine(RepoRoot.Find(), "out", "KafkaSync", ModuleLoadContext.DependencyFolderName);
 
-        // Confluent.Kafka's own loader, inside the module's context.
+    [Fact]
+    public void Engine_in_the_module_context_runs_a_cluster_on_the_bundled_librdkafka()
+    {
+        var context = new ModuleLoadContext(Dependencies);
+        var engine = context.LoadFromAssemblyName(new AssemblyName(ModuleLoadContext.EngineAssemblyName));
+        Assert.NotSame(typeof(KafkaSync.Engine.Kafka.EmbeddedKafka).Assembly, engine);
+        Assert.Equal(Dependencies, Path.GetDirectoryName(engine.Location));
+
         engine.GetType("KafkaSync.Engine.Kafka.KafkaClients", throwOnError: true)!.GetMethod("EnsureLoaded")!.Invoke(null, null);
         var confluent = context.LoadFromAssemblyName(new AssemblyName("Confluent.Kafka"));
-        Assert.Equal(folder, Path.GetDirectoryName(confluent.Location));
+        Assert.Equal(Dependencies, Path.GetDirectoryName(confluent.Location));
         var version = (string)confluent.GetType("Confluent.Kafka.Library", throwOnError: true)!.GetProperty("VersionString")!.GetValue(null)!;
-        Assert.StartsWith("2.", version, StringComparison.Ordinal);
+        Assert.Equal("2.16.0", version);
 
-        // Our own P/Invokes, inside the module's context: a real cluster comes up.
         var embedded = engine.GetType("KafkaSync.Engine.Kafka.EmbeddedKafka", throwOnError: true)!;
         using var cluster = (IDisposable)Activator.CreateInstance(embedded, 1)!;
-        var bootstrap = (string)embedded.GetProperty("BootstrapServers")!.GetValue(cluster)!;
-        Assert.StartsWith("127.0.0.1:", bootstrap, StringComparison.Ordinal);
+        Assert.StartsWith("127.0.0.1:", (string)embedded.GetProperty("BootstrapServers")!.GetValue(cluster)!, StringComparison.Ordinal);
+        var mapped = File.ReadLines("/proc/self/maps").Where(l => l.Contains("rdkafka", StringComparison.Ordinal)).Select(l => l[l.IndexOf('/', StringComparison.Ordinal)..]).Distinct().ToList();
+        Assert.Contains(mapped, path => path.StartsWith(Dependencies, StringComparison.Ordinal));
     }
 
-    private sealed class ModuleFolderContext(string folder) : AssemblyLoadContext("KafkaSync module", isCollectible: false)
+    [Fact]
+    public void The_cmdlets_assembly_references_nothing_the_module_context_should_own()
     {
-        protected override Assembly? Load(AssemblyName assemblyName)
-        {
-            var path = Path.Combine(folder, assemblyName.Name + ".dll");
-            return File.Exists(path) && assemblyName.Name != "System.Management.Automation" ? LoadFromAssemblyPath(path) : null;
-        }
+        // Anything but the engine, PowerShell and the runtime would be resolved in PowerShell's
+        // shared context, where another module's copy can win.
+        var cmdlets = typeof(KafkaSync.PowerShell.AssemblyMarker).Assembly.GetReferencedAssemblies().Select(a => a.Name!);
+        Assert.All(cmdlets, name => Assert.True(
+            name is "KafkaSync.Engine" or "System.Management.Automation" or "netstandard" || name.StartsWith("System.", StringComparison.Ordinal),
+            $"the cmdlets assembly references {name}"));
     }
 }

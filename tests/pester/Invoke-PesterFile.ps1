@@ -1,0 +1,27 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Runs one Pester test file in this process and writes its counts as JSON; ./build.sh test
+    starts one pwsh per file, so a file that hangs or crashes cannot take the others with it.
+#>
+param(
+    [Parameter(Mandatory)] [string] $Path,
+    [Parameter(Mandatory)] [string] $PesterManifest,
+    [Parameter(Mandatory)] [string] $CountsPath
+)
+$ErrorActionPreference = 'Stop'
+Import-Module $PesterManifest -Force
+$configuration = New-PesterConfiguration
+$configuration.Run.Path = $Path
+$configuration.Run.PassThru = $true
+$configuration.Output.Verbosity = 'Detailed'
+$configuration.Should.ErrorAction = 'Stop'
+# Every test is watched: BeforeEach arms the watchdog (see Watchdog.ps1), AfterEach disarms it.
+$configuration.Run.Container = New-PesterContainer -Path $Path
+$result = Invoke-Pester -Configuration $configuration
+[ordered]@{
+    file    = Split-Path $Path -Leaf
+    passed  = $result.PassedCount
+    failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    skipped = $result.SkippedCount + $result.NotRunCount
+} | ConvertTo-Json -Compress | Set-Content -Path $CountsPath
