@@ -1,9 +1,13 @@
 # Pester tests for the consumer-group failover cmdlets (the translation itself is tested in xunit).
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot '../../out/KafkaSync/KafkaSync.psd1') -Force
+    . (Join-Path $PSScriptRoot 'TestSetup.ps1')
+    Import-Module $ModuleManifest -Force
 }
 
 Describe 'Get-KafkaSyncOffset' {
+    BeforeEach { Start-TestWatchdog }
+    AfterEach { Stop-TestWatchdog }
+
     It 'names the missing setting when no group is given' {
         $root = Join-Path ([IO.Path]::GetTempPath()) ([Guid]::NewGuid())
         New-Item -ItemType Directory $root | Out-Null
@@ -16,6 +20,9 @@ Describe 'Get-KafkaSyncOffset' {
 }
 
 Describe 'Consumer group moved to the target' {
+    BeforeEach { Start-TestWatchdog }
+    AfterEach { Stop-TestWatchdog }
+
     BeforeAll {
         $root = Join-Path ([IO.Path]::GetTempPath()) ([Guid]::NewGuid())
         New-Item -ItemType Directory $root | Out-Null
