@@ -56,15 +56,7 @@ internal static class OffsetsCommand
     private static async Task<IReadOnlyList<ConsumerGroupOffset>> Run(ParseResult parse, Option<string> config, Option<string[]> groups, Option<string?> source, bool commit, CancellationToken stop)
     {
         var options = ConfigFile.Load<TargetAgentOptions>(parse.GetValue(config)!);
-        try
-        {
-            return await GroupOffsets.RunAsync(options, parse.GetValue(groups) ?? [], parse.GetValue(source), commit, new StderrLog(), stop);
-        }
-        catch (Confluent.Kafka.KafkaException ex)
-        {
-            // One line for the operator, as for the other failures the host knows.
-            throw new IOException($"a cluster did not answer: {ex.Error.Reason}", ex);
-        }
+        return await GroupOffsets.RunAsync(options, parse.GetValue(groups) ?? [], parse.GetValue(source), commit, new StderrLog(), stop);
     }
 
     private static void Print(IReadOnlyList<ConsumerGroupOffset> rows, bool json)

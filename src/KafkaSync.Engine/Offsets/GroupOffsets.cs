@@ -19,7 +19,7 @@ public static class GroupOffsets
     /// <param name="ct">Stops the requests.</param>
     /// <exception cref="OptionsException">The config lacks what is needed; the message names the field and the fix.</exception>
     /// <exception cref="FileNotFoundException">The queue folder has no offset map.</exception>
-    /// <exception cref="Confluent.Kafka.KafkaException">A cluster could not be asked.</exception>
+    /// <exception cref="IOException">A cluster did not answer (the Kafka error is the inner exception); the shells need no Kafka types to catch it.</exception>
     public static async Task<IReadOnlyList<ConsumerGroupOffset>> RunAsync(
         TargetAgentOptions target, IReadOnlyList<string> groups, string? sourceBootstrapServers, bool commit, IProgress<string>? log, CancellationToken ct)
     {
@@ -43,7 +43,14 @@ public static class GroupOffsets
         }
 
         var map = OffsetMap.Load(target.Queue.Path);
-        var rows = await new ConsumerGroupSync(source, target.Kafka, () => map, log).SyncAsync(chosen, commit, ct).ConfigureAwait(false);
-        return GroupSyncFile.CarryOver(rows, GroupSyncFile.Read(target.Queue.Path));
+        try
+        {
+            var rows = await new ConsumerGroupSync(source, target.Kafka, () => map, log).SyncAsync(chosen, commit, ct).ConfigureAwait(false);
+            return GroupSyncFile.CarryOver(rows, GroupSyncFile.Read(target.Queue.Path));
+        }
+        catch (Confluent.Kafka.KafkaException ex)
+        {
+            throw new IOException($"A cluster did not answer: {ex.Error.Reason}. Check groupSync.sourceKafka and kafka (bootstrap servers, credentials).", ex);
+        }
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
-using Confluent.Kafka;
 using KafkaSync.Engine.Configuration;
 using KafkaSync.Engine.Offsets;
 using KafkaSync.Engine.Sync;
@@ -49,7 +48,7 @@ public abstract class OffsetCmdletBase : StoppableCmdlet
         {
             WriteError(new ErrorRecord(ex, OffsetMapMissing, ErrorCategory.ObjectNotFound, ConfigPath));
         }
-        catch (KafkaException ex)
+        catch (IOException ex)
         {
             WriteError(new ErrorRecord(ex, ClusterUnavailable, ErrorCategory.ConnectionError, ConfigPath));
         }
