@@ -18,8 +18,12 @@ internal sealed partial class TargetProducer
         DeliveryReportFields = "none",
     };
 
-    private IProducer<byte[]?, byte[]?> Build(ProducerConfig config) =>
-        new ProducerBuilder<byte[]?, byte[]?>(config)
+    private IProducer<byte[]?, byte[]?> Build(ProducerConfig config)
+    {
+        // Pin the bundled librdkafka before the first handle: a host process (kafkasync target) has
+        // nothing else that does, and a system librdkafka 2.0.2 lacks what the checkpoint reader calls.
+        Kafka.KafkaClients.EnsureLoaded();
+        return new ProducerBuilder<byte[]?, byte[]?>(config)
             .SetLogHandler((_, message) =>
             {
                 if (message.Level <= SyslogLevel.Warning)
@@ -33,6 +37,7 @@ internal sealed partial class TargetProducer
                 _log?.Report($"Target cluster: {error.Reason}{(error.IsFatal ? " (fatal)" : "")}");
             })
             .Build();
+    }
 
     /// <summary>Produces, waiting (and serving delivery reports) while the producer's buffer is full.</summary>
     private void Produce(IProducer<byte[]?, byte[]?> producer, TopicPartition target, Message<byte[]?, byte[]?> message, Action<DeliveryReport<byte[]?, byte[]?>> delivered, CancellationToken stop)
