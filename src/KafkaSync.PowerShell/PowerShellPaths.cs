@@ -49,9 +49,14 @@ internal static class PowerShellPaths
                 matches = cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath(path, out var provider);
                 RequireFileSystem(cmdlet, path, provider);
             }
-            catch (ItemNotFoundException ex)
+            catch (ItemNotFoundException)
             {
-                cmdlet.WriteError(new ErrorRecord(ex, PathNotFound, ErrorCategory.ObjectNotFound, path));
+                matches = [];
+            }
+
+            if (matches.Count == 0)
+            {
+                cmdlet.WriteError(new ErrorRecord(new ItemNotFoundException($"Nothing matches '{path}'."), PathNotFound, ErrorCategory.ObjectNotFound, path));
                 continue;
             }
 
