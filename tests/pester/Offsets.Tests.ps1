@@ -19,6 +19,21 @@ Describe 'Get-KafkaSyncOffset' {
     }
 }
 
+Describe 'Sync-KafkaSyncConsumerGroup' {
+    BeforeEach { Start-TestWatchdog }
+    AfterEach { Stop-TestWatchdog }
+
+    It 'names the missing setting when the source cluster is not given' {
+        $root = Join-Path ([IO.Path]::GetTempPath()) ([Guid]::NewGuid())
+        New-Item -ItemType Directory $root | Out-Null
+        @{ kafka = @{ bootstrapServers = '127.0.0.1:9' }; queue = @{ path = "$root/t" }; link = @{ listen = '127.0.0.1:0' } } |
+            ConvertTo-Json -Depth 5 | Set-Content "$root/target.json"
+        { Sync-KafkaSyncConsumerGroup "$root/target.json" -Group billing -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidOffsetOptions,KafkaSync.PowerShell.Offsets.SyncKafkaSyncConsumerGroupCommand'
+        Remove-Item -Recurse -Force $root
+    }
+}
+
 Describe 'Consumer group moved to the target' {
     BeforeEach { Start-TestWatchdog }
     AfterEach { Stop-TestWatchdog }

@@ -10,6 +10,16 @@ namespace KafkaSync.PowerShell.Offsets;
 /// offset map and commits them on the target — only where the group has no members on the target, and only forward. -WhatIf shows
 /// the offsets that would be committed. Returns one object per group and target partition saying what was done.</para>
 /// </summary>
+/// <example title="See what would be committed">
+/// <code>Sync-KafkaSyncConsumerGroup /etc/kafkasync/target.json -Group billing -WhatIf</code>
+/// <para>Prints the target partitions and offsets the sync would commit for the group, and commits nothing.</para>
+/// </example>
+/// <example title="Move a stopped group to the target site">
+/// <code>Sync-KafkaSyncConsumerGroup ./target.json -Group billing, shipping -Confirm:$false</code>
+/// <para>Commits the translated offsets of both groups on the target; start their consumers there afterwards.</para>
+/// </example>
+/// <para type="link">Get-KafkaSyncOffset</para>
+/// <para type="link">Start-KafkaSyncTarget</para>
 [Cmdlet(VerbsData.Sync, "KafkaSyncConsumerGroup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ConsumerGroupOffset))]
 public sealed class SyncKafkaSyncConsumerGroupCommand : OffsetCmdletBase
