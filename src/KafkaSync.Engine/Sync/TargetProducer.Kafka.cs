@@ -20,8 +20,7 @@ internal sealed partial class TargetProducer
 
     private IProducer<byte[]?, byte[]?> Build(ProducerConfig config)
     {
-        // Pin the bundled librdkafka before the first handle: a host process (kafkasync target) has
-        // nothing else that does, and a system librdkafka 2.0.2 lacks what the checkpoint reader calls.
+        // Pins the bundled librdkafka before the first client (see SourceConsumer.Run).
         Kafka.KafkaClients.EnsureLoaded();
         return new ProducerBuilder<byte[]?, byte[]?>(config)
             .SetLogHandler((_, message) =>

@@ -49,6 +49,10 @@ internal sealed partial class TargetProducer
                     var last = batch[^1].Seq;
                     map.Committed(last);
                     _counters.AddOut(batch.Count(b => !TopicDescriptor.IsDescriptor(b.Record)));
+                    foreach (var counted in _inTransaction)
+                    {
+                        Count(counted);
+                    }
                     tracker.DeliveredThrough(last);
                     MoveCursor(last);
                     batch.Clear();
@@ -104,6 +108,7 @@ internal sealed partial class TargetProducer
     /// </summary>
     private bool Commit(IProducer<byte[]?, byte[]?> producer, TopicPlacement placement, OffsetMapWriter map, List<(long Seq, KafkaRecord Record)> batch, CancellationToken stop)
     {
+        _inTransaction.Clear();
         producer.BeginTransaction();
         var delivered = new DeliveredBatch(batch.Count);
         try
@@ -119,6 +124,11 @@ internal sealed partial class TargetProducer
                 }
 
                 var target = placement.Place(record.Topic, record.Partition, stop);
+                if (Counted(target, record) is { } counted)
+                {
+                    _inTransaction.Add(counted);
+                }
+
                 var index = i;
                 delivered.Expect();
                 Produce(producer, target, RecordMapping.ToMessage(record, _options.SourceClusterName, _options.ProvenanceHeaders), report => delivered.Set(index, report), stop);

@@ -88,7 +88,8 @@ internal sealed partial class TargetProducer
                     var target = placement.Place(record.Topic, record.Partition, stop);
                     var message = RecordMapping.ToMessage(record, _options.SourceClusterName, _options.ProvenanceHeaders);
                     var (sourceTopic, sourcePartition, sourceOffset) = (record.Topic, record.Partition, record.Offset);
-                    Produce(producer, target, message, report => OnDelivered(tracker, map, seq, sourceTopic, sourcePartition, sourceOffset, report), stop);
+                    var counted = Counted(target, record);
+                    Produce(producer, target, message, report => OnDelivered(tracker, map, seq, sourceTopic, sourcePartition, sourceOffset, report, counted), stop);
                     if (lastCursor.Elapsed >= CursorEvery)
                     {
                         Advance(tracker, map);
@@ -116,7 +117,7 @@ internal sealed partial class TargetProducer
         }
     }
 
-    private void OnDelivered(DeliveryTracker tracker, OffsetMapWriter map, long seq, string sourceTopic, int sourcePartition, long sourceOffset, DeliveryReport<byte[]?, byte[]?> report)
+    private void OnDelivered(DeliveryTracker tracker, OffsetMapWriter map, long seq, string sourceTopic, int sourcePartition, long sourceOffset, DeliveryReport<byte[]?, byte[]?> report, CountedRecord? counted)
     {
         if (report.Error.IsError)
         {
@@ -128,6 +129,7 @@ internal sealed partial class TargetProducer
         map.Record(sourceTopic, sourcePartition, sourceOffset, report.Topic, report.Partition.Value, report.Offset.Value);
         tracker.Delivered(seq);
         _counters.AddOut(1);
+        Count(counted);
     }
 
     private void Drain(IProducer<byte[]?, byte[]?> producer)
