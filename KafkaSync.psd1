@@ -10,8 +10,8 @@
     Description          = 'Syncs Kafka topics between sites through sequenced disk queues, zstd frames and a resumable authenticated link; keeps time-series nodes filled from Kafka with failover and load-balanced reads.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('KafkaSync.Queue.format.ps1xml', 'KafkaSync.Framing.format.ps1xml', 'KafkaSync.Link.format.ps1xml', 'KafkaSync.Kafka.format.ps1xml', 'KafkaSync.Tsdb.format.ps1xml')
-    CmdletsToExport      = @('Get-KafkaSyncQueue', 'Get-KafkaSyncQueueRecord', 'Repair-KafkaSyncQueue', 'New-KafkaSyncFrameDictionary', 'Receive-KafkaSyncQueue', 'Send-KafkaSyncQueue', 'New-KafkaSyncLinkKey', 'Start-KafkaSyncSource', 'Start-KafkaSyncTarget', 'Get-KafkaSyncStatus', 'Start-KafkaSyncEmbeddedCluster', 'Stop-KafkaSyncEmbeddedCluster', 'Start-KafkaSyncTsdbCluster', 'Start-KafkaSyncTsdbBalancer', 'Get-KafkaSyncTsdbNode', 'Get-KafkaSyncTsdbTimeline')
+    FormatsToProcess     = @('KafkaSync.Queue.format.ps1xml', 'KafkaSync.Framing.format.ps1xml', 'KafkaSync.Link.format.ps1xml', 'KafkaSync.Kafka.format.ps1xml', 'KafkaSync.Tsdb.format.ps1xml', 'KafkaSync.Offsets.format.ps1xml')
+    CmdletsToExport      = @('Get-KafkaSyncQueue', 'Get-KafkaSyncQueueRecord', 'Repair-KafkaSyncQueue', 'New-KafkaSyncFrameDictionary', 'Receive-KafkaSyncQueue', 'Send-KafkaSyncQueue', 'New-KafkaSyncLinkKey', 'Start-KafkaSyncSource', 'Start-KafkaSyncTarget', 'Get-KafkaSyncStatus', 'Start-KafkaSyncEmbeddedCluster', 'Stop-KafkaSyncEmbeddedCluster', 'Start-KafkaSyncTsdbCluster', 'Start-KafkaSyncTsdbBalancer', 'Get-KafkaSyncTsdbNode', 'Get-KafkaSyncTsdbTimeline', 'Get-KafkaSyncOffset', 'Sync-KafkaSyncConsumerGroup')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

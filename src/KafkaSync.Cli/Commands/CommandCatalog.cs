@@ -11,6 +11,7 @@ internal static class CommandCatalog
         yield return AgentCommands.Source();
         yield return AgentCommands.Target();
         yield return StatusCommand.Create();
+        yield return OffsetsCommand.Create();
         yield return TsdbCommand.Create();
         yield return SchemaCommand.Create();
         yield return EmbeddedCommand.Create();

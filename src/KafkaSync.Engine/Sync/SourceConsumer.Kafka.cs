@@ -18,6 +18,7 @@ internal sealed partial class SourceConsumer
             EnableAutoOffsetStore = false,
             AutoOffsetReset = _options.StartFrom == StartPosition.Latest ? AutoOffsetReset.Latest : AutoOffsetReset.Earliest,
         };
+        KafkaClients.EnsureLoaded();
         KafkaClients.ApplyFetchQueueBackoff(config);
         return new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetLogHandler(OnLog)

@@ -44,6 +44,9 @@ public sealed class TargetAgent : ISyncAgent
     /// <summary>Completes with the address the link listens on once it does (useful with port 0).</summary>
     public Task<IPEndPoint> Listening => _listening.Task;
 
+    /// <summary>The offset map as of its last durable flush (empty before the producer starts).</summary>
+    public Offsets.OffsetMap OffsetMap => _producer?.OffsetMap ?? Offsets.OffsetMap.Empty;
+
     /// <summary>The agent's current numbers; safe to call from any thread.</summary>
     public AgentStatus Status => Snapshot();
 
@@ -78,6 +81,12 @@ public sealed class TargetAgent : ISyncAgent
             _listening.TrySetResult(receiver.LocalEndpoint!);
             _log?.Report($"Listening for the source on {receiver.LocalEndpoint}.");
             var producer = _producer = new TargetProducer(_options, queue, _counters, _log);
+            var stages = new List<Func<CancellationToken, Task>> { receiver.RunAsync, stop => AgentRunner.LongRunning(() => producer.Run(stop)) };
+            if (_options.GroupSync is not null)
+            {
+                stages.Add(new Offsets.GroupSyncLoop(_options, () => producer.OffsetMap, _counters, _log).RunAsync);
+            }
+
             await AgentRunner.RunAsync(
                 _options.Queue.Path,
                 Snapshot,
@@ -85,8 +94,7 @@ public sealed class TargetAgent : ISyncAgent
                 _counters,
                 error => error,
                 ct,
-                receiver.RunAsync,
-                stop => AgentRunner.LongRunning(() => producer.Run(stop)));
+                [.. stages]);
             return Snapshot();
         }
         catch (Exception ex)

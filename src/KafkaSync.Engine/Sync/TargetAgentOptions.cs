@@ -68,6 +68,9 @@ public sealed record TargetAgentOptions
     /// <summary>Exactly-once: the most records in one transaction. Default 10000.</summary>
     public int MaxTransactionRecords { get; init; } = 10_000;
 
+    /// <summary>Consumer-group offset sync: groups whose source offsets are translated and committed on the target. Default: off.</summary>
+    public Offsets.GroupSyncOptions? GroupSync { get; init; }
+
     /// <summary>How long a clean stop waits for records in flight to be delivered. Default 30 s.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -112,5 +115,6 @@ public sealed record TargetAgentOptions
         OptionsException.ThrowIfOutOfRange("drainTimeout", DrainTimeout, TimeSpan.Zero, TimeSpan.FromHours(1));
         ArgumentNullException.ThrowIfNull(Metrics);
         Metrics.Validate("metrics");
+        GroupSync?.Validate("groupSync");
     }
 }

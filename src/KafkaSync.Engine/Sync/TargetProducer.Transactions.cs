@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using KafkaSync.Engine.Offsets;
 using KafkaSync.Engine.Records;
 
 namespace KafkaSync.Engine.Sync;
@@ -25,6 +26,7 @@ internal sealed partial class TargetProducer
         placement.EnsureCheckpointTopic(_options.CheckpointTopic, stop);
         var committed = Recover(producer, stop);
         var tracker = _tracker = new DeliveryTracker(committed);
+        using var map = _map = OffsetMapWriter.Open(_options.Queue.Path, committed);
         var reader = _queue.OpenReader(Math.Max(committed, _queue.FirstSeq - 1) + 1);
         var batch = new List<(long Seq, KafkaRecord Record)>();
         try
@@ -42,9 +44,10 @@ internal sealed partial class TargetProducer
                     continue;
                 }
 
-                if (Commit(producer, placement, batch, stop))
+                if (Commit(producer, placement, map, batch, stop))
                 {
                     var last = batch[^1].Seq;
+                    map.Committed(last);
                     _counters.AddOut(batch.Count(b => !TopicDescriptor.IsDescriptor(b.Record)));
                     foreach (var counted in _inTransaction)
                     {
@@ -53,6 +56,11 @@ internal sealed partial class TargetProducer
                     tracker.DeliveredThrough(last);
                     MoveCursor(last);
                     batch.Clear();
+                }
+                else
+                {
+                    // Aborted: its records got offsets that no reader will see; forget them.
+                    map.Rollback(tracker.DoneSeq);
                 }
             }
         }
@@ -92,15 +100,22 @@ internal sealed partial class TargetProducer
         }
     }
 
-    /// <summary>Produces <paramref name="batch"/> and its checkpoint in one transaction; false when it was aborted and must be retried.</summary>
-    private bool Commit(IProducer<byte[]?, byte[]?> producer, TopicPlacement placement, List<(long Seq, KafkaRecord Record)> batch, CancellationToken stop)
+    /// <summary>
+    /// Produces <paramref name="batch"/> and its checkpoint in one transaction; false when it was
+    /// aborted and must be retried. The records' target offsets (from their delivery reports) go
+    /// into the offset map as pending, durably, before the commit, so a crash right after the
+    /// commit loses no mapping; the map counts them only once the commit is confirmed.
+    /// </summary>
+    private bool Commit(IProducer<byte[]?, byte[]?> producer, TopicPlacement placement, OffsetMapWriter map, List<(long Seq, KafkaRecord Record)> batch, CancellationToken stop)
     {
         _inTransaction.Clear();
         producer.BeginTransaction();
+        var delivered = new DeliveredBatch(batch.Count);
         try
         {
-            foreach (var (_, record) in batch)
+            for (var i = 0; i < batch.Count; i++)
             {
+                var record = batch[i].Record;
                 if (TopicDescriptor.IsDescriptor(record))
                 {
                     var (topic, partitions) = TopicDescriptor.Read(record);
@@ -114,10 +129,27 @@ internal sealed partial class TargetProducer
                     _inTransaction.Add(counted);
                 }
 
-                Produce(producer, target, RecordMapping.ToMessage(record, _options.SourceClusterName, _options.ProvenanceHeaders), static _ => { }, stop);
+                var index = i;
+                delivered.Expect();
+                Produce(producer, target, RecordMapping.ToMessage(record, _options.SourceClusterName, _options.ProvenanceHeaders), report => delivered.Set(index, report), stop);
             }
 
             Produce(producer, new TopicPartition(_options.CheckpointTopic, 0), TransactionCheckpoint.Create(_options.Name, batch[^1].Seq), static _ => { }, stop);
+            if (delivered.Wait(producer, TransactionTimeout, stop) is { } failed)
+            {
+                return Retry(producer, batch, new KafkaException(failed));
+            }
+
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (delivered.Offset(i) is { } at)
+                {
+                    var record = batch[i].Record;
+                    map.Record(record.Topic, record.Partition, record.Offset, at.Topic, at.Partition.Value, at.Offset.Value);
+                }
+            }
+
+            map.Flush(batch[^1].Seq, pending: true);
         }
         catch (OperationCanceledException)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using KafkaSync.Engine.Offsets;
 using KafkaSync.Engine.Queue;
 using KafkaSync.Engine.Records;
 
@@ -22,6 +23,7 @@ internal sealed partial class TargetProducer
     private readonly AgentCounters _counters;
     private readonly IProgress<string>? _log;
     private DeliveryTracker? _tracker;
+    private OffsetMapWriter? _map;
 
     public TargetProducer(TargetAgentOptions options, DiskQueue queue, AgentCounters counters, IProgress<string>? log)
     {
@@ -33,6 +35,9 @@ internal sealed partial class TargetProducer
 
     /// <summary>Highest seq delivered with nothing missing beneath it.</summary>
     public long DoneSeq => _tracker?.DoneSeq ?? _queue.GetCursor(CursorName);
+
+    /// <summary>The offset map as of its last durable flush; empty until the producer started.</summary>
+    public OffsetMap OffsetMap => Volatile.Read(ref _map)?.Published ?? OffsetMap.Empty;
 
     /// <summary>Runs until <paramref name="stop"/> is cancelled (then drains) or a permanent failure.</summary>
     public void Run(CancellationToken stop)
@@ -57,6 +62,7 @@ internal sealed partial class TargetProducer
         var placement = new TopicPlacement(_options, () => new DependentAdminClientBuilder(producer.Handle).Build(), _counters, _log);
         // A missing cursor file reads as 0: start from the oldest record held.
         var tracker = _tracker = new DeliveryTracker(Math.Max(_queue.GetCursor(CursorName), _queue.FirstSeq - 1));
+        using var map = _map = OffsetMapWriter.Open(_options.Queue.Path, long.MaxValue);
         using var reader = _queue.OpenReader(tracker.DoneSeq + 1);
         var expected = reader.NextSeq;
         var lastCursor = Stopwatch.StartNew();
@@ -90,11 +96,12 @@ internal sealed partial class TargetProducer
 
                     var target = placement.Place(record.Topic, record.Partition, stop);
                     var message = RecordMapping.ToMessage(record, _options.SourceClusterName, _options.ProvenanceHeaders);
+                    var (sourceTopic, sourcePartition, sourceOffset) = (record.Topic, record.Partition, record.Offset);
                     var counted = Counted(target, record);
-                    Produce(producer, target, message, report => OnDelivered(tracker, seq, report, counted), stop);
+                    Produce(producer, target, message, report => OnDelivered(tracker, map, seq, sourceTopic, sourcePartition, sourceOffset, report, counted), stop);
                     if (lastCursor.Elapsed >= CursorEvery)
                     {
-                        MoveCursor(tracker.DoneSeq);
+                        Advance(tracker, map);
                         lastCursor.Restart();
                     }
                 }
@@ -105,7 +112,7 @@ internal sealed partial class TargetProducer
                     expected = reader.NextSeq;
                 }
 
-                MoveCursor(tracker.DoneSeq);
+                Advance(tracker, map);
                 WaitForRecords(reader, stop);
             }
         }
@@ -116,7 +123,7 @@ internal sealed partial class TargetProducer
         finally
         {
             Drain(producer);
-            MoveCursor(tracker.DoneSeq);
+            Advance(tracker, map);
         }
 
         if (tracker.Failure is { } late)
@@ -125,7 +132,7 @@ internal sealed partial class TargetProducer
         }
     }
 
-    private void OnDelivered(DeliveryTracker tracker, long seq, DeliveryReport<byte[]?, byte[]?> report, CountedRecord? counted)
+    private void OnDelivered(DeliveryTracker tracker, OffsetMapWriter map, long seq, string sourceTopic, int sourcePartition, long sourceOffset, DeliveryReport<byte[]?, byte[]?> report, CountedRecord? counted)
     {
         if (report.Error.IsError)
         {
@@ -133,6 +140,8 @@ internal sealed partial class TargetProducer
             return;
         }
 
+        // Into the map before the tracker: the cursor may pass this seq only once the map holds it.
+        map.Record(sourceTopic, sourcePartition, sourceOffset, report.Topic, report.Partition.Value, report.Offset.Value);
         tracker.Delivered(seq);
         _counters.AddOut(1);
         Count(counted);
@@ -144,6 +153,17 @@ internal sealed partial class TargetProducer
         if (left > 0)
         {
             _log?.Report($"{left} record(s) were still in flight at stop; they are produced again on the next start (only exactly-once mode rules out a double then).");
+        }
+    }
+
+    /// <summary>Moves the cursor to the delivered seqs, after the offset map holding them is durable.</summary>
+    private void Advance(DeliveryTracker tracker, OffsetMapWriter map)
+    {
+        var done = tracker.DoneSeq;
+        if (done > _queue.GetCursor(CursorName))
+        {
+            map.Flush(done, pending: false);
+            MoveCursor(done);
         }
     }
 
