@@ -69,4 +69,8 @@ public sealed record AgentStatus
 
     /// <summary>The agent's process id.</summary>
     public int ProcessId { get; init; }
+
+    /// <summary>One line for people: where a host prints the status as text (a summary after Ctrl+C).</summary>
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{Role} '{Name}' {State}: in {RecordsIn:N0}, out {RecordsOut:N0}, lag {LagRecords:N0} records / {LagSeconds:0.0} s, ratio {CompressionRatio:0.0}, last error {LastError ?? "none"}");
 }

@@ -37,6 +37,9 @@ public sealed class SourceAgent : ISyncAgent
     /// <summary>The agent's current numbers; safe to call from any thread.</summary>
     public AgentStatus Status => Snapshot();
 
+    /// <inheritdoc />
+    public void CheckLinkKey() => AgentLinkKey.Resolve(_options.LinkKey, _options.LinkKeyFile, _options.LinkKeyEnvironmentVariable);
+
     /// <summary>Runs the agent until <paramref name="ct"/> is cancelled; returns the final status.</summary>
     /// <exception cref="OptionsException">The link key or another setting cannot be used.</exception>
     /// <exception cref="AgentException">The cluster is unreachable, a topic is missing, or the link was refused for good.</exception>

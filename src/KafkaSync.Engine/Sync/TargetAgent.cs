@@ -43,6 +43,9 @@ public sealed class TargetAgent : ISyncAgent
     /// <summary>The agent's current numbers; safe to call from any thread.</summary>
     public AgentStatus Status => Snapshot();
 
+    /// <inheritdoc />
+    public void CheckLinkKey() => AgentLinkKey.Resolve(_options.LinkKey, _options.LinkKeyFile, _options.LinkKeyEnvironmentVariable);
+
     /// <summary>Runs the agent until <paramref name="ct"/> is cancelled; returns the final status.</summary>
     /// <exception cref="OptionsException">The link key or another setting cannot be used.</exception>
     /// <exception cref="AgentException">Kafka refused a record for good, or the producer was fenced by another agent of the same name.</exception>
