@@ -104,7 +104,7 @@ internal static class AgentRunner
     {
         try
         {
-            AgentStatusFile.Write(queuePath, status);
+            AgentStatusFile.Write(queuePath, AgentLiveness.Stamp(status));
         }
         catch (IOException)
         {
