@@ -181,3 +181,58 @@ Describe 'Receive-KafkaSyncQueue creates its queue only with -Create' {
         Test-Path $typo | Should -BeFalse
     }
 }
+
+Describe 'An agent whose pwsh process ends' {
+    BeforeAll {
+        $script:scenario = Join-Path $PSScriptRoot 'Scenarios/Run-TargetAgent.ps1'
+        $script:keyFile = Join-Path ([IO.Path]::GetTempPath()) ("ks-life-key-" + [Guid]::NewGuid().ToString('N'))
+        Set-Content $keyFile 'a pre-shared key of decent length' -NoNewline
+
+        # Signals must reach pwsh itself: run as a dotnet tool, pwsh is a launcher that starts
+        # `dotnet pwsh.dll` as a child and forwards no signals, so start that child directly.
+        $script:agentHost = [Environment]::ProcessPath
+        $script:hostPrefix = if ((Split-Path $agentHost -Leaf) -like 'dotnet*') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
+
+        function Start-AgentProcess([string] $Queue, [string] $Mode = 'Foreground') {
+            $arguments = @($hostPrefix) + @('-NoProfile', '-NonInteractive', '-File', $scenario, '-ModuleManifest', $ModuleManifest, '-BootstrapServers', $kafka.BootstrapServers,
+                '-QueuePath', $Queue, '-Port', (Get-FreePort), '-KeyFile', $keyFile, '-Mode', $Mode)
+            $process = Start-Process -FilePath $agentHost -ArgumentList $arguments -PassThru -RedirectStandardOutput "$Queue.out" -RedirectStandardError "$Queue.err"
+            $script:agentProcesses += @($process)
+            $process
+        }
+        $script:agentProcesses = @()
+    }
+    AfterAll {
+        Remove-Item $keyFile
+        $agentProcesses | Where-Object { -not $_.HasExited } | ForEach-Object { $_.Kill() }
+    }
+    BeforeEach { Start-TestWatchdog }
+    AfterEach { Stop-TestWatchdog }
+
+    It 'stops the agent cleanly on <_> and leaves status.json Stopped' -ForEach @('TERM', 'INT') {
+        $queue = New-TestFolder
+        $process = Start-AgentProcess $queue
+        Wait-Until { (Get-KafkaSyncStatus $queue -ErrorAction SilentlyContinue).State -eq 'Running' } | Should -BeTrue
+        kill "-$_" $process.Id
+        $process.WaitForExit(60000) | Should -BeTrue
+        (Get-KafkaSyncStatus $queue).State | Should -Be 'Stopped'
+    }
+
+    It 'stops an agent job cleanly when the script ends with exit' {
+        $queue = New-TestFolder
+        $process = Start-AgentProcess $queue -Mode JobThenExit
+        $process.WaitForExit(90000) | Should -BeTrue
+        (Get-KafkaSyncStatus $queue).State | Should -Be 'Stopped'
+    }
+
+    It 'reads as Dead once the process was killed outright' {
+        $queue = New-TestFolder
+        $process = Start-AgentProcess $queue
+        Wait-Until { (Get-KafkaSyncStatus $queue -ErrorAction SilentlyContinue).State -eq 'Running' } | Should -BeTrue
+        $process.Kill()
+        $process.WaitForExit(60000) | Should -BeTrue
+        $status = Get-KafkaSyncStatus $queue
+        $status.State | Should -Be 'Dead'
+        $status.ProcessId | Should -Be $process.Id
+    }
+}
