@@ -42,6 +42,18 @@ Describe 'New-KafkaSyncFrameDictionary' {
         Test-Path $file | Should -BeFalse
     }
 
+    It 'keeps an existing dictionary unless -Force is given' {
+        $file = Join-Path $script:dir 'kept.zdict'
+        $first = New-KafkaSyncFrameDictionary -QueuePath $script:queuePath -Path $file -Samples 1000 -MaxSize 8192
+        $error = { New-KafkaSyncFrameDictionary -QueuePath $script:queuePath -Path $file -Samples 1500 -MaxSize 16384 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'DictionaryExists,KafkaSync.PowerShell.Framing.NewKafkaSyncFrameDictionaryCommand' -PassThru
+        $error.CategoryInfo.Category | Should -Be 'ResourceExists'
+        (Get-Item $file).Length | Should -Be $first.Bytes
+        $second = New-KafkaSyncFrameDictionary -QueuePath $script:queuePath -Path $file -Samples 1500 -MaxSize 16384 -Force
+        (Get-Item $file).Length | Should -Be $second.Bytes
+        $second.Bytes | Should -Not -Be $first.Bytes
+    }
+
     It 'reports a missing queue as TrainFailed' {
         $missing = Join-Path $script:dir 'nowhere'
         { New-KafkaSyncFrameDictionary -QueuePath $missing -Path (Join-Path $script:dir 'x.zdict') -ErrorAction Stop } |

@@ -31,6 +31,10 @@ Describe 'Embedded cluster, both agents and Get-KafkaSyncStatus' {
         do { Start-Sleep -Milliseconds 200; $status = Get-KafkaSyncStatus "$root/t" -ErrorAction SilentlyContinue }
         while ($status.RecordsOut -lt 2 -and [DateTime]::UtcNow -lt $deadline)
         $status.RecordsOut | Should -Be 2
+        # The source agent announces each topic before its records: a control record, not a Kafka one.
+        $first = Get-KafkaSyncQueueRecord -Path "$root/s" -From 1 -Count 1
+        $first.IsKafkaRecord | Should -BeFalse
+        $first.Control | Should -Be 'topic orders has 2 partitions'
         $s, $t | Stop-Job
         ($s | Receive-Job -Wait).State | Should -Be 'Stopped'
         $t | Receive-Job -Wait | Out-Null

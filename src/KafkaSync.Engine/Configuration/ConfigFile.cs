@@ -39,11 +39,15 @@ public static class ConfigFile
     }
 
     /// <summary>Parses <typeparamref name="T"/> from JSON text; <paramref name="source"/> names it in errors.</summary>
-    public static T Parse<T>(string json, string source = "config")
+    public static T Parse<T>(string json, string source = "config") => (T)Parse(json, typeof(T), source);
+
+    /// <summary>Parses an options object of <paramref name="type"/> from JSON text; <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="OptionsException">The text is not valid for <paramref name="type"/>; the message names the field.</exception>
+    public static object Parse(string json, Type type, string source = "config")
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(json, Json)
+            return JsonSerializer.Deserialize(json, type, Json)
                 ?? throw new OptionsException("config", $"{source} is empty; it must hold a JSON object.");
         }
         catch (JsonException ex)

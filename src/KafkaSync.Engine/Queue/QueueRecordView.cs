@@ -19,8 +19,14 @@ public sealed record QueueRecordView
     /// <summary>Payload size in bytes.</summary>
     public required int Size { get; init; }
 
-    /// <summary>True when the payload decoded as a Kafka record.</summary>
+    /// <summary>True when the payload decoded as a Kafka record (not a control record of the agents).</summary>
     public required bool IsKafkaRecord { get; init; }
+
+    /// <summary>
+    /// What a control record tells, e.g. "topic orders has 4 partitions" for the record a source
+    /// agent queues before a topic's first records; null for data.
+    /// </summary>
+    public string? Control { get; init; }
 
     /// <summary>The source topic, when a Kafka record.</summary>
     public string? Topic { get; init; }
@@ -53,6 +59,20 @@ public sealed record QueueRecordView
         try
         {
             var kafka = KafkaRecordSerializer.Deserialize(payload);
+            if (kafka.Topic.Length == 0)
+            {
+                // A topic descriptor (Sync/TopicDescriptor): no Kafka topic has an empty name.
+                var described = Encoding.UTF8.GetString(kafka.Value ?? []);
+                return new QueueRecordView
+                {
+                    Seq = record.Seq,
+                    Size = payload.Length,
+                    IsKafkaRecord = false,
+                    Topic = described,
+                    Control = string.Create(CultureInfo.InvariantCulture, $"topic {described} has {kafka.Partition} partitions"),
+                };
+            }
+
             return new QueueRecordView
             {
                 Seq = record.Seq,

@@ -19,12 +19,15 @@ public sealed class NewKafkaSyncFrameDictionaryCommand : PSCmdlet
     /// <summary>The error id when the queue cannot be read or training fails.</summary>
     public const string TrainFailed = nameof(TrainFailed);
 
+    /// <summary>The error id when the dictionary file exists and -Force is not given.</summary>
+    public const string DictionaryExists = nameof(DictionaryExists);
+
     /// <summary>The queue folder whose records are sampled.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string QueuePath { get; set; } = "";
 
-    /// <summary>The dictionary file to write (replaced if it exists).</summary>
+    /// <summary>The dictionary file to write; an existing file is replaced only with -Force.</summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
@@ -39,11 +42,25 @@ public sealed class NewKafkaSyncFrameDictionaryCommand : PSCmdlet
     [ValidateRange(1024, 1 << 20)]
     public int MaxSize { get; set; } = ZstdDictionary.DefaultMaxSize;
 
+    /// <summary>Replace the dictionary file if it exists. Both ends of a link must then get the new file.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
         var queue = PowerShellPaths.Resolve(this, QueuePath)!;
         var output = PowerShellPaths.Resolve(this, Path)!;
+        if (File.Exists(output) && !Force)
+        {
+            // A link whose two ends hold different dictionaries cannot decode a frame: replacing one is a deliberate act.
+            WriteError(new ErrorRecord(
+                new IOException($"'{output}' exists; add -Force to replace it (then give the new file to both ends of the link)."),
+                DictionaryExists,
+                ErrorCategory.ResourceExists,
+                output));
+            return;
+        }
         if (!ShouldProcess(output, $"Train a zstd dictionary on the newest {Samples} records of {queue}"))
         {
             return;

@@ -14,6 +14,7 @@ public abstract class LinkCmdletBase : StoppableCmdlet
 
     /// <summary>The pre-shared key as the credential's password (the user name is ignored).</summary>
     [Parameter]
+    [Credential]
     public PSCredential? Credential { get; set; }
 
     /// <summary>File holding the pre-shared key.</summary>

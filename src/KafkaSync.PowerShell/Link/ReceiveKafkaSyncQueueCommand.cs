@@ -50,7 +50,7 @@ public sealed class ReceiveKafkaSyncQueueCommand : LinkCmdletBase
         try
         {
             options = ConfigPath is not null
-                ? ConfigFile.Load<LinkReceiverOptions>(ResolvePath(ConfigPath)!)
+                ? ConfigValues.Load<LinkReceiverOptions>(ResolvePath(ConfigPath)!)
                 : new LinkReceiverOptions { Listen = Listen ?? throw new OptionsException("Listen", "give -Listen host:port or a -ConfigPath file with listen.") };
             options = options with { Listen = Listen ?? options.Listen };
             if (CertificatePath is not null)

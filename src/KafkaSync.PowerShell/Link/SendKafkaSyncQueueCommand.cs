@@ -141,7 +141,7 @@ public sealed class SendKafkaSyncQueueCommand : LinkCmdletBase
     private LinkSenderOptions BuildOptions()
     {
         var options = ConfigPath is not null
-            ? ConfigFile.Load<LinkSenderOptions>(ResolvePath(ConfigPath)!)
+            ? ConfigValues.Load<LinkSenderOptions>(ResolvePath(ConfigPath)!)
             : new LinkSenderOptions { Target = Target ?? throw new OptionsException("Target", "give -Target host:port or a -ConfigPath file with a target.") };
         options = options with
         {

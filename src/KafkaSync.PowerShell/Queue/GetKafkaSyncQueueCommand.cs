@@ -7,23 +7,17 @@ namespace KafkaSync.PowerShell.Queue;
 /// <para type="synopsis">Shows the state of a disk queue: seqs, cursors and their lag, pending records, segments, size and health.</para>
 /// <para type="description">Reads the queue's files without taking its lock, so it is safe while the queue's owner runs.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "KafkaSyncQueue")]
+[Cmdlet(VerbsCommon.Get, "KafkaSyncQueue", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(QueueInfo))]
-public sealed class GetKafkaSyncQueueCommand : PSCmdlet
+public sealed class GetKafkaSyncQueueCommand : QueueFoldersCmdlet
 {
     /// <summary>The error id for a path that is missing, not a queue, or unreadable.</summary>
     public const string InspectFailed = nameof(InspectFailed);
 
-    /// <summary>The queue folders to inspect.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = [];
-
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        foreach (var resolved in Path.Select(p => PowerShellPaths.Resolve(this, p)!))
+        foreach (var resolved in QueueFolders())
         {
             try
             {

@@ -9,9 +9,9 @@ namespace KafkaSync.PowerShell.Queue;
 /// records are copied back; seqs that cannot be recovered are listed so readers pass over them. With -WhatIf it only checks.
 /// The queue's owner must be stopped.</para>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Repair, "KafkaSyncQueue", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsDiagnostic.Repair, "KafkaSyncQueue", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(QueueRepairResult))]
-public sealed class RepairKafkaSyncQueueCommand : PSCmdlet
+public sealed class RepairKafkaSyncQueueCommand : QueueFoldersCmdlet
 {
     /// <summary>The error id for a queue whose owner is running.</summary>
     public const string QueueLocked = nameof(QueueLocked);
@@ -19,16 +19,10 @@ public sealed class RepairKafkaSyncQueueCommand : PSCmdlet
     /// <summary>The error id for a path that is missing, not a queue, or not writable.</summary>
     public const string RepairFailed = nameof(RepairFailed);
 
-    /// <summary>The queue folders to repair.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = [];
-
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        foreach (var resolved in Path.Select(p => PowerShellPaths.Resolve(this, p)!))
+        foreach (var resolved in QueueFolders())
         {
             try
             {

@@ -27,6 +27,7 @@ public abstract class AgentCmdletBase : StoppableCmdlet
 
     /// <summary>The link's pre-shared key as the credential's password (the user name is ignored).</summary>
     [Parameter]
+    [Credential]
     public PSCredential? LinkCredential { get; set; }
 
     /// <summary>File holding the link's pre-shared key.</summary>

@@ -16,6 +16,8 @@ internal static class AgentCmdletRunner
     {
         var messages = new CmdletLog();
         var run = Task.Run(() => start(messages, stop), CancellationToken.None);
+        // Milestones go to Information (for -InformationVariable and logs); the agent's own messages to Verbose.
+        cmdlet.WriteInformation(new InformationRecord($"{activity}: started.", "KafkaSync.Sync") { Tags = { "KafkaSync", "Sync" } });
         var progress = new ProgressRecord(1, activity, "starting");
         while (Task.WhenAny(run, Task.Delay(TimeSpan.FromMilliseconds(500), CancellationToken.None)).GetAwaiter().GetResult() != run)
         {
@@ -33,7 +35,10 @@ internal static class AgentCmdletRunner
             progress.RecordType = ProgressRecordType.Completed;
             cmdlet.WriteProgress(progress);
         });
-        return run.GetAwaiter().GetResult();
+        var summary = run.GetAwaiter().GetResult();
+        // After a stop request the typed summary goes to Information instead (PipelineWrites.WriteSummary).
+        PipelineWrites.TryWrite(cmdlet, () => cmdlet.WriteInformation(new InformationRecord($"{activity}: {Describe(summary)}", "KafkaSync.Sync") { Tags = { "KafkaSync", "Sync" } }));
+        return summary;
     }
 
     public static string Describe(AgentStatus s) => string.Create(CultureInfo.InvariantCulture,

@@ -10,7 +10,7 @@ internal static class AgentParameters
 {
     public static T Load<T>(PSCmdlet cmdlet, string? configPath)
         where T : new() =>
-        configPath is null ? new T() : ConfigFile.Load<T>(PowerShellPaths.Resolve(cmdlet, configPath)!);
+        configPath is null ? new T() : ConfigValues.Load<T>(PowerShellPaths.Resolve(cmdlet, configPath)!);
 
     public static KafkaConnectionOptions Kafka(KafkaConnectionOptions options, string? bootstrapServers, PSCredential? sasl) =>
         options with

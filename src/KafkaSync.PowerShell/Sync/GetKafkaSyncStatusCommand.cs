@@ -8,31 +8,25 @@ namespace KafkaSync.PowerShell.Sync;
 /// <para type="description">Works from any session or process while the agent runs, and after it stopped (its last state).
 /// Shows state, link state, seqs, lag in records and seconds, rate, compression ratio and the last error.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "KafkaSyncStatus")]
+[Cmdlet(VerbsCommon.Get, "KafkaSyncStatus", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(AgentStatus))]
-public sealed class GetKafkaSyncStatusCommand : PSCmdlet
+public sealed class GetKafkaSyncStatusCommand : QueueFoldersCmdlet
 {
     /// <summary>The error id for a folder without a status snapshot or with an unreadable one.</summary>
     public const string StatusUnavailable = nameof(StatusUnavailable);
 
-    /// <summary>Queue folders of agents.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("QueuePath")]
-    public string[] Path { get; set; } = [];
-
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        foreach (var path in Path)
+        foreach (var resolved in QueueFolders())
         {
-            var resolved = PowerShellPaths.Resolve(this, path)!;
             try
             {
                 WriteObject(AgentStatusFile.Read(resolved));
             }
             catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
             {
-                WriteError(new ErrorRecord(ex, StatusUnavailable, ErrorCategory.ObjectNotFound, path));
+                WriteError(new ErrorRecord(ex, StatusUnavailable, ErrorCategory.ObjectNotFound, resolved));
             }
         }
     }

@@ -44,6 +44,7 @@ public sealed class StartKafkaSyncSourceCommand : AgentCmdletBase
 
     /// <summary>SASL user name and password for the source cluster.</summary>
     [Parameter]
+    [Credential]
     public PSCredential? SaslCredential { get; set; }
 
     /// <summary>Where to start in partitions the group has no offset for.</summary>

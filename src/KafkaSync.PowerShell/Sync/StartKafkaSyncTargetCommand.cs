@@ -31,6 +31,7 @@ public sealed class StartKafkaSyncTargetCommand : AgentCmdletBase
 
     /// <summary>SASL user name and password for the target cluster.</summary>
     [Parameter]
+    [Credential]
     public PSCredential? SaslCredential { get; set; }
 
     /// <summary>Put in front of every source topic name, e.g. "dc1.".</summary>

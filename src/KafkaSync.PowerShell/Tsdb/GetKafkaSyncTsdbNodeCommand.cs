@@ -21,6 +21,7 @@ public sealed class GetKafkaSyncTsdbNodeCommand : PSCmdlet
     /// <summary>The cluster service's status URL (its monitor.listen).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("StatusUrl")]
+    [ValidateHttpUrl]
     public Uri Url { get; set; } = new(TsdbStatusClient.DefaultUrl);
 
     /// <summary>Only nodes in this state.</summary>

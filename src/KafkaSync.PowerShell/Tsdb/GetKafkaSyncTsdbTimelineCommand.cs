@@ -21,6 +21,7 @@ public sealed class GetKafkaSyncTsdbTimelineCommand : PSCmdlet
     /// <summary>The cluster service's status URL (its monitor.listen).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("StatusUrl")]
+    [ValidateHttpUrl]
     public Uri Url { get; set; } = new(TsdbStatusClient.DefaultUrl);
 
     /// <summary>Only changes after this time.</summary>

@@ -25,6 +25,7 @@ public sealed class StartKafkaSyncTsdbBalancerCommand : StoppableCmdlet
 
     /// <summary>The cluster service's status URL (its monitor.listen).</summary>
     [Parameter]
+    [ValidateHttpUrl]
     public Uri MonitorUrl { get; set; } = new(TsdbStatusClient.DefaultUrl);
 
     /// <summary>host:port to accept queries on; overrides balancer.listen.</summary>
@@ -37,7 +38,7 @@ public sealed class StartKafkaSyncTsdbBalancerCommand : StoppableCmdlet
         TsdbClusterOptions options;
         try
         {
-            options = ConfigFile.Load<TsdbClusterOptions>(ResolvePath(ConfigPath)!).Validate();
+            options = ConfigValues.Load<TsdbClusterOptions>(ResolvePath(ConfigPath)!).Validate();
         }
         catch (OptionsException ex)
         {

@@ -6,7 +6,7 @@ namespace KafkaSync.PowerShell.Tsdb;
 
 /// <summary>
 /// <para type="synopsis">Runs the time-series cluster service: connectors, monitor, status endpoint and read balancer.</para>
-/// <para type="description">Runs in the foreground until Ctrl+C, writing every state change to the Verbose and Information streams, then outputs the final node list.</para>
+/// <para type="description">Runs in the foreground until Ctrl+C, writing every state change to the Information stream (tags KafkaSync, Tsdb), then outputs the final node list.</para>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "KafkaSyncTsdbCluster", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(TsdbNodeStatus))]
@@ -25,8 +25,9 @@ public sealed class StartKafkaSyncTsdbClusterCommand : StoppableCmdlet
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
     public string ConfigPath { get; set; } = "";
 
-    /// <summary>The cluster's options as an object.</summary>
+    /// <summary>The cluster's options: an options object, or a hashtable with the JSON config's fields.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ObjectSet)]
+    [ConfigTransformation(typeof(TsdbClusterOptions))]
     public TsdbClusterOptions? Config { get; set; }
 
     /// <summary>InfluxDB user name and password; overrides influx.username and the password settings.</summary>

@@ -9,7 +9,7 @@ internal static class TsdbConfigResolver
 {
     public static TsdbClusterOptions Resolve(string? path, TsdbClusterOptions? config, PSCredential? credential, string? bootstrapServers, string? topic)
     {
-        var options = config ?? (path != null ? ConfigFile.Load<TsdbClusterOptions>(path) : throw new OptionsException("ConfigPath", "give -ConfigPath or -Config."));
+        var options = config ?? (path != null ? ConfigValues.Load<TsdbClusterOptions>(path) : throw new OptionsException("ConfigPath", "give -ConfigPath or -Config."));
         if (credential != null)
         {
             options = options with

@@ -13,7 +13,11 @@ internal sealed class TsdbLogPump : IProgress<string>, IDisposable
 
     public void Report(string value) => lines.TryAdd(value);
 
-    /// <summary>Writes each line as Verbose and Information until <paramref name="stop"/> fires.</summary>
+    /// <summary>
+    /// Writes each line to the Information stream (tagged KafkaSync and Tsdb) until <paramref name="stop"/>
+    /// fires. The lines are the service's events (node state changes), which scripts capture with
+    /// -InformationVariable; they are written once, not also as Verbose.
+    /// </summary>
     public void PumpUntil(Cmdlet cmdlet, CancellationToken stop)
     {
         try
@@ -37,7 +41,6 @@ internal sealed class TsdbLogPump : IProgress<string>, IDisposable
 
     private static void Write(Cmdlet cmdlet, string line) => PipelineWrites.TryWrite(cmdlet, () =>
     {
-        cmdlet.WriteVerbose(line);
-        cmdlet.WriteInformation(new InformationRecord(line, "KafkaSync.Tsdb"));
+        cmdlet.WriteInformation(new InformationRecord(line, "KafkaSync.Tsdb") { Tags = { "KafkaSync", "Tsdb" } });
     });
 }
