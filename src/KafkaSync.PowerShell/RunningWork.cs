@@ -9,8 +9,8 @@ namespace KafkaSync.PowerShell;
 /// drains, commits and writes its final status instead of leaving "Running" behind.
 /// </summary>
 /// <remarks>
-/// The process exit hook covers <c>exit</c>, the end of a <c>pwsh -File</c> script and SIGTERM
-/// (.NET raises ProcessExit for it on Unix). Removal stops only the work the removing runspace
+/// The process exit hook covers <c>exit</c> and the end of a <c>pwsh -File</c> script; a SIGTERM
+/// handler covers the service manager's stop. Removal stops only the work the removing runspace
 /// started: another runspace of the process may still use its own.
 /// </remarks>
 internal static class RunningWork
@@ -19,6 +19,9 @@ internal static class RunningWork
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
     private static readonly ConcurrentDictionary<Registration, byte> Runs = new();
+
+    /// <summary>Kept referenced: the registration lasts as long as this object.</summary>
+    private static readonly System.Runtime.InteropServices.PosixSignalRegistration? Terminate = RegisterTerminate();
 
     static RunningWork() => AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAll(null);
 
@@ -40,6 +43,22 @@ internal static class RunningWork
         }
 
         Task.WaitAll(runs.Select(r => r.Finished).ToArray(), DrainTimeout);
+    }
+
+    /// <summary>
+    /// pwsh ends at SIGTERM without raising ProcessExit in time for a drain, so the work is stopped
+    /// in the signal handler itself; the default handling (ending the process) follows it.
+    /// </summary>
+    private static System.Runtime.InteropServices.PosixSignalRegistration? RegisterTerminate()
+    {
+        try
+        {
+            return System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => StopAll(null));
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return null;
+        }
     }
 
     /// <summary>One piece of tracked work; disposing it marks it finished.</summary>

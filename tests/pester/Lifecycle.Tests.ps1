@@ -236,3 +236,31 @@ Describe 'An agent whose pwsh process ends' {
         $status.ProcessId | Should -Be $process.Id
     }
 }
+
+Describe 'Get-KafkaSyncEmbeddedCluster' {
+    BeforeEach { Start-TestWatchdog }
+    AfterEach { Stop-TestWatchdog }
+
+    It 'lists the clusters this session started until they are stopped' {
+        $cluster = Start-KafkaSyncEmbeddedCluster -Brokers 1
+        (Get-KafkaSyncEmbeddedCluster).BootstrapServers | Should -Contain $cluster.BootstrapServers
+        (Get-KafkaSyncEmbeddedCluster).BootstrapServers | Should -Contain $kafka.BootstrapServers
+        $found = Get-KafkaSyncEmbeddedCluster -BootstrapServers $cluster.BootstrapServers
+        [object]::ReferenceEquals($found, $cluster) | Should -BeTrue
+        Get-KafkaSyncEmbeddedCluster -BootstrapServers $cluster.BootstrapServers | Stop-KafkaSyncEmbeddedCluster -Confirm:$false
+        (Get-KafkaSyncEmbeddedCluster).BootstrapServers | Should -Not -Contain $cluster.BootstrapServers
+    }
+
+    It 'does not list clusters of another session' {
+        $ps = [PowerShell]::Create()
+        $other = $ps.AddScript("Import-Module '$ModuleManifest'; Get-KafkaSyncEmbeddedCluster").Invoke()
+        $ps.Dispose()
+        $other | Should -BeNullOrEmpty
+    }
+
+    It 'reports bootstrap servers no cluster of this session has' {
+        { Get-KafkaSyncEmbeddedCluster -BootstrapServers '127.0.0.1:1' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'EmbeddedClusterNotFound,KafkaSync.PowerShell.Kafka.GetKafkaSyncEmbeddedClusterCommand'
+        $error[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+}
