@@ -15,10 +15,20 @@
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
+    # Read by PSResourceGet when the package is built (./build.sh package) and shown by Find-PSResource.
     PrivateData          = @{
         PSData = @{
-            Tags       = @('Kafka', 'Replication', 'MirrorMaker', 'InfluxDB', 'VictoriaMetrics', 'zstd')
-            ProjectUri = ''
+            Tags         = @('Kafka', 'Replication', 'MirrorMaker', 'InfluxDB', 'VictoriaMetrics', 'TimeSeries', 'zstd', 'Linux', 'Windows', 'MacOS')
+            ProjectUri   = 'https://github.com/kafkasync/kafkasync'
+            LicenseUri   = 'https://github.com/kafkasync/kafkasync/blob/main/LICENSE'
+            ReleaseNotes = @'
+0.1.0
+- Cross-site Kafka sync: source and target agents (Start-KafkaSyncSource, Start-KafkaSyncTarget) through sequenced disk queues and a zstd-compressed, mutually authenticated, resumable link; Get-KafkaSyncStatus from any session.
+- Disk queue tools: Get-KafkaSyncQueue, Get-KafkaSyncQueueRecord, Repair-KafkaSyncQueue; the link alone: Send-KafkaSyncQueue, Receive-KafkaSyncQueue; New-KafkaSyncFrameDictionary.
+- Time-series cluster fed from Kafka: Start-KafkaSyncTsdbCluster, Start-KafkaSyncTsdbBalancer, Get-KafkaSyncTsdbNode, Get-KafkaSyncTsdbTimeline.
+- An embedded Kafka cluster to try it: Start-KafkaSyncEmbeddedCluster, Stop-KafkaSyncEmbeddedCluster.
+- Full help for every cmdlet (Get-Help NAME -Full) and about_KafkaSync topics; docs in the module's docs folder.
+'@
         }
     }
 }

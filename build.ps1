@@ -1,15 +1,23 @@
 #Requires -Version 7.4
 <#
 .SYNOPSIS
-    Builds, tests and demonstrates KafkaSync from PowerShell; the same tasks as build.sh.
+    Builds, tests, packs and demonstrates KafkaSync from PowerShell; the same tasks as build.sh.
+.DESCRIPTION
+    On Linux and macOS the tasks run through build.sh, so there is one implementation of them.
+    On Windows this script runs them itself: dotnet build lays out the module in out/KafkaSync
+    (the AssembleModule target, help included); Test runs the xunit tests and then each Pester file
+    in its own pwsh 7.6.10 (installed under out/tools), as build.sh does; Package packs the module
+    into out/package for Install-PSResource and Save-PSResource.
 .EXAMPLE
     ./build.ps1 -Task Demo
 .EXAMPLE
     ./build.ps1 -Task Test
+.EXAMPLE
+    ./build.ps1 -Task Package
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Setup', 'Build', 'Demo', 'Test', 'Bench')]
+    [ValidateSet('Setup', 'Build', 'Demo', 'Test', 'Bench', 'Package')]
     [string] $Task = 'Build',
 
     [string] $Configuration = 'Release'
@@ -24,22 +32,69 @@ if ($IsLinux -or $IsMacOS) {
     exit $LASTEXITCODE
 }
 
-# Windows: no apt; build with dotnet and run the tests and Pester directly.
-dotnet build KafkaSync.sln -c $Configuration
-if ($LASTEXITCODE) { exit $LASTEXITCODE }
-$out = Join-Path $PSScriptRoot 'out/KafkaSync'
-Remove-Item $out -Recurse -Force -ErrorAction SilentlyContinue
-New-Item $out -ItemType Directory | Out-Null
-Copy-Item "src/KafkaSync.PowerShell/bin/$Configuration/net8.0/*" $out -Recurse
-Copy-Item KafkaSync.psd1, module/*.ps1xml $out
-Copy-Item module/en-US, module/examples, module/schemas $out -Recurse
+# Windows: no apt (kcat, InfluxDB and VictoriaMetrics are not installed, so the tests that need
+# them report themselves skipped); the rest as in build.sh.
+$PwshVersion = '7.6.10'
+$PesterVersion = '5.7.1'
+$Pwsh = Join-Path $PSScriptRoot 'out/tools/pwsh/pwsh.exe'
+$kafkasync = "src/KafkaSync.Cli/bin/$Configuration/net10.0/kafkasync.dll"
+
+function Invoke-Native([scriptblock] $Command) {
+    & $Command
+    if ($LASTEXITCODE) { exit $LASTEXITCODE }
+}
+
+# pwsh as a dotnet tool under out/tools (the version named: the newest fails), and Pester from NuGet.
+function Install-TestTools {
+    if (-not (Test-Path $Pwsh) -or (& $Pwsh -NoProfile -Command '$PSVersionTable.PSVersion.ToString()') -ne $PwshVersion) {
+        Remove-Item out/tools/pwsh -Recurse -Force -ErrorAction SilentlyContinue
+        Invoke-Native { dotnet tool install PowerShell --version $PwshVersion --tool-path out/tools/pwsh }
+    }
+    Invoke-Native { dotnet restore tests/pester/Pester.Restore.csproj -nologo -v quiet }
+}
+
+function Get-PesterManifest {
+    $packages = (dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    Join-Path $packages "pester/$PesterVersion/tools/Pester.psd1"
+}
+
+# Each Pester file in its own pwsh, so a file that hangs or crashes cannot take the others with it.
+function Invoke-PesterFiles {
+    $counts = New-Item out/pester -ItemType Directory -Force
+    Get-ChildItem $counts -Filter *.json | Remove-Item
+    $env:KAFKASYNC_PWSH = $Pwsh
+    foreach ($file in Get-ChildItem tests/pester -Filter *.Tests.ps1) {
+        $countsPath = Join-Path $counts "$($file.BaseName -replace '\.Tests$', '').json"
+        & $Pwsh -NoProfile -NonInteractive -File tests/pester/Invoke-PesterFile.ps1 -Path $file.FullName -PesterManifest (Get-PesterManifest) -CountsPath $countsPath
+        if (-not (Test-Path $countsPath)) {
+            Write-Warning "pester: $($file.Name) did not finish (a test hung or pwsh crashed); counted as 1 failed"
+            '{"passed":0,"failed":1,"skipped":0}' | Set-Content $countsPath
+        }
+    }
+    $totals = Get-ChildItem $counts -Filter *.json | Get-Content -Raw | ConvertFrom-Json
+    $sum = { param($key) ($totals | Measure-Object -Property $key -Sum).Sum }
+    "pester: $(& $sum passed) passed, $(& $sum failed) failed, $(& $sum skipped) skipped"
+    return (& $sum failed) -eq 0
+}
+
 switch ($Task) {
-    'Demo'  { dotnet "src/KafkaSync.Cli/bin/$Configuration/net10.0/kafkasync.dll" demo }
-    'Bench' { dotnet "src/KafkaSync.Cli/bin/$Configuration/net10.0/kafkasync.dll" bench all }
-    'Test'  {
-        dotnet test KafkaSync.sln -c $Configuration --no-build
-        if ($LASTEXITCODE) { exit $LASTEXITCODE }
-        if (Get-Module -ListAvailable Pester) { Invoke-Pester -Path tests/pester -CI }
-        else { Write-Warning 'Pester is not installed: tests/pester was skipped.' }
+    'Setup' { Install-TestTools; return }
+}
+
+Invoke-Native { dotnet build KafkaSync.sln -c $Configuration -nologo }
+switch ($Task) {
+    'Demo'    { Invoke-Native { dotnet $kafkasync demo } }
+    'Bench'   { Invoke-Native { dotnet $kafkasync bench all } }
+    'Package' {
+        Install-TestTools
+        & $Pwsh -NoProfile -NonInteractive -File tools/New-ModulePackage.ps1 -ModulePath out/KafkaSync -DestinationPath out/package
+        exit $LASTEXITCODE
+    }
+    'Test'    {
+        Install-TestTools
+        dotnet test KafkaSync.sln -c $Configuration --no-build -nologo --results-directory out/test-results --logger trx
+        $xunitFailed = $LASTEXITCODE
+        $pesterPassed = Invoke-PesterFiles
+        if ($xunitFailed -or -not $pesterPassed) { exit 1 }
     }
 }

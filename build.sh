@@ -4,6 +4,7 @@
 #   ./build.sh test    install what is missing, build, run every test
 #   ./build.sh build   build and assemble the module into out/KafkaSync
 #   ./build.sh bench   run the benchmarks (kafkasync bench …)
+#   ./build.sh package build, then pack the module into out/package/KafkaSync.<version>.nupkg
 #   ./build.sh setup   only install what the tests need
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -72,6 +73,12 @@ pester_manifest() {
 # The build also lays out the importable module in out/KafkaSync (see KafkaSync.PowerShell.csproj).
 build() {
   dotnet build KafkaSync.sln -c "$CONFIG" -nologo -v quiet -clp:ErrorsOnly
+}
+
+# The module as a PSResourceGet package: Install-PSResource or Save-PSResource install it from a
+# repository registered on the folder (Register-PSResourceRepository -Uri out/package).
+package() {
+  "$PWSH" -NoProfile -NonInteractive -File tools/New-ModulePackage.ps1 -ModulePath out/KafkaSync -DestinationPath out/package
 }
 
 kafkasync() {
@@ -153,5 +160,6 @@ case "$task" in
   demo)  require_dotnet; build; kafkasync demo "$@" ;;
   test)  setup; build; mkdir -p out; run_tests ;;
   bench) setup_apt; build; kafkasync bench "${@:-all}" ;;
-  *) echo "usage: ./build.sh [setup|build|demo|test|bench]" >&2; exit 2 ;;
+  package) require_dotnet; setup_pwsh; build; package ;;
+  *) echo "usage: ./build.sh [setup|build|demo|test|bench|package]" >&2; exit 2 ;;
 esac

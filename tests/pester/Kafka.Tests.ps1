@@ -14,6 +14,53 @@ Describe 'Start-KafkaSyncSource' {
     }
 }
 
+Describe 'Start-KafkaSyncTarget' {
+    BeforeEach { Start-TestWatchdog }
+    AfterEach { Stop-TestWatchdog }
+
+    It 'names the missing field when the config is incomplete' {
+        $error = { Start-KafkaSyncTarget -BootstrapServers '127.0.0.1:9092' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidAgentOptions,KafkaSync.PowerShell.Sync.StartKafkaSyncTargetCommand' -PassThru
+        $error.CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+}
+
+Describe 'Get-KafkaSyncStatus' {
+    BeforeEach { Start-TestWatchdog }
+    AfterEach { Stop-TestWatchdog }
+
+    It 'reports a folder where no agent ever ran' {
+        $empty = Join-Path ([IO.Path]::GetTempPath()) ([Guid]::NewGuid())
+        New-Item -ItemType Directory $empty | Out-Null
+        $error = { Get-KafkaSyncStatus -Path $empty -ErrorAction Stop } |
+            Should -Throw -ErrorId 'StatusUnavailable,KafkaSync.PowerShell.Sync.GetKafkaSyncStatusCommand' -PassThru
+        $error.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        Remove-Item $empty
+    }
+}
+
+Describe 'Start-KafkaSyncEmbeddedCluster and Stop-KafkaSyncEmbeddedCluster' {
+    BeforeEach { Start-TestWatchdog }
+    AfterEach { Stop-TestWatchdog }
+
+    It 'refuses <Brokers> brokers' -TestCases @(@{ Brokers = 0 }, @{ Brokers = 17 }) {
+        { Start-KafkaSyncEmbeddedCluster -Brokers $Brokers } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,KafkaSync.PowerShell.Kafka.StartKafkaSyncEmbeddedClusterCommand'
+    }
+
+    It 'stops only a cluster object, not text' {
+        { Stop-KafkaSyncEmbeddedCluster -Cluster '127.0.0.1:9092' -Confirm:$false } |
+            Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,KafkaSync.PowerShell.Kafka.StopKafkaSyncEmbeddedClusterCommand'
+    }
+
+    It 'starts a cluster with a topic and stops it' {
+        $cluster = Start-KafkaSyncEmbeddedCluster -Brokers 1 -Topic t -Partitions 3
+        $cluster.BootstrapServers | Should -Match '^127\.0\.0\.1:\d+$'
+        $cluster | Stop-KafkaSyncEmbeddedCluster -Confirm:$false
+        { [Net.Sockets.TcpClient]::new('127.0.0.1', [int]($cluster.BootstrapServers -split ':')[-1]).Dispose() } | Should -Throw
+    }
+}
+
 Describe 'Embedded cluster, both agents and Get-KafkaSyncStatus' {
     BeforeEach { Start-TestWatchdog }
     AfterEach { Stop-TestWatchdog }

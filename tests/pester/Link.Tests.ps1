@@ -14,6 +14,14 @@ Describe 'Send-KafkaSyncQueue' {
             Should -Throw -ErrorId 'InvalidLinkOptions,KafkaSync.PowerShell.Link.SendKafkaSyncQueueCommand'
     }
 
+    It 'Receive-KafkaSyncQueue refuses to run without a key source' {
+        $queue = Join-Path ([IO.Path]::GetTempPath()) ([Guid]::NewGuid())
+        $error = { Receive-KafkaSyncQueue -Path $queue -Listen '127.0.0.1:0' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidLinkOptions,KafkaSync.PowerShell.Link.ReceiveKafkaSyncQueueCommand' -PassThru
+        $error.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $queue | Should -Not -Exist
+    }
+
     It 'moves a queue to a receiver with the key from a credential' {
         $root = Join-Path ([IO.Path]::GetTempPath()) ([Guid]::NewGuid())
         $secret = ConvertTo-SecureString 'a pre-shared key of decent length' -AsPlainText -Force

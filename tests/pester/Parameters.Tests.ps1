@@ -108,9 +108,13 @@ Describe 'Status URLs' {
     AfterEach { Stop-TestWatchdog }
 
     It '<Command> says a malformed -Url is not a URL, not that it cannot connect' -TestCases @(
-        @{ Command = 'Get-KafkaSyncTsdbNode' }, @{ Command = 'Get-KafkaSyncTsdbTimeline' }
+        @{ Command = 'Get-KafkaSyncTsdbNode'; Id = 'ParameterArgumentValidationError,KafkaSync.PowerShell.Tsdb.GetKafkaSyncTsdbNodeCommand' }
+        @{ Command = 'Get-KafkaSyncTsdbTimeline'; Id = 'ParameterArgumentValidationError,KafkaSync.PowerShell.Tsdb.GetKafkaSyncTsdbTimelineCommand' }
+        @{ Command = 'Start-KafkaSyncTsdbBalancer'; Id = 'ParameterArgumentValidationError,KafkaSync.PowerShell.Tsdb.StartKafkaSyncTsdbBalancerCommand'; Parameter = 'MonitorUrl' }
     ) {
-        $error = { & $Command -Url 'not a url' -ErrorAction Stop } | Should -Throw -ErrorId "ParameterArgumentValidationError,$((Get-Command $Command).ImplementingType.FullName)" -PassThru
+        $arguments = @{ ($Parameter ?? 'Url') = 'not a url' }
+        if ($Command -eq 'Start-KafkaSyncTsdbBalancer') { $arguments.ConfigPath = 'unused.json' }
+        $error = { & $Command @arguments -ErrorAction Stop } | Should -Throw -ErrorId $Id -PassThru
         $error.Exception.Message | Should -BeLike '*not an http:// or https:// URL*'
     }
 }

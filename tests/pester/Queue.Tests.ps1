@@ -75,6 +75,13 @@ Describe 'Repair-KafkaSyncQueue' {
     }
     AfterAll { Remove-Item $queue -Recurse -Force -ErrorAction SilentlyContinue }
 
+    It 'reports a folder that is no queue' {
+        $missing = Join-Path $queue 'missing'
+        $error = { Repair-KafkaSyncQueue -Path $missing -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RepairFailed,KafkaSync.PowerShell.Queue.RepairKafkaSyncQueueCommand' -PassThru
+        $error.CategoryInfo.Category | Should -Be 'WriteError'
+    }
+
     It 'reports a healthy queue without changing it' {
         (Repair-KafkaSyncQueue -Path $queue -Confirm:$false).Healthy | Should -BeTrue
     }

@@ -45,6 +45,9 @@ Describe 'Get-KafkaSyncTsdbNode and Get-KafkaSyncTsdbTimeline' {
         do { Start-Sleep -Milliseconds 200; $node = Get-KafkaSyncTsdbNode -Url "http://127.0.0.1:$port/" -ErrorAction SilentlyContinue }
         while ($node.State -ne 'Unavailable' -and [DateTime]::UtcNow -lt $deadline)
         $node.Name | Should -Be 'gone'
+        # Tab completion of node names reads the same status endpoint.
+        $line = "Get-KafkaSyncTsdbNode -Url http://127.0.0.1:$port/ -Name g"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'gone'
         $node.State | Should -Be 'Unavailable'
         ($node | Format-Table | Out-String) | Should -Match 'Pressure'
         (Get-KafkaSyncTsdbTimeline -Url "http://127.0.0.1:$port/" -Node gone).To | Should -Contain 'Unavailable'

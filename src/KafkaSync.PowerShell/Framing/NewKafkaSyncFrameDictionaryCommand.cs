@@ -11,7 +11,26 @@ namespace KafkaSync.PowerShell.Framing;
 /// <para type="description">Reads the queue without its lock (safe while its owner runs). Give the same file to
 /// both ends of the link. A dictionary helps small frames compressed on their own; with one zstd stream per
 /// connection and large frames it adds little.</para>
+/// <para type="description">The result names the file, its size, its dictionary id (which travels in every frame compressed
+/// with it) and the number of records it was trained on.</para>
 /// </summary>
+/// <example title="Train a dictionary on a source queue">
+/// <code>New-KafkaSyncFrameDictionary -QueuePath /var/lib/kafkasync/source -Path /etc/kafkasync/frames.dict</code>
+/// <para>Trains on the newest records of the source queue and writes the dictionary. Copy the file to the target machine and
+/// set "frames": { "dictionaryPath": "/etc/kafkasync/frames.dict" } in the link settings of both agents.</para>
+/// </example>
+/// <example title="Replace a dictionary with a larger one">
+/// <code>New-KafkaSyncFrameDictionary ./source-queue ./frames.dict -Samples 50000 -MaxSize 262144 -Force</code>
+/// <para>Trains on 50,000 records into at most 256 KiB and replaces the existing file (without -Force an existing file is
+/// an error). Both ends of the link need the new file.</para>
+/// </example>
+/// <example title="See what would be trained">
+/// <code>New-KafkaSyncFrameDictionary ./source-queue ./frames.dict -WhatIf</code>
+/// <para>Names the queue, the file and the number of samples without reading the queue or writing the file.</para>
+/// </example>
+/// <para type="link">Send-KafkaSyncQueue</para>
+/// <para type="link">Start-KafkaSyncSource</para>
+/// <para type="link">about_KafkaSync_Link</para>
 [Cmdlet(VerbsCommon.New, "KafkaSyncFrameDictionary", SupportsShouldProcess = true)]
 [OutputType(typeof(FrameDictionaryInfo))]
 public sealed class NewKafkaSyncFrameDictionaryCommand : PSCmdlet
@@ -33,11 +52,13 @@ public sealed class NewKafkaSyncFrameDictionaryCommand : PSCmdlet
     public string Path { get; set; } = "";
 
     /// <summary>How many of the newest records to train on.</summary>
+    /// <value>20000</value>
     [Parameter]
     [ValidateRange(100, 1_000_000)]
     public int Samples { get; set; } = FrameDictionaryTrainer.DefaultSamples;
 
     /// <summary>The largest dictionary in bytes (1 KiB to 1 MiB).</summary>
+    /// <value>112640</value>
     [Parameter]
     [ValidateRange(1024, 1 << 20)]
     public int MaxSize { get; set; } = ZstdDictionary.DefaultMaxSize;

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KafkaSync.PowerShell.Completion;
 using KafkaSync.Engine.Configuration;
 using KafkaSync.Engine.Link;
 using KafkaSync.Engine.Queue;
@@ -9,7 +10,23 @@ namespace KafkaSync.PowerShell.Link;
 /// <para type="synopsis">Listens for a source and appends what it sends to a disk queue, acknowledging only durable records.</para>
 /// <para type="description">Runs until Ctrl+C. One source at a time feeds the queue; a bad connection is closed with its
 /// reason in the status's LastError while the listener keeps serving. Writes the final link status.</para>
+/// <para type="description">This is the link alone, without Kafka: use it with Send-KafkaSyncQueue to test a link or to move
+/// a queue between machines. The pre-shared key comes from exactly one of -Credential, -KeyFile or -KeyEnvironmentVariable
+/// and must match the sender's.</para>
 /// </summary>
+/// <example title="Receive on a port with a key typed in">
+/// <code>$key = Get-Credential -UserName link -Message 'link key'
+/// Receive-KafkaSyncQueue -Path ./received -Listen 0.0.0.0:7070 -Credential $key</code>
+/// <para>Listens on port 7070 on every address and appends what a sender with the same key sends to ./received until Ctrl+C.</para>
+/// </example>
+/// <example title="Receive over TLS with settings from a file">
+/// <code>Receive-KafkaSyncQueue ./received -ConfigPath ./link-receive.json -KeyFile /etc/kafkasync/link.key -CertificatePath ./server.pem -CertificateKeyPath ./server.key -Verbose</code>
+/// <para>Takes the listen address and limits from the file, serves TLS with the certificate and its key, and writes each
+/// connection, handshake and closed connection to the Verbose stream.</para>
+/// </example>
+/// <para type="link">Send-KafkaSyncQueue</para>
+/// <para type="link">Get-KafkaSyncQueue</para>
+/// <para type="link">about_KafkaSync_Link</para>
 [Cmdlet(VerbsCommunications.Receive, "KafkaSyncQueue")]
 [OutputType(typeof(LinkStatus))]
 public sealed class ReceiveKafkaSyncQueueCommand : LinkCmdletBase
@@ -28,6 +45,7 @@ public sealed class ReceiveKafkaSyncQueueCommand : LinkCmdletBase
 
     /// <summary>JSON file with the link receiver options; parameters override it.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(ConfigFileCompleter))]
     public string? ConfigPath { get; set; }
 
     /// <summary>Use TLS with this certificate file (PEM or PFX).</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KafkaSync.PowerShell.Completion;
 using KafkaSync.Engine.Configuration;
 using KafkaSync.Engine.Link;
 using KafkaSync.Engine.Queue;
@@ -9,7 +10,21 @@ namespace KafkaSync.PowerShell.Link;
 /// <para type="synopsis">Sends a disk queue to a listening receiver over the authenticated, resumable link.</para>
 /// <para type="description">Runs until Ctrl+C (or, with -UntilCaughtUp, until every record present at the start is
 /// acknowledged as durable by the target), reconnecting after network failures. Writes the final link status.</para>
+/// <para type="description">This is the link alone, without Kafka: use it with Receive-KafkaSyncQueue to test a link or to
+/// move a queue between machines. The status shows records and bytes sent, the compression ratio and the last acknowledged seq.</para>
 /// </summary>
+/// <example title="Send a queue once and stop">
+/// <code>Send-KafkaSyncQueue -Path ./source-queue -Target backup.example.net:7070 -KeyFile /etc/kafkasync/link.key -UntilCaughtUp</code>
+/// <para>Sends every record the queue holds and returns once the receiver has acknowledged them all as durable.</para>
+/// </example>
+/// <example title="A capped, pinned TLS link with a key from the environment">
+/// <code>Send-KafkaSyncQueue ./source-queue -ConfigPath ./link-send.json -KeyEnvironmentVariable KAFKASYNC_LINK_KEY -Level 6 -LinkMbit 20 -TlsPin 3F2A9C0B7D51E8A46C2F0B9E1D7A5C3B8E6F4A2D0C9B7E5A3F1D8C6B4A2E0F9D</code>
+/// <para>Takes the target and limits from the file, compresses at zstd level 6, keeps to 20 Mbit/s and accepts only the
+/// target certificate with that SHA-256 thumbprint. Runs until Ctrl+C.</para>
+/// </example>
+/// <para type="link">Receive-KafkaSyncQueue</para>
+/// <para type="link">New-KafkaSyncFrameDictionary</para>
+/// <para type="link">about_KafkaSync_Link</para>
 [Cmdlet(VerbsCommunications.Send, "KafkaSyncQueue")]
 [OutputType(typeof(LinkStatus))]
 public sealed class SendKafkaSyncQueueCommand : LinkCmdletBase
@@ -37,6 +52,7 @@ public sealed class SendKafkaSyncQueueCommand : LinkCmdletBase
 
     /// <summary>JSON file with the link sender options; parameters override it.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(ConfigFileCompleter))]
     public string? ConfigPath { get; set; }
 
     /// <summary>Name of this source at the target.</summary>

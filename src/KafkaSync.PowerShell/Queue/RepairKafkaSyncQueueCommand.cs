@@ -8,7 +8,27 @@ namespace KafkaSync.PowerShell.Queue;
 /// <para type="description">Nothing is deleted: a damaged segment moves into the queue's quarantine folder and its whole
 /// records are copied back; seqs that cannot be recovered are listed so readers pass over them. With -WhatIf it only checks.
 /// The queue's owner must be stopped.</para>
+/// <para type="description">A healthy queue is reported and left alone without asking. For a damaged one the cmdlet says
+/// what it would move and which seqs would be given up, and asks before doing it (its confirm impact is High).</para>
 /// </summary>
+/// <example title="Check a queue without changing it">
+/// <code>Repair-KafkaSyncQueue -Path /var/lib/kafkasync/source -WhatIf</code>
+/// <para>Checks every record and reports the problems found, the segments that would be quarantined and the seqs that would be lost.</para>
+/// </example>
+/// <example title="Repair a queue after stopping its agent">
+/// <code>Stop-Job -Name 'KafkaSync source dc1-to-dc2'
+/// Repair-KafkaSyncQueue -Path /var/lib/kafkasync/source -Confirm:$false</code>
+/// <para>Stops the agent that owns the queue, then quarantines the damaged segments without asking; the result lists the
+/// quarantined files, the records salvaged and the seqs given up.</para>
+/// </example>
+/// <example title="Check every queue in a folder">
+/// <code>Get-ChildItem /var/lib/kafkasync -Directory | Repair-KafkaSyncQueue -WhatIf</code>
+/// <para>Folders bind to -LiteralPath by their PSPath property; -Path /var/lib/kafkasync/* does the same with a wildcard.</para>
+/// </example>
+/// <para type="link">Get-KafkaSyncQueue</para>
+/// <para type="link">Get-KafkaSyncQueueRecord</para>
+/// <para type="link">about_KafkaSync_Queue</para>
+/// <para type="link">about_KafkaSync_Troubleshooting</para>
 [Cmdlet(VerbsDiagnostic.Repair, "KafkaSyncQueue", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(QueueRepairResult))]
 public sealed class RepairKafkaSyncQueueCommand : QueueFoldersCmdlet

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KafkaSync.PowerShell.Completion;
 using KafkaSync.Engine.Configuration;
 using KafkaSync.Engine.Link;
 using KafkaSync.Engine.Sync;
@@ -23,6 +24,7 @@ public abstract class AgentCmdletBase : StoppableCmdlet
 
     /// <summary>The agent's JSON config file; parameters override its fields.</summary>
     [Parameter(Position = 0)]
+    [ArgumentCompleter(typeof(ConfigFileCompleter))]
     public string? ConfigPath { get; set; }
 
     /// <summary>The link's pre-shared key as the credential's password (the user name is ignored).</summary>

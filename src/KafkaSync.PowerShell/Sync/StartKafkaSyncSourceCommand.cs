@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KafkaSync.PowerShell.Completion;
 using KafkaSync.Engine.Link;
 using KafkaSync.Engine.Sync;
 
@@ -9,7 +10,29 @@ namespace KafkaSync.PowerShell.Sync;
 /// <para type="description">Runs in the foreground until Ctrl+C (a clean stop: the batch in hand becomes durable and its
 /// offsets are committed), showing progress; -Verbose shows what the agent does. Writes the final status. With -AsJob it
 /// runs as a job: Receive-Job gives the summary, Stop-Job stops it cleanly.</para>
+/// <para type="description">Settings come from the JSON file given by -ConfigPath (see examples/source.json in the module
+/// folder); parameters override its fields. The agent keeps status.json beside its queue, which Get-KafkaSyncStatus reads
+/// from any session.</para>
 /// </summary>
+/// <example title="Run from a config file in the foreground">
+/// <code>$key = Get-Credential -UserName link -Message 'link key'
+/// Start-KafkaSyncSource ./source.json -LinkCredential $key -Verbose</code>
+/// <para>The password typed is the link's pre-shared key. The agent runs until Ctrl+C, then writes its final status.</para>
+/// </example>
+/// <example title="Run as a job">
+/// <code>$job = Start-KafkaSyncSource ./source.json -LinkKeyFile /etc/kafkasync/link.key -AsJob
+/// Get-KafkaSyncStatus /var/lib/kafkasync/source
+/// Stop-Job $job; Receive-Job $job</code>
+/// <para>Starts the agent as a job, reads its status while it runs, then stops it cleanly and receives its summary.</para>
+/// </example>
+/// <example title="Run without a config file">
+/// <code>Start-KafkaSyncSource -Name dc1-to-dc2 -BootstrapServers kafka1.dc1:9092,kafka2.dc1:9092 -Topic orders, payments -QueuePath /var/lib/kafkasync/source -LinkTarget sync.dc2.example.net:7070 -LinkKeyFile /etc/kafkasync/link.key -StartFrom Latest</code>
+/// <para>Copies the topics orders and payments, from the newest records on for partitions the consumer group kafkasync-dc1-to-dc2 has no offset for.</para>
+/// </example>
+/// <para type="link">Start-KafkaSyncTarget</para>
+/// <para type="link">Get-KafkaSyncStatus</para>
+/// <para type="link">Get-KafkaSyncQueue</para>
+/// <para type="link">about_KafkaSync_Sync</para>
 [Cmdlet(VerbsLifecycle.Start, "KafkaSyncSource")]
 [OutputType(typeof(AgentStatus), typeof(AgentJob))]
 public sealed class StartKafkaSyncSourceCommand : AgentCmdletBase
@@ -24,6 +47,7 @@ public sealed class StartKafkaSyncSourceCommand : AgentCmdletBase
 
     /// <summary>Topics to copy by name.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(TopicCompleter))]
     public string[]? Topic { get; set; }
 
     /// <summary>Regex of topics to copy.</summary>

@@ -8,7 +8,28 @@ namespace KafkaSync.PowerShell.Sync;
 /// <para type="synopsis">Runs a target agent: receives the link into the target queue and produces it into the target cluster.</para>
 /// <para type="description">Runs in the foreground until Ctrl+C (a clean stop: records in flight are delivered first), showing
 /// progress; -Verbose shows what the agent does. Writes the final status. With -AsJob it runs as a job.</para>
+/// <para type="description">Settings come from the JSON file given by -ConfigPath (see examples/target.json in the module
+/// folder); parameters override its fields. Start the target before the source; the source retries until it can connect.</para>
 /// </summary>
+/// <example title="Run from a config file in the foreground">
+/// <code>$key = Get-Credential -UserName link -Message 'link key'
+/// Start-KafkaSyncTarget ./target.json -LinkCredential $key -Verbose</code>
+/// <para>The password typed is the link's pre-shared key, the same as the source agent's. Runs until Ctrl+C, then writes its final status.</para>
+/// </example>
+/// <example title="Rename topics and produce exactly once, as a job">
+/// <code>Start-KafkaSyncTarget -Name dc1-to-dc2 -BootstrapServers kafka1.dc2:9092 -QueuePath /var/lib/kafkasync/target -Listen 0.0.0.0:7070 -LinkKeyFile /etc/kafkasync/link.key -TopicPrefix dc1. -ExactlyOnce -ProvenanceHeaders -AsJob</code>
+/// <para>Writes source topic orders as dc1.orders, in transactions that also commit the produced seq, with
+/// kafkasync.source.* headers on every record. Readers of the target topics should use isolation level read_committed.</para>
+/// </example>
+/// <example title="Watch the lag until the target has caught up">
+/// <code>Start-KafkaSyncTarget ./target.json -LinkKeyFile /etc/kafkasync/link.key -AsJob
+/// Get-KafkaSyncStatus /var/lib/kafkasync/target | Select-Object Name, State, LinkState, LagRecords, LagSeconds</code>
+/// <para>Starts the agent as a job and reads its status from the snapshot beside its queue.</para>
+/// </example>
+/// <para type="link">Start-KafkaSyncSource</para>
+/// <para type="link">Get-KafkaSyncStatus</para>
+/// <para type="link">Get-KafkaSyncQueue</para>
+/// <para type="link">about_KafkaSync_Sync</para>
 [Cmdlet(VerbsLifecycle.Start, "KafkaSyncTarget")]
 [OutputType(typeof(AgentStatus), typeof(AgentJob))]
 public sealed class StartKafkaSyncTargetCommand : AgentCmdletBase

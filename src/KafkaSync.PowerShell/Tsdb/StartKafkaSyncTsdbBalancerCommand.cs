@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KafkaSync.PowerShell.Completion;
 using KafkaSync.Engine.Configuration;
 using KafkaSync.Engine.Tsdb;
 
@@ -7,7 +8,20 @@ namespace KafkaSync.PowerShell.Tsdb;
 /// <summary>
 /// <para type="synopsis">Runs another read balancer that reads the node list from a running cluster service.</para>
 /// <para type="description">Runs in the foreground until Ctrl+C. Run several for a read tier with no single point of failure.</para>
+/// <para type="description">The balancer forwards each query to the available node with the lowest load pressure, using the
+/// node kind and weights of the cluster's config file and the node list of the service at -MonitorUrl, and relays the answer.</para>
 /// </summary>
+/// <example title="A second balancer on this machine">
+/// <code>Start-KafkaSyncTsdbBalancer ./tsdb.influxdb.json -Listen 0.0.0.0:8091</code>
+/// <para>Serves queries on port 8091 for the cluster service running on this machine (status at http://127.0.0.1:8089/).</para>
+/// </example>
+/// <example title="A balancer on another machine">
+/// <code>Start-KafkaSyncTsdbBalancer ./tsdb.influxdb.json -MonitorUrl http://tsdb1.example.net:8089/ -Listen 127.0.0.1:8090 -Verbose</code>
+/// <para>Reads the node list from the service on tsdb1 and serves local clients; -Verbose shows the address it serves on.</para>
+/// </example>
+/// <para type="link">Start-KafkaSyncTsdbCluster</para>
+/// <para type="link">Get-KafkaSyncTsdbNode</para>
+/// <para type="link">about_KafkaSync_Tsdb</para>
 [Cmdlet(VerbsLifecycle.Start, "KafkaSyncTsdbBalancer")]
 [OutputType(typeof(void))]
 public sealed class StartKafkaSyncTsdbBalancerCommand : StoppableCmdlet
@@ -21,9 +35,11 @@ public sealed class StartKafkaSyncTsdbBalancerCommand : StoppableCmdlet
 
     /// <summary>The cluster's JSON config file (its kind and balancer weights are used).</summary>
     [Parameter(Mandatory = true, Position = 0)]
+    [ArgumentCompleter(typeof(ConfigFileCompleter))]
     public string ConfigPath { get; set; } = "";
 
     /// <summary>The cluster service's status URL (its monitor.listen).</summary>
+    /// <value>http://127.0.0.1:8089/</value>
     [Parameter]
     [ValidateHttpUrl]
     public Uri MonitorUrl { get; set; } = new(TsdbStatusClient.DefaultUrl);

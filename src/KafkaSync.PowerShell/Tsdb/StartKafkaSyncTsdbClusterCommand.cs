@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KafkaSync.PowerShell.Completion;
 using KafkaSync.Engine.Configuration;
 using KafkaSync.Engine.Tsdb;
 
@@ -7,7 +8,23 @@ namespace KafkaSync.PowerShell.Tsdb;
 /// <summary>
 /// <para type="synopsis">Runs the time-series cluster service: connectors, monitor, status endpoint and read balancer.</para>
 /// <para type="description">Runs in the foreground until Ctrl+C, writing every state change to the Information stream (tags KafkaSync, Tsdb), then outputs the final node list.</para>
+/// <para type="description">Each node (InfluxDB 1.x or VictoriaMetrics) gets a connector with its own consumer group that
+/// writes the topic's points and commits offsets only once the node has accepted them. The monitor takes a failed node out
+/// of the available list and returns it once it has caught up; the balancer sends each query to the available node with the
+/// lowest load pressure. Get-KafkaSyncTsdbNode and Get-KafkaSyncTsdbTimeline read the status endpoint.</para>
 /// </summary>
+/// <example title="Run from a config file">
+/// <code>Start-KafkaSyncTsdbCluster ./tsdb.influxdb.json -Credential (Get-Credential -UserName writer -Message 'InfluxDB') -InformationAction Continue</code>
+/// <para>Runs the service for the nodes in the file with the InfluxDB user given, showing each state change, until Ctrl+C.</para>
+/// </example>
+/// <example title="Another cluster and topic than the file's">
+/// <code>Start-KafkaSyncTsdbCluster ./tsdb.victoriametrics.json -BootstrapServers kafka1.dc1:9092 -Topic metrics.eu -Verbose</code>
+/// <para>Reads points from the topic metrics.eu on that cluster; -Verbose shows the status and balancer addresses.</para>
+/// </example>
+/// <para type="link">Get-KafkaSyncTsdbNode</para>
+/// <para type="link">Get-KafkaSyncTsdbTimeline</para>
+/// <para type="link">Start-KafkaSyncTsdbBalancer</para>
+/// <para type="link">about_KafkaSync_Tsdb</para>
 [Cmdlet(VerbsLifecycle.Start, "KafkaSyncTsdbCluster", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(TsdbNodeStatus))]
 public sealed class StartKafkaSyncTsdbClusterCommand : StoppableCmdlet
@@ -23,6 +40,7 @@ public sealed class StartKafkaSyncTsdbClusterCommand : StoppableCmdlet
 
     /// <summary>The cluster's JSON config file.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+    [ArgumentCompleter(typeof(ConfigFileCompleter))]
     public string ConfigPath { get; set; } = "";
 
     /// <summary>The cluster's options: an options object, or a hashtable with the JSON config's fields.</summary>
@@ -41,6 +59,7 @@ public sealed class StartKafkaSyncTsdbClusterCommand : StoppableCmdlet
 
     /// <summary>Overrides kafka.topic.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(TopicCompleter))]
     public string? Topic { get; set; }
 
     /// <inheritdoc />
