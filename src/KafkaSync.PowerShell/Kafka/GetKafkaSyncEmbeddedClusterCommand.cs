@@ -8,19 +8,21 @@ namespace KafkaSync.PowerShell.Kafka;
 /// <para type="description">An embedded cluster lives in this session's memory until Stop-KafkaSyncEmbeddedCluster or
 /// the end of the process; this finds it again when its object was not kept in a variable. Clusters started in other
 /// sessions (other runspaces, thread jobs) are not listed.</para>
-/// <example>
-///   <code>Get-KafkaSyncEmbeddedCluster</code>
-///   <para>Lists every embedded cluster this session started, with its bootstrap servers.</para>
-/// </example>
-/// <example>
-///   <code>Get-KafkaSyncEmbeddedCluster | Stop-KafkaSyncEmbeddedCluster -Confirm:$false</code>
-///   <para>Stops every embedded cluster of this session.</para>
-/// </example>
-/// <example>
-///   <code>Get-KafkaSyncEmbeddedCluster -BootstrapServers '127.0.0.1:4*'</code>
-///   <para>Gets the cluster whose bootstrap list matches the wildcard pattern.</para>
-/// </example>
 /// </summary>
+/// <example title="List this session's clusters">
+/// <code>Get-KafkaSyncEmbeddedCluster</code>
+/// <para>Lists every embedded cluster this session started and has not stopped, with its bootstrap servers.</para>
+/// </example>
+/// <example title="Stop them all">
+/// <code>Get-KafkaSyncEmbeddedCluster | Stop-KafkaSyncEmbeddedCluster -Confirm:$false</code>
+/// <para>Stops every embedded cluster of this session; their data is gone.</para>
+/// </example>
+/// <example title="Find one by its address">
+/// <code>Get-KafkaSyncEmbeddedCluster -BootstrapServers '127.0.0.1:4*'</code>
+/// <para>Gets the clusters whose bootstrap list matches the wildcard pattern.</para>
+/// </example>
+/// <para type="link">Start-KafkaSyncEmbeddedCluster</para>
+/// <para type="link">Stop-KafkaSyncEmbeddedCluster</para>
 [Cmdlet(VerbsCommon.Get, "KafkaSyncEmbeddedCluster")]
 [OutputType(typeof(EmbeddedKafka))]
 public sealed class GetKafkaSyncEmbeddedClusterCommand : PSCmdlet
