@@ -28,6 +28,10 @@ internal static class BenchCommand
             return worst;
         });
         bench.Subcommands.Add(all);
+
+        // Needs root and takes minutes: run on its own, never as part of `all`.
+        bench.Subcommands.Add(BenchWanCommand.Create());
+        bench.Subcommands.Add(BenchWanCommand.Site());
         return bench;
     }
 

@@ -9,13 +9,14 @@ internal static class BenchE2eCommand
     public static Command Create()
     {
         var records = new Option<int>("--records") { Description = "Records to copy (the embedded cluster caps ~5 MiB per partition).", DefaultValueFactory = _ => 200_000 };
+        var metrics = new Option<bool>("--metrics") { Description = "Serve both agents' /metrics and scrape them every second during the run, to measure what metrics cost." };
         var command = new Command("e2e", "KafkaSync end to end vs a MirrorMaker-style mirror (compression none and zstd): records/s and bytes sent toward the target.")
         {
-            records,
+            records, metrics,
         };
         command.SetAction((parse, ct) => CliRun.GuardAsync(async stop =>
         {
-            var runs = await E2eBenchmark.RunAsync(parse.GetValue(records), new StdoutLog(), stop);
+            var runs = await E2eBenchmark.RunAsync(parse.GetValue(records), new StdoutLog(), stop, parse.GetValue(metrics));
             foreach (var run in runs)
             {
                 Console.Out.WriteLine($"  {run.Name}: bytes counted by {run.HowCounted}");

@@ -18,13 +18,19 @@ internal static class TsdbCommand
         var config = new Option<string>("--config") { Description = "The cluster's JSON config file (see the examples folder and tsdb.schema.json).", Required = true };
         var bootstrap = new Option<string?>("--bootstrap-servers") { Description = "Override kafka.bootstrapServers." };
         var topic = new Option<string?>("--topic") { Description = "Override kafka.topic." };
+        var metrics = new Option<string?>("--metrics-listen") { Description = "Override metrics.listen: host:port of the Prometheus /metrics endpoint (e.g. 0.0.0.0:9464)." };
         var command = new Command("run", "Run the cluster service until Ctrl+C or SIGTERM: connectors, monitor, status endpoint and read balancer. State changes are logged on stderr; the final node list is printed as JSON.")
         {
-            config, bootstrap, topic,
+            config, bootstrap, topic, metrics,
         };
         command.SetAction((parse, ct) => CliRun.GuardAsync(async stop =>
         {
             var options = ConfigFile.Load<TsdbClusterOptions>(parse.GetValue(config)!).WithKafka(parse.GetValue(bootstrap), parse.GetValue(topic));
+            if (parse.GetValue(metrics) is { } m)
+            {
+                options = options with { Metrics = options.Metrics with { Listen = m } };
+            }
+
             IReadOnlyList<TsdbNodeStatus> last;
             await using (var cluster = await TsdbCluster.StartAsync(options, new StderrLog(), stop))
             {

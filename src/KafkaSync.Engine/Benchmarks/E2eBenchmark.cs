@@ -20,7 +20,11 @@ public static partial class E2eBenchmark
     private const int Partitions = 4;
 
     /// <summary>Runs the three contenders and returns them in order: kafkasync, mirror none, mirror zstd.</summary>
-    public static async Task<IReadOnlyList<E2eRun>> RunAsync(int records, IProgress<string>? log, CancellationToken ct)
+    /// <param name="records">Records to copy.</param>
+    /// <param name="log">Receives progress lines.</param>
+    /// <param name="ct">Cancels the run.</param>
+    /// <param name="metrics">Serve both agents' /metrics and scrape them every second while the records flow (to measure what metrics cost).</param>
+    public static async Task<IReadOnlyList<E2eRun>> RunAsync(int records, IProgress<string>? log, CancellationToken ct, bool metrics = false)
     {
         new DemoOptions { Records = records, Topics = Topics.Length, Partitions = Partitions }.Validate();
         using var source = new EmbeddedKafka(brokers: 3);
@@ -36,7 +40,7 @@ public static partial class E2eBenchmark
 
         var runs = new List<E2eRun>
         {
-            await RunKafkaSyncAsync(source, records, log, ct),
+            await RunKafkaSyncAsync(source, records, log, metrics, ct),
             await Task.Run(() => RunMirror(source, records, "none", log, ct), ct),
             await Task.Run(() => RunMirror(source, records, "zstd", log, ct), ct),
         };
@@ -52,8 +56,9 @@ public static partial class E2eBenchmark
             $"e2e-vs-mirror: throughput {ours.RecordsPerSecond / plain.RecordsPerSecond:0.00}, wire {(double)ours.WireBytes / plain.WireBytes:0.000}, wire-vs-zstd-mirror {(double)ours.WireBytes / zstd.WireBytes:0.000}");
     }
 
-    private static async Task<E2eRun> RunKafkaSyncAsync(EmbeddedKafka source, int records, IProgress<string>? log, CancellationToken ct)
+    private static async Task<E2eRun> RunKafkaSyncAsync(EmbeddedKafka source, int records, IProgress<string>? log, bool metrics, CancellationToken ct)
     {
+        var metricsOptions = new Metrics.MetricsOptions { Listen = metrics ? "127.0.0.1:0" : null };
         using var target = NewTarget();
         var folder = Directory.CreateTempSubdirectory("kafkasync-bench-").FullName;
         try
@@ -67,6 +72,7 @@ public static partial class E2eBenchmark
                 Link = new() { Listen = "127.0.0.1:0" },
                 LinkKey = key,
                 CreateTopics = false,
+                Metrics = metricsOptions,
             });
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var cpu = Cpu();
@@ -83,11 +89,21 @@ public static partial class E2eBenchmark
                 Queue = new() { Path = Path.Combine(folder, "source"), Capacity = new(2L << 30) },
                 Link = new() { Target = relay.Endpoint },
                 LinkKey = key,
+                Metrics = metricsOptions,
             });
             var sourceRun = sourceAgent.RunAsync(stop.Token);
             var milestones = new Milestones(clock, log);
+            using var scraper = metrics ? new HttpClient() : null;
+            var scrapedAt = TimeSpan.Zero;
             while (targetAgent.Status.RecordsOut < records)
             {
+                if (scraper is not null && clock.Elapsed - scrapedAt >= TimeSpan.FromSeconds(1))
+                {
+                    scrapedAt = clock.Elapsed;
+                    await ScrapeAsync(scraper, sourceAgent.MetricsUrl, ct);
+                    await ScrapeAsync(scraper, targetAgent.MetricsUrl, ct);
+                }
+
                 var s = sourceAgent.Status;
                 milestones.Mark("first record queued", s.RecordsIn > 0);
                 milestones.Mark("all records queued", s.RecordsIn >= records);
@@ -133,6 +149,16 @@ public static partial class E2eBenchmark
             {
                 log?.Report(string.Create(CultureInfo.InvariantCulture, $"  kafkasync: {name} at {clock.Elapsed.TotalSeconds:0.00} s"));
             }
+        }
+    }
+
+    private static async Task ScrapeAsync(HttpClient client, Uri? url, CancellationToken ct)
+    {
+        if (url is not null)
+        {
+            using var response = await client.GetAsync(url, ct);
+            response.EnsureSuccessStatusCode();
+            await response.Content.ReadAsByteArrayAsync(ct);
         }
     }
 

@@ -69,7 +69,7 @@ public sealed partial class LinkReceiver : IAsyncDisposable
             lock (_gate)
             {
                 var live = _active?.Connection.BytesReceived ?? 0;
-                return _status with { WireBytes = _wireBytesDone + live };
+                return _status with { WireBytes = _wireBytesDone + live, Failures = Volatile.Read(ref _refused) };
             }
         }
     }

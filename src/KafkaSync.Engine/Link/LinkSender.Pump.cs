@@ -114,7 +114,7 @@ public sealed partial class LinkSender
 
             var handOver = Stopwatch.GetTimestamp();
             await encoded.WriteAsync(new EncodedFrame(output, batch[^1].Seq, batch.Count, pendingBytes), ct);
-            _level.Observe(encoding, Stopwatch.GetElapsedTime(handOver));
+            _level.Observe(encoding, Stopwatch.GetElapsedTime(handOver), pendingBytes, output.WrittenCount);
             batch.Clear();
             pendingBytes = 0;
         }

@@ -204,7 +204,7 @@ public sealed partial class LinkSender
 
     private void Fail(LinkException ex)
     {
-        Update(s => s with { LastError = $"{ex.Failure}: {ex.Message}", LastErrorAt = DateTimeOffset.UtcNow });
+        Update(s => s with { LastError = $"{ex.Failure}: {ex.Message}", LastErrorAt = DateTimeOffset.UtcNow, Failures = s.Failures + 1 });
         LogFailure(_logger, ex.Failure, ex.Message, null);
     }
 

@@ -33,6 +33,9 @@ public sealed record LinkStatus
     /// <summary>Connections established so far.</summary>
     public int Connections { get; init; }
 
+    /// <summary>Connections that failed or were refused so far (source: failed sessions and attempts; target: connections closed for a failure).</summary>
+    public int Failures { get; init; }
+
     /// <summary>The last failure, with its reason, or null.</summary>
     public string? LastError { get; init; }
 

@@ -120,8 +120,7 @@ public sealed partial class DiskQueue
             // only ever scans the tail.
             if (_options.Fsync != FsyncPolicy.Never)
             {
-                NativeSync.DataSync(_writeFile, _writeSegment!.Path);
-                Interlocked.Increment(ref _syncCount);
+                DataSync(_writeFile, _writeSegment!.Path);
             }
 
             lock (_gate)

@@ -19,6 +19,19 @@ public sealed partial class DiskQueue
     /// <summary>How many fdatasyncs the queue has issued (group commits plus segment seals), for benchmarks.</summary>
     internal long SyncCount => Interlocked.Read(ref _syncCount);
 
+    /// <summary>Receives the duration in seconds of every fdatasync (metrics); null: not timed.</summary>
+    internal Action<double>? SyncTimed { get; set; }
+
+    /// <summary>fdatasync of the queue's file, counted and, when someone listens, timed.</summary>
+    private void DataSync(SafeFileHandle file, string path)
+    {
+        var timed = SyncTimed;
+        var started = timed is null ? 0 : Stopwatch.GetTimestamp();
+        NativeSync.DataSync(file, path);
+        Interlocked.Increment(ref _syncCount);
+        timed?.Invoke(Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
     private void HandToSyncer(WrittenPoint point)
     {
         lock (_syncGate)
@@ -86,8 +99,7 @@ public sealed partial class DiskQueue
                         || (_options.Fsync == FsyncPolicy.Interval && (point is null || sinceSync.Elapsed >= _options.FsyncInterval || _writerDone));
                     if (syncNow)
                     {
-                        NativeSync.DataSync(held, (point ?? unsynced)!.Segment.Path);
-                        Interlocked.Increment(ref _syncCount);
+                        DataSync(held, (point ?? unsynced)!.Segment.Path);
                         sinceSync.Restart();
                         unsynced = null;
                     }

@@ -21,6 +21,9 @@ internal sealed class AgentCounters
 
     public string? LastError => Volatile.Read(ref _lastError);
 
+    /// <summary>Per topic-partition counts for the metrics endpoint; null (nothing counted) while metrics are off.</summary>
+    public Metrics.PartitionTraffic? Traffic { get; set; }
+
     /// <summary>A short word on what the agent waits for, e.g. "queue full", "target cluster unreachable".</summary>
     public string Note
     {

@@ -21,6 +21,7 @@ public sealed class SourceAgent : ISyncAgent
     private LinkSender? _sender;
     private AgentState _state = AgentState.Starting;
     private DateTimeOffset _started;
+    private Metrics.MetricsEndpoint? _metrics;
 
     /// <summary>Creates the agent; checks the options at once.</summary>
     /// <param name="options">The agent's settings.</param>
@@ -30,6 +31,8 @@ public sealed class SourceAgent : ISyncAgent
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        // The bundled librdkafka, not a system one: in the CLI host nothing else loads it first.
+        Kafka.KafkaClients.EnsureLoaded();
         _options = options;
         _log = log;
     }
@@ -39,6 +42,9 @@ public sealed class SourceAgent : ISyncAgent
 
     /// <inheritdoc />
     public void CheckLinkKey() => AgentLinkKey.Resolve(_options.LinkKey, _options.LinkKeyFile, _options.LinkKeyEnvironmentVariable);
+
+    /// <summary>The URL of the <c>/metrics</c> endpoint once it serves (useful with port 0); null while metrics are off or not yet started.</summary>
+    public Uri? MetricsUrl => Volatile.Read(ref _metrics)?.Url;
 
     /// <summary>Runs the agent until <paramref name="ct"/> is cancelled; returns the final status.</summary>
     /// <exception cref="OptionsException">The link key or another setting cannot be used.</exception>
@@ -51,6 +57,7 @@ public sealed class SourceAgent : ISyncAgent
         await using var queue = _queue = AgentRunner.OpenQueue(_options.Queue);
         var link = _options.Link! with { SourceId = _options.Link!.SourceId ?? _options.Name };
         var sender = _sender = new LinkSender(queue, link, key, new ProgressLogger(_log, "link: "));
+        await using var metrics = StartMetrics(queue);
         var consumer = new SourceConsumer(_options, queue, _counters, _log);
         await AgentRunner.RunAsync(
             _options.Queue.Path,
@@ -62,6 +69,19 @@ public sealed class SourceAgent : ISyncAgent
             stop => AgentRunner.LongRunning(() => consumer.Run(stop)),
             sender.RunAsync);
         return Snapshot();
+    }
+
+    private Metrics.MetricsEndpoint? StartMetrics(DiskQueue queue)
+    {
+        if (!_options.Metrics.Enabled)
+        {
+            return null;
+        }
+
+        var endpoint = Metrics.AgentMetrics.Start(_options.Metrics, "source", _options.Name, Snapshot, () => _sender?.Status, queue, _counters);
+        Volatile.Write(ref _metrics, endpoint);
+        _log?.Report($"Metrics on {endpoint.Url}.");
+        return endpoint;
     }
 
     private static Exception Translate(Exception error) => error switch

@@ -57,6 +57,9 @@ public sealed record SourceAgentOptions
     /// <summary>The most records appended and committed as one batch. Default 5000.</summary>
     public int MaxBatchRecords { get; init; } = 5000;
 
+    /// <summary>The Prometheus <c>/metrics</c> endpoint; off unless <c>metrics.listen</c> is set.</summary>
+    public Metrics.MetricsOptions Metrics { get; init; } = new();
+
     /// <summary>The consumer group the agent uses.</summary>
     public string EffectiveGroupId => GroupId ?? "kafkasync-" + Name;
 
@@ -86,5 +89,7 @@ public sealed record SourceAgentOptions
         OptionsException.ThrowIfOutOfRange("topicRefreshInterval", TopicRefreshInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         OptionsException.ThrowIfOutOfRange("connectTimeout", ConnectTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
         OptionsException.ThrowIfOutOfRange("maxBatchRecords", MaxBatchRecords, 1, 1_000_000);
+        ArgumentNullException.ThrowIfNull(Metrics);
+        Metrics.Validate("metrics");
     }
 }

@@ -45,6 +45,9 @@ internal sealed partial class SourceConsumer
     /// <summary>Runs until <paramref name="stop"/> is cancelled (then drains) or a fatal error.</summary>
     public void Run(CancellationToken stop)
     {
+        // The first client of the process pins the bundled librdkafka; without it a host with
+        // its own librdkafka (e.g. Debian's 2.0) binds that one and refuses our settings.
+        Kafka.KafkaClients.EnsureLoaded();
         var settings = _options.Kafka.ToClientSettings("kafka");
         using var admin = new AdminClientBuilder(settings).SetLogHandler(OnLog).Build();
         _subscription = ResolveTopics(admin, fatal: true);
@@ -129,6 +132,15 @@ internal sealed partial class SourceConsumer
         }
 
         _lastAppendedSeq = seq;
+        if (_counters.Traffic is { } traffic)
+        {
+            var message = result.Message;
+            traffic.Count(
+                traffic.For(result.Topic, result.Partition.Value),
+                (message.Key?.Length ?? 0) + (message.Value?.Length ?? 0),
+                message.Timestamp.Type == TimestampType.NotAvailable ? 0 : message.Timestamp.UnixTimestampMs);
+        }
+
         _batchHighest[result.TopicPartition] = result.Offset;
         _batchRecords++;
         _batchBytes += _buffer.WrittenCount;

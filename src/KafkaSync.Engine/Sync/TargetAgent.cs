@@ -24,6 +24,7 @@ public sealed class TargetAgent : ISyncAgent
     private TargetProducer? _producer;
     private AgentState _state = AgentState.Starting;
     private DateTimeOffset _started;
+    private Metrics.MetricsEndpoint? _metrics;
 
     /// <summary>Creates the agent; checks the options at once.</summary>
     /// <param name="options">The agent's settings.</param>
@@ -33,6 +34,8 @@ public sealed class TargetAgent : ISyncAgent
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        // The bundled librdkafka, not a system one: in the CLI host nothing else loads it first.
+        Kafka.KafkaClients.EnsureLoaded();
         _options = options;
         _log = log;
     }
@@ -45,6 +48,9 @@ public sealed class TargetAgent : ISyncAgent
 
     /// <inheritdoc />
     public void CheckLinkKey() => AgentLinkKey.Resolve(_options.LinkKey, _options.LinkKeyFile, _options.LinkKeyEnvironmentVariable);
+
+    /// <summary>The URL of the <c>/metrics</c> endpoint once it serves (useful with port 0); null while metrics are off or not yet started.</summary>
+    public Uri? MetricsUrl => Volatile.Read(ref _metrics)?.Url;
 
     /// <summary>Runs the agent until <paramref name="ct"/> is cancelled; returns the final status.</summary>
     /// <exception cref="OptionsException">The link key or another setting cannot be used.</exception>
@@ -66,6 +72,7 @@ public sealed class TargetAgent : ISyncAgent
                 throw new AgentException($"Cannot listen on {_options.Link!.Listen}: {ex.Message}. Check link.listen (address and a free port).", ex);
             }
 
+            await using var metrics = StartMetrics(queue);
             _listening.TrySetResult(receiver.LocalEndpoint!);
             _log?.Report($"Listening for the source on {receiver.LocalEndpoint}.");
             var producer = _producer = new TargetProducer(_options, queue, _counters, _log);
@@ -85,6 +92,19 @@ public sealed class TargetAgent : ISyncAgent
             _listening.TrySetException(ex);
             throw;
         }
+    }
+
+    private Metrics.MetricsEndpoint? StartMetrics(DiskQueue queue)
+    {
+        if (!_options.Metrics.Enabled)
+        {
+            return null;
+        }
+
+        var endpoint = Metrics.AgentMetrics.Start(_options.Metrics, "target", _options.Name, Snapshot, () => _receiver?.Status, queue, _counters);
+        Volatile.Write(ref _metrics, endpoint);
+        _log?.Report($"Metrics on {endpoint.Url}.");
+        return endpoint;
     }
 
     private AgentStatus Snapshot()

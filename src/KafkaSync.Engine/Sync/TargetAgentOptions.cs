@@ -71,6 +71,9 @@ public sealed record TargetAgentOptions
     /// <summary>How long a clean stop waits for records in flight to be delivered. Default 30 s.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The Prometheus <c>/metrics</c> endpoint; off unless <c>metrics.listen</c> is set.</summary>
+    public Metrics.MetricsOptions Metrics { get; init; } = new();
+
     /// <summary>Checks every setting.</summary>
     /// <exception cref="OptionsException">The first wrong setting, by its config name.</exception>
     public void Validate()
@@ -107,5 +110,7 @@ public sealed record TargetAgentOptions
 
         OptionsException.ThrowIfOutOfRange("maxTransactionRecords", MaxTransactionRecords, 1, 1_000_000);
         OptionsException.ThrowIfOutOfRange("drainTimeout", DrainTimeout, TimeSpan.Zero, TimeSpan.FromHours(1));
+        ArgumentNullException.ThrowIfNull(Metrics);
+        Metrics.Validate("metrics");
     }
 }

@@ -18,8 +18,11 @@ internal sealed partial class TargetProducer
         DeliveryReportFields = "none",
     };
 
-    private IProducer<byte[]?, byte[]?> Build(ProducerConfig config) =>
-        new ProducerBuilder<byte[]?, byte[]?>(config)
+    private IProducer<byte[]?, byte[]?> Build(ProducerConfig config)
+    {
+        // Pins the bundled librdkafka before the first client (see SourceConsumer.Run).
+        Kafka.KafkaClients.EnsureLoaded();
+        return new ProducerBuilder<byte[]?, byte[]?>(config)
             .SetLogHandler((_, message) =>
             {
                 if (message.Level <= SyslogLevel.Warning)
@@ -33,6 +36,7 @@ internal sealed partial class TargetProducer
                 _log?.Report($"Target cluster: {error.Reason}{(error.IsFatal ? " (fatal)" : "")}");
             })
             .Build();
+    }
 
     /// <summary>Produces, waiting (and serving delivery reports) while the producer's buffer is full.</summary>
     private void Produce(IProducer<byte[]?, byte[]?> producer, TopicPartition target, Message<byte[]?, byte[]?> message, Action<DeliveryReport<byte[]?, byte[]?>> delivered, CancellationToken stop)

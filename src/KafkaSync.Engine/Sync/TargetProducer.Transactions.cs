@@ -46,6 +46,10 @@ internal sealed partial class TargetProducer
                 {
                     var last = batch[^1].Seq;
                     _counters.AddOut(batch.Count(b => !TopicDescriptor.IsDescriptor(b.Record)));
+                    foreach (var counted in _inTransaction)
+                    {
+                        Count(counted);
+                    }
                     tracker.DeliveredThrough(last);
                     MoveCursor(last);
                     batch.Clear();
@@ -91,6 +95,7 @@ internal sealed partial class TargetProducer
     /// <summary>Produces <paramref name="batch"/> and its checkpoint in one transaction; false when it was aborted and must be retried.</summary>
     private bool Commit(IProducer<byte[]?, byte[]?> producer, TopicPlacement placement, List<(long Seq, KafkaRecord Record)> batch, CancellationToken stop)
     {
+        _inTransaction.Clear();
         producer.BeginTransaction();
         try
         {
@@ -104,6 +109,11 @@ internal sealed partial class TargetProducer
                 }
 
                 var target = placement.Place(record.Topic, record.Partition, stop);
+                if (Counted(target, record) is { } counted)
+                {
+                    _inTransaction.Add(counted);
+                }
+
                 Produce(producer, target, RecordMapping.ToMessage(record, _options.SourceClusterName, _options.ProvenanceHeaders), static _ => { }, stop);
             }
 

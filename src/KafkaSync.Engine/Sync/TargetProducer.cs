@@ -81,7 +81,8 @@ internal sealed partial class TargetProducer
 
                     var target = placement.Place(record.Topic, record.Partition, stop);
                     var message = RecordMapping.ToMessage(record, _options.SourceClusterName, _options.ProvenanceHeaders);
-                    Produce(producer, target, message, report => OnDelivered(tracker, seq, report), stop);
+                    var counted = Counted(target, record);
+                    Produce(producer, target, message, report => OnDelivered(tracker, seq, report, counted), stop);
                     if (lastCursor.Elapsed >= CursorEvery)
                     {
                         MoveCursor(tracker.DoneSeq);
@@ -109,7 +110,7 @@ internal sealed partial class TargetProducer
         }
     }
 
-    private void OnDelivered(DeliveryTracker tracker, long seq, DeliveryReport<byte[]?, byte[]?> report)
+    private void OnDelivered(DeliveryTracker tracker, long seq, DeliveryReport<byte[]?, byte[]?> report, CountedRecord? counted)
     {
         if (report.Error.IsError)
         {
@@ -119,6 +120,7 @@ internal sealed partial class TargetProducer
 
         tracker.Delivered(seq);
         _counters.AddOut(1);
+        Count(counted);
     }
 
     private void Drain(IProducer<byte[]?, byte[]?> producer)

@@ -24,6 +24,7 @@ public sealed class TsdbCluster : IAsyncDisposable
     private NodeMonitor? monitor;
     private HttpServer? status;
     private ReadBalancer? balancer;
+    private Metrics.MetricsEndpoint? metrics;
 
     private TsdbCluster(TsdbClusterOptions options, IProgress<string>? log)
     {
@@ -36,6 +37,9 @@ public sealed class TsdbCluster : IAsyncDisposable
 
     /// <summary>The URL of the read balancer, or null when none runs.</summary>
     public Uri? BalancerUrl => balancer?.Url;
+
+    /// <summary>The URL of the Prometheus <c>/metrics</c> endpoint, or null when <c>metrics.listen</c> is not set.</summary>
+    public Uri? MetricsUrl => metrics?.Url;
 
     /// <summary>
     /// Validates <paramref name="options"/> and starts the connectors, the monitor, the status
@@ -87,6 +91,11 @@ public sealed class TsdbCluster : IAsyncDisposable
             await status.DisposeAsync();
         }
 
+        if (metrics != null)
+        {
+            await metrics.DisposeAsync();
+        }
+
         try
         {
             await Task.WhenAll(running);
@@ -136,7 +145,12 @@ public sealed class TsdbCluster : IAsyncDisposable
             balancer = new ReadBalancer(options, options.Balancer.Listen, Nodes, readers);
         }
 
-        log($"cluster {options.Name}: {options.Nodes.Count} {options.Kind} node(s) fed from {options.Kafka.Topic}; status {status?.Url.ToString() ?? "off"}, balancer {balancer?.Url.ToString() ?? "off"}");
+        if (options.Metrics.Enabled)
+        {
+            metrics = Metrics.TsdbMetrics.Start(options, Nodes);
+        }
+
+        log($"cluster {options.Name}: {options.Nodes.Count} {options.Kind} node(s) fed from {options.Kafka.Topic}; status {status?.Url.ToString() ?? "off"}, balancer {balancer?.Url.ToString() ?? "off"}, metrics {metrics?.Url.ToString() ?? "off"}");
     }
 
     private Task ServeStatusAsync(HttpExchange exchange, CancellationToken cancellation) =>

@@ -83,6 +83,8 @@ public sealed partial record TsdbClusterOptions
 
         OptionsException.ThrowIfOutOfRange("balancer.queryTimeout", Balancer.QueryTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
         OptionsException.ThrowIfOutOfRange("balancer.refreshInterval", Balancer.RefreshInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
+        ArgumentNullException.ThrowIfNull(Metrics);
+        Metrics.Validate("metrics");
         return this;
     }
 

@@ -41,6 +41,9 @@ public sealed partial record TsdbClusterOptions
     /// <summary>Where rejected records go.</summary>
     public TsdbDeadLetterOptions DeadLetter { get; init; } = new();
 
+    /// <summary>The Prometheus <c>/metrics</c> endpoint; off unless <c>metrics.listen</c> is set.</summary>
+    public Metrics.MetricsOptions Metrics { get; init; } = new();
+
     /// <summary>The consumer group of the connector that feeds <paramref name="node"/>.</summary>
     public string ConsumerGroup(string node) => $"{Kafka.GroupPrefix}{Name}.{node}";
 

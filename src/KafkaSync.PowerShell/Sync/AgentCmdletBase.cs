@@ -36,6 +36,10 @@ public abstract class AgentCmdletBase : StoppableCmdlet
     [Parameter]
     public string? LinkKeyFile { get; set; }
 
+    /// <summary>host:port of the Prometheus /metrics endpoint (e.g. 0.0.0.0:9464; port 0 picks a free one); overrides metrics.listen.</summary>
+    [Parameter]
+    public string? MetricsListen { get; set; }
+
     /// <summary>Run as a background job.</summary>
     [Parameter]
     public SwitchParameter AsJob { get; set; }
@@ -100,6 +104,10 @@ public abstract class AgentCmdletBase : StoppableCmdlet
 
     /// <summary>The configured key environment variable, unless a key parameter replaces it.</summary>
     private protected string? LinkKeyEnvironmentVariableOr(string? configured) => LinkKeyGiven ? null : configured;
+
+    /// <summary>The configured metrics section with -MetricsListen over it.</summary>
+    private protected KafkaSync.Engine.Metrics.MetricsOptions MetricsOr(KafkaSync.Engine.Metrics.MetricsOptions configured) =>
+        MetricsListen is null ? configured : configured with { Listen = MetricsListen };
 
     private bool LinkKeyGiven => LinkCredential is not null || LinkKeyFile is not null;
 }

@@ -95,6 +95,7 @@ public sealed class StartKafkaSyncSourceCommand : AgentCmdletBase
             LinkKeyFile = LinkKeyFileOr(o.LinkKeyFile),
             LinkKeyEnvironmentVariable = LinkKeyEnvironmentVariableOr(o.LinkKeyEnvironmentVariable),
             StartFrom = StartFrom ?? o.StartFrom,
+            Metrics = MetricsOr(o.Metrics),
         };
     }
 }

@@ -95,6 +95,7 @@ public sealed class StartKafkaSyncTargetCommand : AgentCmdletBase
             PartitionMismatch = PartitionMismatch ?? o.PartitionMismatch,
             ProvenanceHeaders = ProvenanceHeaders.IsPresent || o.ProvenanceHeaders,
             ExactlyOnce = ExactlyOnce.IsPresent || o.ExactlyOnce,
+            Metrics = MetricsOr(o.Metrics),
         };
     }
 }

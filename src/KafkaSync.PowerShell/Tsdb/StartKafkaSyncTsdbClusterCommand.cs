@@ -62,6 +62,10 @@ public sealed class StartKafkaSyncTsdbClusterCommand : StoppableCmdlet
     [ArgumentCompleter(typeof(TopicCompleter))]
     public string? Topic { get; set; }
 
+    /// <summary>host:port of the Prometheus /metrics endpoint (e.g. 0.0.0.0:9464; port 0 picks a free one); overrides metrics.listen.</summary>
+    [Parameter]
+    public string? MetricsListen { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -69,7 +73,13 @@ public sealed class StartKafkaSyncTsdbClusterCommand : StoppableCmdlet
         try
         {
             var path = ParameterSetName == PathSet ? ResolvePath(ConfigPath)! : null;
-            options = TsdbConfigResolver.Resolve(path, Config, Credential, BootstrapServers, Topic).Validate();
+            options = TsdbConfigResolver.Resolve(path, Config, Credential, BootstrapServers, Topic);
+            if (MetricsListen is not null)
+            {
+                options = options with { Metrics = options.Metrics with { Listen = MetricsListen } };
+            }
+
+            options = options.Validate();
         }
         catch (OptionsException ex)
         {
@@ -84,7 +94,7 @@ public sealed class StartKafkaSyncTsdbClusterCommand : StoppableCmdlet
             IReadOnlyList<TsdbNodeStatus> last;
             try
             {
-                WriteVerbose($"status {cluster.StatusUrl}, balancer {cluster.BalancerUrl}; Ctrl+C stops the service.");
+                WriteVerbose($"status {cluster.StatusUrl}, balancer {cluster.BalancerUrl}, metrics {cluster.MetricsUrl}; Ctrl+C stops the service.");
                 log.PumpUntil(this, StopToken);
                 last = cluster.Nodes();
             }

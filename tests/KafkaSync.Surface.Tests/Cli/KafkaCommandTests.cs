@@ -56,6 +56,17 @@ public sealed class KafkaCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Target_with_a_metrics_listen_that_is_not_host_and_port_exits_2_naming_it()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var config = Path.Combine(_folder, "target.json");
+        await File.WriteAllTextAsync(config, """{ "kafka": { "bootstrapServers": "127.0.0.1:9092" }, "queue": { "path": "q" }, "link": { "listen": "127.0.0.1:0" }, "linkKeyFile": "k" }""", timeout.Token);
+        var (code, _, error) = await RunAsync(timeout.Token, "target", "--config", config, "--metrics-listen", "9464");
+        Assert.Equal(2, code);
+        Assert.Contains("'metrics.listen'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Status_of_a_folder_without_an_agent_exits_1_with_a_clear_message()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
