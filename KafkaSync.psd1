@@ -11,7 +11,7 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('KafkaSync.Queue.format.ps1xml', 'KafkaSync.Framing.format.ps1xml', 'KafkaSync.Link.format.ps1xml', 'KafkaSync.Kafka.format.ps1xml', 'KafkaSync.Tsdb.format.ps1xml', 'KafkaSync.Offsets.format.ps1xml')
-    CmdletsToExport      = @('Get-KafkaSyncQueue', 'Get-KafkaSyncQueueRecord', 'Repair-KafkaSyncQueue', 'New-KafkaSyncFrameDictionary', 'Receive-KafkaSyncQueue', 'Send-KafkaSyncQueue', 'New-KafkaSyncLinkKey', 'Start-KafkaSyncSource', 'Start-KafkaSyncTarget', 'Get-KafkaSyncStatus', 'Start-KafkaSyncEmbeddedCluster', 'Stop-KafkaSyncEmbeddedCluster', 'Start-KafkaSyncTsdbCluster', 'Start-KafkaSyncTsdbBalancer', 'Get-KafkaSyncTsdbNode', 'Get-KafkaSyncTsdbTimeline', 'Get-KafkaSyncOffset', 'Sync-KafkaSyncConsumerGroup')
+    CmdletsToExport      = @('Get-KafkaSyncQueue', 'Get-KafkaSyncQueueRecord', 'Repair-KafkaSyncQueue', 'New-KafkaSyncFrameDictionary', 'Receive-KafkaSyncQueue', 'Send-KafkaSyncQueue', 'New-KafkaSyncLinkKey', 'Start-KafkaSyncSource', 'Start-KafkaSyncTarget', 'Get-KafkaSyncStatus', 'Start-KafkaSyncEmbeddedCluster', 'Stop-KafkaSyncEmbeddedCluster', 'Get-KafkaSyncEmbeddedCluster', 'Start-KafkaSyncTsdbCluster', 'Start-KafkaSyncTsdbBalancer', 'Get-KafkaSyncTsdbNode', 'Get-KafkaSyncTsdbTimeline', 'Get-KafkaSyncOffset', 'Sync-KafkaSyncConsumerGroup')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -4,11 +4,13 @@ namespace KafkaSync.PowerShell;
 
 /// <summary>
 /// What the long-running cmdlets share: a token that Ctrl+C (StopProcessing) cancels, disposed
-/// with the cmdlet, and the resolution of PowerShell paths to provider paths.
+/// with the cmdlet, and the resolution of PowerShell paths to provider paths. The run is known to
+/// <see cref="RunningWork"/>, so removing the module or ending the process stops it cleanly too.
 /// </summary>
 public abstract class StoppableCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
+    private RunningWork.Registration? _tracked;
 
     /// <summary>Cancelled by Ctrl+C.</summary>
     private protected CancellationToken StopToken => _stop.Token;
@@ -16,9 +18,13 @@ public abstract class StoppableCmdlet : PSCmdlet, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _tracked?.Dispose();
         _stop.Dispose();
         GC.SuppressFinalize(this);
     }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing() => _tracked = RunningWork.Track(_stop.Cancel);
 
     /// <inheritdoc />
     protected override void StopProcessing() => _stop.Cancel();

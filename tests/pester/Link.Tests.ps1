@@ -34,7 +34,7 @@ Describe 'Send-KafkaSyncQueue' {
         $job = Start-ThreadJob {
             param($p, $c, $r, $m)
             Import-Module $m
-            Receive-KafkaSyncQueue -Path "$r/target" -Listen "127.0.0.1:$p" -Credential $c
+            Receive-KafkaSyncQueue -Path "$r/target" -Listen "127.0.0.1:$p" -Credential $c -Create
         } -ArgumentList $port, $credential, $root, $ModuleManifest
         $deadline = [DateTime]::UtcNow.AddSeconds(30)
         while ([DateTime]::UtcNow -lt $deadline) {

@@ -38,12 +38,15 @@ internal static class StatusCommand
     private static void Print(AgentStatus s)
     {
         var age = DateTimeOffset.UtcNow - s.UpdatedAt;
-        var state = s.State == AgentState.Running && age > TimeSpan.FromSeconds(10)
-            ? $"not responding (last update {Duration.Format(age)} ago)"
-            : s.State.ToString().ToLowerInvariant();
+        var state = s.State switch
+        {
+            AgentState.Dead => $"dead: {s.Note} (last update {Duration.Format(age)} ago)",
+            AgentState.Running when age > TimeSpan.FromSeconds(10) => $"not responding (last update {Duration.Format(age)} ago)",
+            _ => s.State.ToString().ToLowerInvariant(),
+        };
         var c = CultureInfo.InvariantCulture;
         Console.Out.WriteLine($"{s.Role} '{s.Name}' ({s.QueuePath})");
-        Console.Out.WriteLine($"  state      {state}{(s.Note.Length > 0 ? " — " + s.Note : "")}");
+        Console.Out.WriteLine($"  state      {state}{(s.Note.Length > 0 && s.State != AgentState.Dead ? " — " + s.Note : "")}");
         Console.Out.WriteLine($"  link       {s.LinkState}");
         Console.Out.WriteLine(string.Create(c, $"  seqs       first {s.FirstSeq}, next {s.NextSeq}, {(s.Role == "source" ? "acked" : "produced")} {s.DoneSeq}"));
         Console.Out.WriteLine(string.Create(c, $"  lag        {s.LagRecords} records, {s.LagSeconds:0.0} s"));

@@ -44,4 +44,8 @@ public sealed record LinkStatus
 
     /// <summary>When <see cref="LastError"/> happened.</summary>
     public DateTimeOffset? LastErrorAt { get; init; }
+
+    /// <summary>One line for people: where a host prints the status as text (a summary after Ctrl+C).</summary>
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"link {State}{(Peer is null ? "" : " " + Peer)}: {Records:N0} records, {RawBytes:N0} bytes raw, ratio {CompressionRatio:0.00}, acked seq {AckedSeq}, last error {LastError ?? "none"}");
 }

@@ -99,7 +99,7 @@ public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// Opens the queue in <see cref="DiskQueueOptions.Path"/>, creating it when the folder is new or
-    /// empty. Recovery scans only the tail segment: a torn last write is cut back to the last whole
+    /// empty (unless <see cref="DiskQueueOptions.Create"/> is false). Recovery scans only the tail segment: a torn last write is cut back to the last whole
     /// record; damage to records that were committed is reported as <see cref="QueueCorruptException"/>.
     /// </summary>
     /// <exception cref="Configuration.OptionsException">An option is invalid.</exception>
@@ -110,7 +110,7 @@ public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var directory = QueueFolder.CreateOrCheck(options.Path);
+        var directory = options.Create ? QueueFolder.CreateOrCheck(options.Path) : QueueFolder.RequireExisting(options.Path);
         var lockFile = AcquireLock(directory);
         try
         {

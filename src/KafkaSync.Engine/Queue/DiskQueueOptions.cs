@@ -32,6 +32,13 @@ public sealed record DiskQueueOptions
     /// <summary>The longest time between fdatasyncs under <see cref="FsyncPolicy.Interval"/>. Default 100 ms.</summary>
     public TimeSpan FsyncInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// Whether opening creates the queue when the folder is new or empty. False for tools that
+    /// only use a queue someone else owns, so a mistyped path fails instead of becoming a new,
+    /// empty queue. Default true.
+    /// </summary>
+    public bool Create { get; init; } = true;
+
     /// <summary>Throws <see cref="OptionsException"/> naming the first setting that is wrong.</summary>
     public void Validate()
     {

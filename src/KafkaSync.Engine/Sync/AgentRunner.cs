@@ -126,7 +126,7 @@ internal static class AgentRunner
     {
         try
         {
-            AgentStatusFile.Write(queuePath, status);
+            AgentStatusFile.Write(queuePath, AgentLiveness.Stamp(status));
         }
         catch (IOException)
         {

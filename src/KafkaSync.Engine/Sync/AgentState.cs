@@ -17,4 +17,10 @@ public enum AgentState
 
     /// <summary>Stopped by an error; see the last error.</summary>
     Failed,
+
+    /// <summary>
+    /// Never written by an agent: what a reader of its status sees when the process that ran it
+    /// ended without stopping it (killed, crashed, machine restarted); the rest is its last snapshot.
+    /// </summary>
+    Dead,
 }

@@ -78,4 +78,14 @@ public sealed record AgentStatus
 
     /// <summary>The agent's process id.</summary>
     public int ProcessId { get; init; }
+
+    /// <summary>When the agent's process started (UTC): with <see cref="ProcessId"/> it tells the agent's process from a later one that reuses the id.</summary>
+    public DateTimeOffset? ProcessStartedAt { get; init; }
+
+    /// <summary>The machine the agent runs on; its process can be checked only there.</summary>
+    public string? MachineName { get; init; }
+
+    /// <summary>One line for people: where a host prints the status as text (a summary after Ctrl+C).</summary>
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{Role} '{Name}' {State}: in {RecordsIn:N0}, out {RecordsOut:N0}, lag {LagRecords:N0} records / {LagSeconds:0.0} s, ratio {CompressionRatio:0.0}, last error {LastError ?? "none"}");
 }

@@ -21,7 +21,10 @@ public static class AgentStatusFile
         File.Move(temp, path, overwrite: true);
     }
 
-    /// <summary>Reads the snapshot of the agent whose queue is in <paramref name="queuePath"/>.</summary>
+    /// <summary>
+    /// Reads the snapshot of the agent whose queue is in <paramref name="queuePath"/>, as it stands
+    /// now: an agent whose process is gone reads as <see cref="AgentState.Dead"/> (see <see cref="AgentLiveness"/>).
+    /// </summary>
     /// <exception cref="FileNotFoundException">No agent has written a snapshot there.</exception>
     /// <exception cref="InvalidDataException">The snapshot is not valid JSON.</exception>
     public static AgentStatus Read(string queuePath)
@@ -34,8 +37,9 @@ public static class AgentStatusFile
 
         try
         {
-            return JsonSerializer.Deserialize<AgentStatus>(File.ReadAllBytes(path), ConfigFile.Json)
+            var status = JsonSerializer.Deserialize<AgentStatus>(File.ReadAllBytes(path), ConfigFile.Json)
                 ?? throw new InvalidDataException($"The status file '{path}' is empty.");
+            return AgentLiveness.Judge(status, DateTimeOffset.UtcNow);
         }
         catch (JsonException ex)
         {

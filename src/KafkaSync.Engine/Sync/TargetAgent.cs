@@ -50,6 +50,9 @@ public sealed class TargetAgent : ISyncAgent
     /// <summary>The agent's current numbers; safe to call from any thread.</summary>
     public AgentStatus Status => Snapshot();
 
+    /// <inheritdoc />
+    public void CheckLinkKey() => AgentLinkKey.Resolve(_options.LinkKey, _options.LinkKeyFile, _options.LinkKeyEnvironmentVariable);
+
     /// <summary>The URL of the <c>/metrics</c> endpoint once it serves (useful with port 0); null while metrics are off or not yet started.</summary>
     public Uri? MetricsUrl => Volatile.Read(ref _metrics)?.Url;
 

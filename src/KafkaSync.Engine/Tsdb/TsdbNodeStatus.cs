@@ -59,4 +59,8 @@ public sealed record TsdbNodeStatus
 
     /// <summary>How many records <see cref="DataLoss"/> counts; 0 when the node misses nothing the topic ever held.</summary>
     public long LostRecords { get; init; }
+
+    /// <summary>One line for people: where a host prints the status as text (a summary after Ctrl+C).</summary>
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"node '{Name}' {State}: lag {Lag:N0}, points written {PointsWritten:N0}, dead letters {DeadLetters:N0}, last error {LastError ?? "none"}");
 }

@@ -62,6 +62,7 @@ public sealed class StartKafkaSyncEmbeddedClusterCommand : PSCmdlet
             }
 
             WriteVerbose($"Embedded cluster at {cluster.BootstrapServers}");
+            EmbeddedClusters.Add(cluster);
             WriteObject(cluster);
         }
         catch (Exception ex) when (ex is InvalidOperationException or DllNotFoundException)

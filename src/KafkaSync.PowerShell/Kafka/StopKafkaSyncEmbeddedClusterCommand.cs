@@ -33,6 +33,7 @@ public sealed class StopKafkaSyncEmbeddedClusterCommand : PSCmdlet
         if (Cluster is not null && ShouldProcess(Cluster.BootstrapServers, "Stop the embedded cluster and discard its data"))
         {
             Cluster.Dispose();
+            EmbeddedClusters.Remove(Cluster);
         }
     }
 }

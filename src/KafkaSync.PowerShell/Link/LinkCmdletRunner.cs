@@ -5,7 +5,8 @@ namespace KafkaSync.PowerShell.Link;
 
 /// <summary>
 /// Runs a link side on a worker while the pipeline thread shows progress, so output and progress
-/// come only from the pipeline thread; Ctrl+C (StopProcessing) cancels the token.
+/// come only from the pipeline thread; Ctrl+C (StopProcessing) cancels the token and the runner
+/// waits for the link to close, writing nothing PowerShell would refuse while stopping.
 /// </summary>
 internal static class LinkCmdletRunner
 {
@@ -15,15 +16,21 @@ internal static class LinkCmdletRunner
         // Task.Wait would wrap a failure in AggregateException; WhenAny keeps the engine's own exception.
         while (Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(1))).GetAwaiter().GetResult() != run)
         {
-            log.Drain(cmdlet);
-            var s = status();
-            progress.StatusDescription = $"{s.State} {s.Peer} — {s.Records:N0} records, {s.RawBytes / 1e6:F1} MB raw, ratio {s.CompressionRatio:F2}, acked seq {s.AckedSeq}";
-            cmdlet.WriteProgress(progress);
+            PipelineWrites.TryWrite(cmdlet, () =>
+            {
+                log.Drain(cmdlet);
+                var s = status();
+                progress.StatusDescription = $"{s.State} {s.Peer} — {s.Records:N0} records, {s.RawBytes / 1e6:F1} MB raw, ratio {s.CompressionRatio:F2}, acked seq {s.AckedSeq}";
+                cmdlet.WriteProgress(progress);
+            });
         }
 
-        log.Drain(cmdlet);
-        progress.RecordType = ProgressRecordType.Completed;
-        cmdlet.WriteProgress(progress);
+        PipelineWrites.TryWrite(cmdlet, () =>
+        {
+            log.Drain(cmdlet);
+            progress.RecordType = ProgressRecordType.Completed;
+            cmdlet.WriteProgress(progress);
+        });
         run.GetAwaiter().GetResult();
     }
 }

@@ -56,6 +56,10 @@ public sealed class ReceiveKafkaSyncQueueCommand : LinkCmdletBase
     [Parameter]
     public string? CertificateKeyPath { get; set; }
 
+    /// <summary>Create the queue when -Path is a new or empty folder; without it the queue must exist already.</summary>
+    [Parameter]
+    public SwitchParameter Create { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -84,13 +88,13 @@ public sealed class ReceiveKafkaSyncQueueCommand : LinkCmdletBase
         var path = ResolvePath(Path)!;
         try
         {
-            using var queue = DiskQueue.Open(new DiskQueueOptions { Path = path });
+            using var queue = DiskQueue.Open(new DiskQueueOptions { Path = path, Create = Create.IsPresent });
             var log = new CmdletLog();
             var receiver = LinkReceiver.WithLog(queue, options, key, log);
             receiver.Start();
             WriteVerbose($"Listening on {receiver.LocalEndpoint}");
             LinkCmdletRunner.Run(this, receiver.RunAsync(StopToken), () => receiver.Status, $"Receiving into {path} on {receiver.LocalEndpoint}", log);
-            WriteObject(receiver.Status);
+            PipelineWrites.WriteSummary(this, receiver.Status);
         }
         catch (Exception ex) when (ex is QueueException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException or OptionsException)
         {

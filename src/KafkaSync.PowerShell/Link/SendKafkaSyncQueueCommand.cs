@@ -35,6 +35,12 @@ public sealed class SendKafkaSyncQueueCommand : LinkCmdletBase
     /// <summary>The error id for a queue that cannot be opened.</summary>
     public const string QueueUnavailable = nameof(QueueUnavailable);
 
+    /// <summary>The error id for a queue path where no queue is: the sender never creates one.</summary>
+    public const string QueueNotFound = nameof(QueueNotFound);
+
+    /// <summary>The error id for -UntilCaughtUp running out of -Timeout.</summary>
+    public const string CatchUpTimedOut = nameof(CatchUpTimedOut);
+
     /// <summary>Folder of the source disk queue.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -79,6 +85,11 @@ public sealed class SendKafkaSyncQueueCommand : LinkCmdletBase
     [Parameter]
     public SwitchParameter UntilCaughtUp { get; set; }
 
+    /// <summary>With -UntilCaughtUp: give up after this many seconds, stop the link cleanly and write a CatchUpTimedOut error. No limit when omitted.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? Timeout { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -96,9 +107,16 @@ public sealed class SendKafkaSyncQueueCommand : LinkCmdletBase
         }
 
         var path = ResolvePath(Path)!;
+        if (!Directory.Exists(path))
+        {
+            WriteError(new ErrorRecord(new ItemNotFoundException($"No queue at '{path}': the folder does not exist. Send-KafkaSyncQueue sends an existing queue and never creates one."), QueueNotFound, ErrorCategory.ObjectNotFound, Path));
+            return;
+        }
+
+        var timedOut = false;
         try
         {
-            using var queue = DiskQueue.Open(new DiskQueueOptions { Path = path });
+            using var queue = DiskQueue.Open(new DiskQueueOptions { Path = path, Create = false });
             var log = new CmdletLog();
             var sender = LinkSender.WithLog(queue, options, key, log);
             var last = queue.DurableSeq;
@@ -108,14 +126,23 @@ public sealed class SendKafkaSyncQueueCommand : LinkCmdletBase
                 var sending = sender.RunAsync(done.Token);
                 if (UntilCaughtUp)
                 {
-                    await Task.WhenAny(sending, sender.WaitForAckedAsync(last, done.Token));
+                    var limit = Timeout is { } seconds ? Task.Delay(TimeSpan.FromSeconds(seconds), done.Token) : Task.Delay(System.Threading.Timeout.Infinite, done.Token);
+                    var caughtUp = sender.WaitForAckedAsync(last, done.Token);
+                    timedOut = await Task.WhenAny(sending, caughtUp, limit) == limit && !limit.IsCanceled;
                     await done.CancelAsync();
                 }
 
                 await sending;
             });
             LinkCmdletRunner.Run(this, run, () => sender.Status, $"Sending {path} to {options.Target}", log);
-            WriteObject(sender.Status);
+            if (timedOut)
+            {
+                var message = $"Seq {last} was not acknowledged within {Timeout} s; acknowledged up to {sender.Status.AckedSeq}.";
+                WriteError(new ErrorRecord(new TimeoutException(message), CatchUpTimedOut, ErrorCategory.OperationTimeout, path));
+                return;
+            }
+
+            PipelineWrites.WriteSummary(this, sender.Status);
         }
         catch (LinkException ex)
         {

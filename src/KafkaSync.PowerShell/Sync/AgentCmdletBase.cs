@@ -54,6 +54,7 @@ public abstract class AgentCmdletBase : StoppableCmdlet
         try
         {
             agent = CreateAgent(null);
+            agent.CheckLinkKey();
         }
         catch (Exception ex) when (ex is OptionsException)
         {
@@ -66,7 +67,7 @@ public abstract class AgentCmdletBase : StoppableCmdlet
         {
             var job = new AgentJob(MyInvocation.Line, name, agent.Status.Name);
             var running = CreateAgent(job.Log);
-            job.Start(running.RunAsync, () => running.Status);
+            job.Start(running.RunAsync, () => running.Status, ConfigPath);
             JobRepository.Add(job);
             WriteObject(job);
             return;
@@ -81,11 +82,11 @@ public abstract class AgentCmdletBase : StoppableCmdlet
                 () => (running ?? agent).Status,
                 name,
                 StopToken);
-            WriteObject(summary);
+            PipelineWrites.WriteSummary(this, summary);
         }
         catch (Exception ex) when (IsAgentFailure(ex))
         {
-            WriteError(new ErrorRecord(ex, AgentFailed, ErrorCategory.OperationStopped, ConfigPath));
+            WriteError(AgentErrors.Record(ex, ConfigPath));
         }
     }
 

@@ -7,7 +7,8 @@ namespace KafkaSync.PowerShell.Sync;
 /// <summary>
 /// Runs an agent on a worker while the pipeline thread shows Write-Progress and relays the
 /// agent's messages to -Verbose, so everything is written from the pipeline thread. Ctrl+C
-/// (StopProcessing) cancels the token; the agent drains and its summary is returned.
+/// (StopProcessing) cancels the token; the runner keeps waiting while the agent drains, writing
+/// nothing PowerShell would refuse, and returns its summary.
 /// </summary>
 internal static class AgentCmdletRunner
 {
@@ -20,16 +21,23 @@ internal static class AgentCmdletRunner
         var progress = new ProgressRecord(1, activity, "starting");
         while (Task.WhenAny(run, Task.Delay(TimeSpan.FromMilliseconds(500), CancellationToken.None)).GetAwaiter().GetResult() != run)
         {
-            messages.Drain(cmdlet);
-            progress.StatusDescription = Describe(status());
-            cmdlet.WriteProgress(progress);
+            PipelineWrites.TryWrite(cmdlet, () =>
+            {
+                messages.Drain(cmdlet);
+                progress.StatusDescription = Describe(status());
+                cmdlet.WriteProgress(progress);
+            });
         }
 
-        messages.Drain(cmdlet);
-        progress.RecordType = ProgressRecordType.Completed;
-        cmdlet.WriteProgress(progress);
+        PipelineWrites.TryWrite(cmdlet, () =>
+        {
+            messages.Drain(cmdlet);
+            progress.RecordType = ProgressRecordType.Completed;
+            cmdlet.WriteProgress(progress);
+        });
         var summary = run.GetAwaiter().GetResult();
-        cmdlet.WriteInformation(new InformationRecord($"{activity}: {Describe(summary)}", "KafkaSync.Sync") { Tags = { "KafkaSync", "Sync" } });
+        // After a stop request the typed summary goes to Information instead (PipelineWrites.WriteSummary).
+        PipelineWrites.TryWrite(cmdlet, () => cmdlet.WriteInformation(new InformationRecord($"{activity}: {Describe(summary)}", "KafkaSync.Sync") { Tags = { "KafkaSync", "Sync" } }));
         return summary;
     }
 

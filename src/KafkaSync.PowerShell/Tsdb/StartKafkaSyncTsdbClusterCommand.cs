@@ -105,7 +105,7 @@ public sealed class StartKafkaSyncTsdbClusterCommand : StoppableCmdlet
 
             foreach (var node in last)
             {
-                WriteObject(node);
+                PipelineWrites.WriteSummary(this, node);
             }
         }
         catch (OperationCanceledException) when (StopToken.IsCancellationRequested)

@@ -39,8 +39,8 @@ internal sealed class TsdbLogPump : IProgress<string>, IDisposable
 
     public void Dispose() => lines.Dispose();
 
-    private static void Write(Cmdlet cmdlet, string line)
+    private static void Write(Cmdlet cmdlet, string line) => PipelineWrites.TryWrite(cmdlet, () =>
     {
         cmdlet.WriteInformation(new InformationRecord(line, "KafkaSync.Tsdb") { Tags = { "KafkaSync", "Tsdb" } });
-    }
+    });
 }
