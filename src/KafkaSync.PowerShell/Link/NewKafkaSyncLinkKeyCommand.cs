@@ -11,6 +11,24 @@ namespace KafkaSync.PowerShell.Link;
 /// Unix), for the agents' linkKeyFile and the -KeyFile parameters, and returns the file. With -AsCredential, returns a
 /// PSCredential whose password is the key, for -LinkCredential and -Credential. The key is never written to the output as text.</para>
 /// </summary>
+/// <example title="Make a key file for both agents">
+/// <code>New-KafkaSyncLinkKey -Path /etc/kafkasync/link.key</code>
+/// <para>Writes 32 random bytes as base64 to a file only its owner can read; copy the same file to the other site
+/// and name it in both configs' linkKeyFile (or pass -LinkKeyFile).</para>
+/// </example>
+/// <example title="A key for one session, as a credential">
+/// <code>$key = New-KafkaSyncLinkKey -AsCredential
+/// Start-KafkaSyncTarget -ConfigPath target.json -LinkCredential $key -AsJob
+/// Start-KafkaSyncSource -ConfigPath source.json -LinkCredential $key -AsJob</code>
+/// <para>Both agents in this session share a fresh key that never touches the disk.</para>
+/// </example>
+/// <example title="Replace a key">
+/// <code>New-KafkaSyncLinkKey -Path ./link.key -Force -WhatIf</code>
+/// <para>An existing key file is replaced only with -Force; -WhatIf shows what would happen. Every peer then needs the new key.</para>
+/// </example>
+/// <para type="link">Start-KafkaSyncSource</para>
+/// <para type="link">Start-KafkaSyncTarget</para>
+/// <para type="link">about_KafkaSync_Link</para>
 [Cmdlet(VerbsCommon.New, "KafkaSyncLinkKey", SupportsShouldProcess = true, DefaultParameterSetName = FileSet)]
 [OutputType(typeof(FileInfo), ParameterSetName = [FileSet])]
 [OutputType(typeof(PSCredential), ParameterSetName = [CredentialSet])]
