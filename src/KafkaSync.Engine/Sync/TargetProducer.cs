@@ -75,7 +75,9 @@ internal sealed partial class TargetProducer
                     throw failure;
                 }
 
-                while (reader.TryRead(out var queued) && !stop.IsCancellationRequested)
+                // Stop is checked before a read: a record taken from the reader must be produced,
+                // or the gap check below would count it as lost and the cursor would pass it.
+                while (!stop.IsCancellationRequested && reader.TryRead(out var queued))
                 {
                     var record = KafkaRecordSerializer.Deserialize(queued.Payload.Span);
                     var seq = queued.Seq;
