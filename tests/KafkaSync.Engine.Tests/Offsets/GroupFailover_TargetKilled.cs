@@ -51,6 +51,10 @@ public sealed class GroupFailover_TargetKilled(ITestOutputHelper output)
         }
 
         using var last = HostProcess.Start("target", "--config", config);
+        // The restarted agent rewrites the map on start (dropping what the killed one had not
+        // flushed) and produces those records again: read the map only once this process has
+        // produced everything, or the read races the rewrite.
+        await AgentRun.WaitUntilAsync(() => ProducedEverything(options.Queue.Path, last.Id), timeout.Token);
         await FailoverScenario.WaitForMapAsync(options.Queue.Path, Records, timeout.Token);
         var map = OffsetMap.Load(options.Queue.Path);
         scenario.AssertMapMatchesLogs(map, scenario.Topic, Records, timeout.Token);
@@ -83,6 +87,19 @@ public sealed class GroupFailover_TargetKilled(ITestOutputHelper output)
         catch (IOException)
         {
             return 0;
+        }
+    }
+
+    private static bool ProducedEverything(string queuePath, int processId)
+    {
+        try
+        {
+            var status = KafkaSync.Engine.Sync.AgentStatusFile.Read(queuePath);
+            return status.ProcessId == processId && status.DoneSeq > 0 && status.LagRecords == 0;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException)
+        {
+            return false;
         }
     }
 }
