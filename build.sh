@@ -148,6 +148,11 @@ summarize() {
   pester_passed=$(pester_count passed) pester_failed=$(pester_count failed) pester_skipped=$(pester_count skipped)
   echo "pester: $pester_passed passed, $pester_failed failed, $pester_skipped skipped"
   passed=$((passed + pester_passed)) failed=$((failed + pester_failed)) skipped=$((skipped + pester_skipped))
+  # The module is the product: a run in which no Pester test passed did not test it.
+  if [[ $pester_passed -eq 0 ]]; then
+    echo "pester: no Pester test ran; the test run fails (pwsh or Pester missing, or tests/pester empty)" >&2
+    failed=$((failed + 1))
+  fi
   echo "tests: $passed passed, $failed failed, $skipped skipped"
   if [[ $status -ne 0 || $failed -ne 0 || $passed -eq 0 ]]; then exit 1; fi
 }
