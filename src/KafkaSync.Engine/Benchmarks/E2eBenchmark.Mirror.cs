@@ -34,7 +34,7 @@ public static partial class E2eBenchmark
             .SetLogHandler((_, _) => { })
             .SetStatisticsHandler((_, json) => Interlocked.Exchange(ref txBytes, BrokerTxBytes(json)))
             .Build();
-        var cpu = Cpu();
+        var (cpu, jit) = (Cpu(), Jit());
         var clock = Stopwatch.StartNew();
         // MirrorMaker 2's source tasks assign their partitions directly (no group join). The group
         // is new, so it starts at each partition's first offset, looked up as our source agent
@@ -92,7 +92,7 @@ public static partial class E2eBenchmark
 
         producer.Flush(ct);
         var seconds = clock.Elapsed.TotalSeconds;
-        var cpuSeconds = Cpu() - cpu;
+        var (cpuSeconds, jitSeconds) = (Cpu() - cpu, Jit() - jit);
         if (failed > 0 || delivered != records)
         {
             throw new InvalidOperationException($"The mirror delivered {delivered} of {records} records ({failed} failed).");
@@ -107,7 +107,7 @@ public static partial class E2eBenchmark
         }
 
         consumer.Close();
-        var run = new E2eRun($"mirror (compression {compression})", records, seconds, Interlocked.Read(ref txBytes), "librdkafka statistics: sum of the producer's brokers' txbytes", cpuSeconds);
+        var run = new E2eRun($"mirror (compression {compression})", records, seconds, Interlocked.Read(ref txBytes), "librdkafka statistics: sum of the producer's brokers' txbytes", cpuSeconds, jitSeconds);
         log?.Report(Line(run));
         return run;
     }

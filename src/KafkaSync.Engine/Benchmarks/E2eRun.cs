@@ -7,7 +7,8 @@ namespace KafkaSync.Engine.Benchmarks;
 /// <param name="WireBytes">Bytes sent toward the target.</param>
 /// <param name="HowCounted">How <paramref name="WireBytes"/> was measured.</param>
 /// <param name="CpuSeconds">Processor time the whole process used meanwhile (both clusters included).</param>
-public sealed record E2eRun(string Name, long Records, double Seconds, long WireBytes, string HowCounted, double CpuSeconds)
+/// <param name="JitSeconds">Of that, time the runtime spent compiling code (near 0 once warmed up).</param>
+public sealed record E2eRun(string Name, long Records, double Seconds, long WireBytes, string HowCounted, double CpuSeconds, double JitSeconds)
 {
     /// <summary>Records per second.</summary>
     public double RecordsPerSecond => Records / Seconds;

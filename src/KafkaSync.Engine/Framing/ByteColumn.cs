@@ -12,6 +12,9 @@ internal sealed class ByteColumn(int initialCapacity = 4096)
 
     public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, Length);
 
+    /// <summary>The written bytes, borrowed: valid until the column is reset or written again.</summary>
+    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, Length);
+
     public void Reset() => Length = 0;
 
     /// <summary>Drops everything written after <paramref name="length"/>.</summary>

@@ -23,6 +23,7 @@ public sealed class FrameDecoder : IDisposable
     private byte[] _raw = new byte[64 << 10];
     private int[] _starts = new int[1024];
     private int[] _ends = new int[1024];
+    private QueueRecord[] _records = [];
     private bool _streamStarted;
     private FrameException? _fault;
 
@@ -54,6 +55,14 @@ public sealed class FrameDecoder : IDisposable
     /// last durable seq + 1 when a connection starts; each decoded frame moves it on.
     /// </summary>
     public long? ExpectedFirstSeq { get; set; }
+
+    /// <summary>
+    /// When true, a decoded frame's records borrow the decoder's buffers and stay valid only until
+    /// the next <see cref="TryDecode"/>: for a caller that copies them out at once, like the
+    /// link receiver into its queue. Otherwise every frame gets arrays of its own, a frame-sized
+    /// allocation each time (on the large-object heap, so each few frames cost a full collection).
+    /// </summary>
+    public bool ReuseBuffers { get; init; }
 
     /// <summary>Frames decoded so far.</summary>
     public long FramesDecoded { get; private set; }
@@ -149,10 +158,9 @@ public sealed class FrameDecoder : IDisposable
         return true;
     }
 
-    private QueueRecord[] Decode(FrameHeader header, ReadOnlySpan<byte> payload, out int rawBytes)
+    private ArraySegment<QueueRecord> Decode(FrameHeader header, ReadOnlySpan<byte> payload, out int rawBytes)
     {
         ReadOnlySpan<byte> raw = payload;
-        byte[]? rowOwner = null;
         if (header.Codec == FrameCodec.Zstd)
         {
             Decompress(header, payload);
@@ -160,27 +168,39 @@ public sealed class FrameDecoder : IDisposable
         }
 
         EnsureIndexCapacity(header.Count);
-        var records = new QueueRecord[header.Count];
+        var records = NewRecords(header.Count);
         if ((header.Flags & FrameFlags.Columnar) != 0)
         {
             _output.Reset();
             ColumnarReader.Read(raw, header.Count, _output, _starts, _ends, _options.MaxFrameRawBytes, _buffers);
-            var buffer = _output.ToArray();
-            for (var i = 0; i < records.Length; i++)
+            var buffer = ReuseBuffers ? _output.WrittenMemory : _output.ToArray();
+            for (var i = 0; i < header.Count; i++)
             {
-                records[i] = new QueueRecord(header.FirstSeq + i, buffer.AsMemory(_starts[i], _ends[i] - _starts[i]));
+                records[i] = new QueueRecord(header.FirstSeq + i, buffer.Slice(_starts[i], _ends[i] - _starts[i]));
             }
 
             rawBytes = buffer.Length;
-            return records;
+            return new ArraySegment<QueueRecord>(records, 0, header.Count);
         }
 
         RowLayout.Read(raw, header.Count, _starts, _ends);
-        rowOwner = raw.ToArray();
-        rawBytes = 0;
-        for (var i = 0; i < records.Length; i++)
+        ReadOnlyMemory<byte> rows;
+        if (ReuseBuffers)
         {
-            records[i] = new QueueRecord(header.FirstSeq + i, rowOwner.AsMemory(_starts[i], _ends[i] - _starts[i]));
+            // The rows may lie in the caller's input, which it reuses once this call returns.
+            _output.Reset();
+            _output.WriteBytes(raw);
+            rows = _output.WrittenMemory;
+        }
+        else
+        {
+            rows = raw.ToArray();
+        }
+
+        rawBytes = 0;
+        for (var i = 0; i < header.Count; i++)
+        {
+            records[i] = new QueueRecord(header.FirstSeq + i, rows.Slice(_starts[i], _ends[i] - _starts[i]));
             rawBytes += _ends[i] - _starts[i];
         }
 
@@ -189,7 +209,22 @@ public sealed class FrameDecoder : IDisposable
             throw new FrameException(FrameError.SizeLimit, $"the records hold {rawBytes} bytes, more than the {_options.MaxFrameRawBytes} allowed");
         }
 
-        return records;
+        return new ArraySegment<QueueRecord>(records, 0, header.Count);
+    }
+
+    private QueueRecord[] NewRecords(int count)
+    {
+        if (!ReuseBuffers)
+        {
+            return new QueueRecord[count];
+        }
+
+        if (_records.Length < count)
+        {
+            _records = new QueueRecord[Math.Max(count, _records.Length * 2)];
+        }
+
+        return _records;
     }
 
     private void Decompress(FrameHeader header, ReadOnlySpan<byte> payload)

@@ -175,7 +175,7 @@ public sealed partial class LinkReceiver
     private async Task ServeAsync(LinkConnection connection, long resumeAt, CancellationToken ct)
     {
         // The source resumes exactly where the Welcome said: any other first seq is a protocol error.
-        using var decoder = new FrameDecoder(_options.Frames) { ExpectedFirstSeq = resumeAt };
+        using var decoder = new FrameDecoder(_options.Frames) { ExpectedFirstSeq = resumeAt, ReuseBuffers = true };
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var appended = new SemaphoreSlim(0);
         var keepAlive = connection.KeepAliveAsync(_options.HeartbeatInterval, _options.HeartbeatTimeout, session.Token);

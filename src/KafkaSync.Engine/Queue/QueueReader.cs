@@ -24,7 +24,17 @@ public sealed class QueueReader : IDisposable
 
     /// <summary>Reads the next durable record without blocking; false when there is none yet.</summary>
     /// <exception cref="QueueCorruptException">The next record is damaged.</exception>
-    public bool TryRead(out QueueRecord record)
+    public bool TryRead(out QueueRecord record) => TryRead(out record, copy: true);
+
+    /// <summary>
+    /// As <see cref="TryRead(out QueueRecord)"/>, but the payload borrows the reader's buffer and
+    /// is valid only until the next read: for a stage that decodes each record at once, sparing a
+    /// copy of every payload.
+    /// </summary>
+    /// <exception cref="QueueCorruptException">The next record is damaged.</exception>
+    internal bool TryReadBorrowed(out QueueRecord record) => TryRead(out record, copy: false);
+
+    private bool TryRead(out QueueRecord record, bool copy)
     {
         if (_failure is not null)
         {
@@ -39,7 +49,7 @@ public sealed class QueueReader : IDisposable
                 throw known;
             }
 
-            return TryReadCore(out record);
+            return TryReadCore(out record, copy);
         }
         catch (QueueCorruptException ex)
         {
@@ -88,7 +98,7 @@ public sealed class QueueReader : IDisposable
         _cursor = null;
     }
 
-    private bool TryReadCore(out QueueRecord record)
+    private bool TryReadCore(out QueueRecord record, bool copy)
     {
         record = default;
         while (true)
@@ -112,7 +122,7 @@ public sealed class QueueReader : IDisposable
                     NextSeq++;
                     // Copied out of the reused read buffer: small young arrays cost far less than
                     // a fresh large buffer per refill (page faults, gen2 collections).
-                    record = new QueueRecord(header.Seq, payload.ToArray());
+                    record = new QueueRecord(header.Seq, copy ? payload.ToArray() : payload);
                     return true;
                 case ReadStatus.Record when header.Seq < NextSeq:
                     continue; // still skipping up to the start seq after positioning by the index

@@ -14,7 +14,8 @@ public enum KafkaTimestampType : byte
 }
 
 /// <summary>One header of a Kafka record; a header's value may be null.</summary>
-public sealed record KafkaHeader(string Key, byte[]? Value);
+/// <remarks>A struct: records carry a few headers each, and every record passes through twice.</remarks>
+public readonly record struct KafkaHeader(string Key, byte[]? Value);
 
 /// <summary>
 /// Everything Kafka gave us about one record. This is what the disk queues hold (serialized by

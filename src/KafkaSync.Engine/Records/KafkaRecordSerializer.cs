@@ -17,9 +17,11 @@ public static class KafkaRecordSerializer
         ArgumentNullException.ThrowIfNull(record);
         var size = 1 + 5 + Encoding.UTF8.GetMaxByteCount(record.Topic.Length) + 5 + 10 + 10 + 1
             + 5 + (record.Key?.Length ?? 0) + 5 + (record.Value?.Length ?? 0) + 5;
-        foreach (var h in record.Headers)
+        // Indexed loops: a foreach over the interface allocates an enumerator per record.
+        var headers = record.Headers;
+        for (var i = 0; i < headers.Count; i++)
         {
-            size += 5 + Encoding.UTF8.GetMaxByteCount(h.Key.Length) + 5 + (h.Value?.Length ?? 0);
+            size += 5 + Encoding.UTF8.GetMaxByteCount(headers[i].Key.Length) + 5 + (headers[i].Value?.Length ?? 0);
         }
 
         return size;
@@ -48,11 +50,12 @@ public static class KafkaRecordSerializer
         span[pos++] = (byte)record.TimestampType;
         pos += WriteNullable(span[pos..], record.Key);
         pos += WriteNullable(span[pos..], record.Value);
-        pos += VarInt.WriteUnsigned(span[pos..], (ulong)record.Headers.Count);
-        foreach (var h in record.Headers)
+        var headers = record.Headers;
+        pos += VarInt.WriteUnsigned(span[pos..], (ulong)headers.Count);
+        for (var i = 0; i < headers.Count; i++)
         {
-            pos += WriteString(span[pos..], h.Key);
-            pos += WriteNullable(span[pos..], h.Value);
+            pos += WriteString(span[pos..], headers[i].Key);
+            pos += WriteNullable(span[pos..], headers[i].Value);
         }
 
         output.Advance(pos);
@@ -155,7 +158,7 @@ public static class KafkaRecordSerializer
         public string String()
         {
             var length = VarUInt();
-            return Encoding.UTF8.GetString(Take(length));
+            return Utf8Interner.GetString(Take(length));
         }
 
         public byte[]? Nullable()

@@ -39,9 +39,10 @@ internal static class RecordMapping
     public static Message<byte[]?, byte[]?> ToMessage(KafkaRecord record, string? provenanceCluster, bool provenance)
     {
         var headers = new Headers();
-        foreach (var header in record.Headers)
+        var source = record.Headers;
+        for (var i = 0; i < source.Count; i++)
         {
-            headers.Add(header.Key, header.Value);
+            headers.Add(source[i].Key, source[i].Value);
         }
 
         if (provenance)

@@ -77,7 +77,7 @@ internal sealed partial class TargetProducer
 
                 // Stop is checked before a read: a record taken from the reader must be produced,
                 // or the gap check below would count it as lost and the cursor would pass it.
-                while (!stop.IsCancellationRequested && reader.TryRead(out var queued))
+                while (!stop.IsCancellationRequested && reader.TryReadBorrowed(out var queued))
                 {
                     var record = KafkaRecordSerializer.Deserialize(queued.Payload.Span);
                     var seq = queued.Seq;

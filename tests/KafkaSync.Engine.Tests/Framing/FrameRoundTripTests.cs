@@ -35,6 +35,32 @@ public sealed class FrameRoundTripTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public void A_decoder_that_reuses_its_buffers_gives_each_frame_right_until_the_next_and_a_copying_one_keeps_them(FrameCodec codec, FrameLayout layout, bool streaming)
+    {
+        var options = new FrameOptions { Codec = codec, Layout = layout, Streaming = streaming };
+        using var encoder = new FrameEncoder(options);
+        using var reusing = new FrameDecoder(options) { ReuseBuffers = true };
+        using var copying = new FrameDecoder(options);
+        var kept = new List<(QueueRecord[] Sent, DecodedFrame Decoded)>();
+        var seq = 1L;
+        for (var frame = 0; frame < 12; frame++)
+        {
+            // Sizes go up and down, so the reused buffers both grow and hold less than before.
+            var records = FrameTestData.Records(seq, 1 + (frame * 37 % 400), seed: frame);
+            var bytes = FrameTestData.Encode(encoder, records);
+            FrameTestData.AssertSame(records, FrameTestData.DecodeOne(reusing, bytes));
+            kept.Add((records, FrameTestData.DecodeOne(copying, bytes)));
+            seq += records.Length;
+        }
+
+        foreach (var (sent, decoded) in kept)
+        {
+            FrameTestData.AssertSame(sent, decoded);
+        }
+    }
+
     [Fact]
     public void A_frame_with_hundreds_of_topics_and_header_keys_round_trips()
     {

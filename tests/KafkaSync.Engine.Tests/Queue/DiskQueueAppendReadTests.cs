@@ -25,6 +25,31 @@ public sealed class DiskQueueAppendReadTests
     }
 
     [Fact]
+    public async Task A_borrowed_read_gives_each_payload_right_until_the_next_read_across_segments()
+    {
+        using var dir = new QueueTestDir();
+        var ct = QueueTestDir.Timeout();
+        await using var queue = DiskQueue.Open(dir.Options());
+        for (var i = 1; i <= 800; i++)
+        {
+            await queue.AppendAsync(QueueTestDir.PayloadFor(i, 50 + (i * 31 % 900)), ct);
+        }
+
+        await queue.CommitAsync(ct);
+        using var reader = queue.OpenReader(1);
+        var read = 0;
+        while (reader.TryReadBorrowed(out var record))
+        {
+            read++;
+            Assert.Equal(read, record.Seq);
+            Assert.Equal(QueueTestDir.PayloadFor(record.Seq, 50 + (int)(record.Seq * 31 % 900)), record.Payload.ToArray());
+        }
+
+        Assert.Equal(800, read);
+        Assert.True(dir.SegmentFiles().Length > 1, "64 KiB segments should have rolled");
+    }
+
+    [Fact]
     public async Task Reopen_keeps_every_record_and_continues_the_seq()
     {
         using var dir = new QueueTestDir();

@@ -31,6 +31,27 @@ public sealed class KafkaRecordSerializerTests
     }
 
     [Fact]
+    public void Topics_and_header_keys_decode_right_however_many_share_the_cache_of_repeated_names()
+    {
+        // More distinct names than the per-thread cache has slots, repeated and interleaved, some
+        // longer than it keeps and some not valid alone as UTF-8 prefixes of others.
+        var names = Enumerable.Range(0, 300).Select(i => i % 3 == 0 ? "topic-" + i : i % 3 == 1 ? "ключ-" + i : new string('x', 60 + (i % 10)) + i).ToArray();
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var (name, i) in names.Select((n, i) => (n, i)))
+            {
+                var record = new KafkaRecord
+                {
+                    Topic = name, Partition = i % 4, Offset = i,
+                    Headers = [new KafkaHeader(names[(i * 7 + round) % names.Length], [1]), new KafkaHeader("", null)],
+                };
+                var decoded = KafkaRecordSerializer.Deserialize(KafkaRecordSerializer.Serialize(record));
+                Assert.True(decoded.ContentEquals(record), $"round {round}: '{name}' came back as '{decoded.Topic}' / '{decoded.Headers[0].Key}'");
+            }
+        }
+    }
+
+    [Fact]
     public void Every_truncation_of_a_record_is_rejected_as_invalid_data()
     {
         var bytes = KafkaRecordSerializer.Serialize(new KafkaRecord
