@@ -9,7 +9,8 @@ internal sealed partial class TargetProducer
     {
         ClientId = "kafkasync-target-" + _options.Name,
         Acks = Acks.All,
-        LingerMs = 20,
+        // librdkafka's default: a backlog fills batches by size, a trickle should not wait.
+        LingerMs = 5,
         BatchSize = 1 << 20,
         // A bounded producer buffer keeps memory flat whatever the backlog: the queue holds the rest.
         QueueBufferingMaxKbytes = 64 * 1024,
