@@ -165,8 +165,10 @@ public static partial class WanBenchmark
                     (double)(end.TowardTarget - start.TowardTarget) / count,
                     (double)(end.TowardSource - start.TowardSource) / count,
                     LinkUtilisation(samples),
-                    (end.SourceCpu - start.SourceCpu) * 1e6 / count,
-                    (end.TargetCpu - start.TargetCpu) * 1e6 / count,
+                    // From when data flowed, as records/s: start-up (compiling, connecting) is
+                    // paid once by a long-running process, not per record.
+                    (end.SourceCpu - first.SourceCpu) * 1e6 / count,
+                    (end.TargetCpu - first.TargetCpu) * 1e6 / count,
                     contender.Source?.PeakRssBytes() ?? 0,
                     contender.Target.PeakRssBytes(),
                     (long.Parse(words[2], CultureInfo.InvariantCulture), long.Parse(words[3], CultureInfo.InvariantCulture)));
