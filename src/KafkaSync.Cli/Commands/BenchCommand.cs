@@ -35,6 +35,7 @@ internal static class BenchCommand
 
         // Takes minutes and writes gigabytes to disk: run on its own, never as part of `all`.
         bench.Subcommands.Add(BenchMemoryCommand.Create());
+        bench.Subcommands.Add(BenchMemoryCommand.Cluster());
         return bench;
     }
 

@@ -16,10 +16,11 @@ internal sealed class BenchProcess : IDisposable
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
     private readonly StringBuilder _errors = new();
 
-    private BenchProcess(string name, Process process)
+    private BenchProcess(string name, Process process, string? stderrFile)
     {
         Name = name;
         _process = process;
+        var log = stderrFile is null ? null : TextWriter.Synchronized(new StreamWriter(stderrFile, append: true) { AutoFlush = true });
         _process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null)
@@ -33,8 +34,13 @@ internal sealed class BenchProcess : IDisposable
         };
         _process.ErrorDataReceived += (_, e) =>
         {
-            if (e.Data is not null)
+            if (e.Data is null)
             {
+                log?.Dispose();
+            }
+            else
+            {
+                log?.WriteLine(e.Data);
                 lock (_errors)
                 {
                     // Only the tail matters for a failure message.
@@ -55,8 +61,8 @@ internal sealed class BenchProcess : IDisposable
 
     public int Id => _process.Id;
 
-    /// <summary>Starts <paramref name="command"/> (program first, then its arguments).</summary>
-    public static BenchProcess Start(string name, IEnumerable<string> command)
+    /// <summary>Starts <paramref name="command"/> (program first, then its arguments); its whole stderr is also appended to <paramref name="stderrFile"/> if given.</summary>
+    public static BenchProcess Start(string name, IEnumerable<string> command, string? stderrFile = null)
     {
         var words = command.ToList();
         var start = new ProcessStartInfo(words[0])
@@ -71,7 +77,7 @@ internal sealed class BenchProcess : IDisposable
             start.ArgumentList.Add(arg);
         }
 
-        return new BenchProcess(name, Process.Start(start) ?? throw new InvalidOperationException($"cannot start the {name} process"));
+        return new BenchProcess(name, Process.Start(start) ?? throw new InvalidOperationException($"cannot start the {name} process"), stderrFile);
     }
 
     public async Task SendAsync(string line)

@@ -47,13 +47,13 @@ public static partial class MemoryBenchmark
 
         public static async Task<Session> StartAsync(MemoryBenchmarkOptions options, string folder, TextWriter output, CancellationToken ct)
         {
-            string[] Cluster() => [.. options.SelfCommand, "embedded", "--brokers", "3", "--topic", $"{Topic}:{options.Partitions}"];
-            var sourceCluster = BenchProcess.Start("source cluster", Cluster());
+            string[] Cluster() => [.. options.SelfCommand, "bench", "memory-cluster", "--partitions", options.Partitions.ToString(CultureInfo.InvariantCulture)];
+            var sourceCluster = BenchProcess.Start("source cluster", Cluster(), LogFile(options, "source-cluster"));
             BenchProcess? targetCluster = null;
             try
             {
                 var sourceBootstrap = await sourceCluster.ReadLineAsync(ct);
-                targetCluster = BenchProcess.Start("target cluster", Cluster());
+                targetCluster = BenchProcess.Start("target cluster", Cluster(), LogFile(options, "target-cluster"));
                 var targetBootstrap = await targetCluster.ReadLineAsync(ct);
                 var session = new Session(options, folder, output, sourceCluster, sourceBootstrap, targetCluster, targetBootstrap);
                 session.StartAgents();
@@ -70,7 +70,7 @@ public static partial class MemoryBenchmark
         public async Task<MemoryResult> RunAsync(CancellationToken ct)
         {
             var o = _options;
-            await Say($"memory: both agents (kafkasync source/target) and both embedded clusters (kafkasync embedded, 3 brokers) are processes of their own; RSS is VmRSS from /proc every {SampleInterval.TotalMilliseconds:0} ms; {o.Partitions} partitions, {o.ValueBytes:N0}-byte values; the target producer's buffer is {MemoryBenchmarkOptions.ProducerBufferBytes >> 20} MiB");
+            await Say($"memory: both agents (kafkasync source/target) and both embedded clusters (3 brokers each) are processes of their own; RSS is VmRSS from /proc every {SampleInterval.TotalMilliseconds:0} ms; {o.Partitions} partitions, {o.ValueBytes:N0}-byte values; the target producer's buffer is {MemoryBenchmarkOptions.ProducerBufferBytes >> 20} MiB");
             _sampling = SampleAsync(_stopSampling.Token);
 
             // 1. Baseline: a small steady flow; its second half is the reference.
@@ -100,15 +100,21 @@ public static partial class MemoryBenchmark
             await WaitAsync(() => target.Last.Done >= goal, TimeSpan.FromSeconds(600), "the target agent to drain the backlog", ct);
             var drain = Phase("backlog drained by the restarted target agent", Window(drainStart, Mark()));
             await Say(Line(drain, baseline));
+            var (drainPassed, drainVerdict) = await Task.Run(() => MemoryCheck.Run(_sourceBootstrap, _targetBootstrap, Topic, o.Partitions, goal, tail: false, ct), ct);
+            await Say("  after the drain, " + drainVerdict);
 
             // 3. Target cluster down: the target queue grows; then the cluster comes back.
             var growBytes = (long)(o.GrowGiB * (1L << 30));
             var queueStart = target.Last.QueueBytes;
             var deliveredBefore = target.Last.Done;
-            _targetCluster.Signal(ProcessSignal.Stop);
+            await TargetClusterAsync(down: true, ct);
             var outageStart = Mark();
-            await Say($"  target cluster stopped (SIGSTOP: its data and ports kept, no answers); producing until the target queue grew by {growBytes >> 20:N0} MiB");
-            await ProduceAsync(_ => target.Last.QueueBytes - queueStart >= growBytes, 0, ct);
+            await Say(o.Outage == MemoryBenchmarkOptions.OutageSigstop
+                ? $"  target cluster process stopped (SIGSTOP: data and ports kept, no answers); producing until the target queue grew by {growBytes >> 20:N0} MiB"
+                : $"  target cluster down (all brokers: connections closed, new ones refused; data kept); producing until the target queue grew by {growBytes >> 20:N0} MiB");
+
+            // Done once what is on its way (produced but not yet acked by the target) fills the rest of the growth.
+            await ProduceAsync(n => target.Last.QueueBytes - queueStart + (n - _source.Last.Done) * o.ValueBytes >= growBytes, 0, ct);
             var total = _traffic.Produced;
             await WaitAsync(() => target.Last.Appended >= total, TimeSpan.FromSeconds(300), "every record to reach the target queue", ct);
             var outageSamples = Window(outageStart, Mark());
@@ -120,15 +126,15 @@ public static partial class MemoryBenchmark
             }
 
             await Say(Line(outage, baseline));
-            _targetCluster.Signal(ProcessSignal.Continue);
+            await TargetClusterAsync(down: false, ct);
             var recoveryStart = Mark();
             await WaitAsync(() => target.Last.Done >= total, TimeSpan.FromSeconds(900), "the target agent to deliver its queue", ct);
-            var recovery = Phase($"target cluster back (SIGCONT), {total - deliveredBefore:N0} queued records delivered", Window(recoveryStart, Mark()));
+            var recovery = Phase($"target cluster back, {total - deliveredBefore:N0} queued records delivered", Window(recoveryStart, Mark()));
             await Say(Line(recovery, baseline));
 
-            var (passed, verdict) = await Task.Run(() => MemoryCheck.Run(_sourceBootstrap, _targetBootstrap, Topic, o.Partitions, total, ct), ct);
-            await Say("  " + verdict);
-            return new MemoryResult(baseline, fill, drain, outage, recovery, steps, passed);
+            var (passed, verdict) = await Task.Run(() => MemoryCheck.Run(_sourceBootstrap, _targetBootstrap, Topic, o.Partitions, total, tail: true, ct), ct);
+            await Say("  after the outage, " + verdict);
+            return new MemoryResult(baseline, fill, drain, outage, recovery, steps, drainPassed && passed);
         }
 
         private void StartAgents()
@@ -164,11 +170,40 @@ public static partial class MemoryBenchmark
                 ["metrics"] = new Dictionary<string, object> { ["listen"] = sourceMetrics },
             }));
             StartTarget();
-            _source = new AgentProbe(BenchProcess.Start("source agent", [.. _options.SelfCommand, "source", "--config", sourceConfig, "--verbose"]), sourceMetrics, _http);
+            _source = new AgentProbe(BenchProcess.Start("source agent", [.. _options.SelfCommand, "source", "--config", sourceConfig, .. Verbose()], LogFile(_options, "source-agent")), sourceMetrics, _http);
         }
 
         private AgentProbe StartTarget() =>
-            _target = new AgentProbe(BenchProcess.Start("target agent", [.. _options.SelfCommand, "target", "--config", _targetConfig, "--verbose"]), _targetMetrics, _http);
+            _target = new AgentProbe(BenchProcess.Start("target agent", [.. _options.SelfCommand, "target", "--config", _targetConfig, .. Verbose()], LogFile(_options, "target-agent")), _targetMetrics, _http);
+
+        /// <summary>Takes the target cluster down or brings it back, as <see cref="MemoryBenchmarkOptions.Outage"/> says.</summary>
+        private async Task TargetClusterAsync(bool down, CancellationToken ct)
+        {
+            if (_options.Outage == MemoryBenchmarkOptions.OutageSigstop)
+            {
+                _targetCluster.Signal(down ? ProcessSignal.Stop : ProcessSignal.Continue);
+                return;
+            }
+
+            var answer = await _targetCluster.AskAsync(down ? "down" : "up", ct);
+            if (answer != "ok")
+            {
+                throw new InvalidOperationException($"the target cluster answered '{answer}' to '{(down ? "down" : "up")}'");
+            }
+        }
+
+        private string[] Verbose() => _options.Logs is null ? [] : ["--verbose"];
+
+        private static string? LogFile(MemoryBenchmarkOptions options, string name)
+        {
+            if (options.Logs is null)
+            {
+                return null;
+            }
+
+            Directory.CreateDirectory(options.Logs);
+            return Path.Combine(options.Logs, name + ".log");
+        }
 
         private Task ProduceAsync(Func<long, bool> done, double perSecond, CancellationToken ct) =>
             _traffic.RunAsync(done, perSecond, _options.LagBudgetRecords, _ =>

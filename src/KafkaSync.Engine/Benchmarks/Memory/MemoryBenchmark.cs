@@ -6,10 +6,10 @@ namespace KafkaSync.Engine.Benchmarks.Memory;
 /// `kafkasync bench memory`: resident memory (VmRSS) of the source and target agents, each in its
 /// own process, sampled every 250 ms through four phases: a small steady flow (the baseline), a
 /// backlog of many target producer buffers held in the source queue while the target agent is
-/// stopped and then drained, the target cluster stopped (SIGSTOP) while the target queue grows by
-/// gigabytes, and the target cluster back while that queue is delivered. Both clusters are
-/// `kafkasync embedded` processes of their own, so their memory is not counted; at the end every
-/// record is checked on the target (nothing lost or doubled).
+/// stopped and then drained, the target cluster down while the target queue grows by gigabytes,
+/// and the target cluster back while that queue is delivered. Both clusters are embedded clusters
+/// in processes of their own (<see cref="MemoryCluster"/>), so their memory is not counted; after
+/// the drain and at the end every record is checked on the target (nothing lost or doubled).
 /// </summary>
 public static partial class MemoryBenchmark
 {
@@ -103,12 +103,12 @@ public static partial class MemoryBenchmark
         return steps;
     }
 
-    /// <summary>The figures of both agents over <paramref name="samples"/>.</summary>
+    /// <summary>The figures of both agents over <paramref name="samples"/>; an agent counts once its metrics answered (a starting process is not yet an agent).</summary>
     internal static MemoryPhase Phase(string name, IReadOnlyList<MemorySample> samples) => new(
         name,
         samples.Count < 2 ? 0 : samples[^1].Seconds - samples[0].Seconds,
-        RssStats.Of(samples.Select(s => s.Source.Rss)),
-        RssStats.Of(samples.Select(s => s.Target.Rss)),
+        RssStats.Of(samples.Where(s => s.Source.GcHeap > 0).Select(s => s.Source.Rss)),
+        RssStats.Of(samples.Where(s => s.Target.GcHeap > 0).Select(s => s.Target.Rss)),
         samples.Select(s => s.Source.GcHeap).DefaultIfEmpty().Max(),
         samples.Select(s => s.Target.GcHeap).DefaultIfEmpty().Max());
 

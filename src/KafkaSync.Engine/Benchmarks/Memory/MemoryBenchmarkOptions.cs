@@ -8,6 +8,12 @@ public sealed record MemoryBenchmarkOptions
     /// <summary>The target producer's buffer in bytes (queue.buffering.max.kbytes of <c>TargetProducer</c>): the unit a backlog is measured in.</summary>
     public const long ProducerBufferBytes = 64L << 20;
 
+    /// <summary><see cref="Outage"/>: every broker of the target cluster taken down with the embedded cluster's fault injection.</summary>
+    public const string OutageDown = "down";
+
+    /// <summary><see cref="Outage"/>: the target cluster's process frozen with SIGSTOP and resumed with SIGCONT.</summary>
+    public const string OutageSigstop = "sigstop";
+
     /// <summary>Partitions of the benchmark's topic on both clusters. Default 12.</summary>
     /// <remarks>The embedded cluster keeps only the newest ≈5 MiB per partition; the producer keeps the source agent's lag under 2 MiB per partition.</remarks>
     public int Partitions { get; init; } = 12;
@@ -30,8 +36,18 @@ public sealed record MemoryBenchmarkOptions
     /// <summary>Growth between two reported points while the target cluster is stopped, in MiB. Default 512.</summary>
     public int StepMiB { get; init; } = 512;
 
+    /// <summary>
+    /// How the target cluster goes away: <see cref="OutageDown"/> (default; connections refused, data kept) or
+    /// <see cref="OutageSigstop"/> (nothing answers; librdkafka 2.16's mock cluster has been seen to drop
+    /// its brokers and data on SIGCONT after a long stop with clients attached).
+    /// </summary>
+    public string Outage { get; init; } = OutageDown;
+
     /// <summary>Where the agents' queues go (a fresh folder is made inside). Default: the system's temporary folder.</summary>
     public string? Folder { get; init; }
+
+    /// <summary>A folder to keep each child's stderr in (agents then log with --verbose); default: none kept.</summary>
+    public string? Logs { get; init; }
 
     /// <summary>How to start this program again (e.g. "dotnet", "kafkasync.dll"): clusters and agents are child processes.</summary>
     public IReadOnlyList<string> SelfCommand { get; init; } = [];
@@ -58,6 +74,11 @@ public sealed record MemoryBenchmarkOptions
         }
 
         OptionsException.ThrowIfOutOfRange("--step-mib", StepMiB, 1, 64 << 10);
+        if (Outage is not (OutageDown or OutageSigstop))
+        {
+            throw new OptionsException("--outage", $"'{Outage}' is not allowed; use {OutageDown} or {OutageSigstop}.");
+        }
+
         if (SelfCommand.Count == 0)
         {
             throw new OptionsException("selfCommand", "is empty; the benchmark starts this program again for the clusters and agents.");
