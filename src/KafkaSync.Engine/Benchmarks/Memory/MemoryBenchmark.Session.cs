@@ -126,6 +126,7 @@ public static partial class MemoryBenchmark
             }
 
             await Say(Line(outage, baseline));
+            await Say(Growth(outageSamples));
             await TargetClusterAsync(down: false, ct);
             var recoveryStart = Mark();
             await WaitAsync(() => target.Last.Done >= total, TimeSpan.FromSeconds(900), "the target agent to deliver its queue", ct);

@@ -79,6 +79,20 @@ public static partial class MemoryBenchmark
             $"    target queue +{step.QueueGrowth >> 20,5} MiB at {step.Seconds,5:0.0} s: RSS source {step.SourceRss >> 20} MiB, target {step.TargetRss >> 20} MiB (of it file-backed {step.TargetRssFile >> 20} MiB, managed heap {step.TargetHeap >> 20} MiB)");
     }
 
+    /// <summary>
+    /// Whether memory follows the backlog: each agent's median RSS over the first and the last
+    /// quarter of <paramref name="samples"/> (the outage, while the target queue grows), as a line.
+    /// </summary>
+    internal static string Growth(IReadOnlyList<MemorySample> samples)
+    {
+        var quarter = Math.Max(1, samples.Count / 4);
+        var first = Phase("", samples.Take(quarter).ToList());
+        var last = Phase("", samples.Skip(samples.Count - quarter).ToList());
+        var growth = samples.Count == 0 ? 0 : samples[^1].Target.QueueBytes - samples[0].Target.QueueBytes;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"  RSS against the backlog: median over the first quarter of the outage vs the last (target queue +{growth >> 20:N0} MiB by then): source {first.Source.Median >> 20} → {last.Source.Median >> 20} MiB ({Change(first.Source, last.Source)}), target {first.Target.Median >> 20} → {last.Target.Median >> 20} MiB ({Change(first.Target, last.Target)})");
+    }
+
     /// <summary>Picks the moments the target queue first grew past each multiple of <paramref name="step"/> bytes.</summary>
     internal static List<MemoryStep> Steps(IReadOnlyList<MemorySample> samples, long step)
     {
@@ -111,6 +125,9 @@ public static partial class MemoryBenchmark
         RssStats.Of(samples.Where(s => s.Target.GcHeap > 0).Select(s => s.Target.Rss)),
         samples.Select(s => s.Source.GcHeap).DefaultIfEmpty().Max(),
         samples.Select(s => s.Target.GcHeap).DefaultIfEmpty().Max());
+
+    private static string Change(RssStats from, RssStats to) =>
+        from.Median == 0 ? "-" : Math.Round(((double)to.Median / from.Median - 1) * 100).ToString("+0;-0;0", CultureInfo.InvariantCulture) + "%";
 
     private static string Ratio(RssStats phase, RssStats baseline) =>
         phase.Samples == 0 ? "-" : phase.PeakOver(baseline).ToString("0.00", CultureInfo.InvariantCulture);

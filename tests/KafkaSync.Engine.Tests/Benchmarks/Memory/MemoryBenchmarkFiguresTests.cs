@@ -63,6 +63,25 @@ public sealed class MemoryBenchmarkFiguresTests
     }
 
     [Fact]
+    public void Growth_compares_the_first_and_last_quarter_of_the_outage_and_ignores_a_starting_agent()
+    {
+        static MemorySample At(long queue, long source, long target, long heap = 1) =>
+            new(0, AgentReading.None with { Rss = source * MiB, GcHeap = 1 }, AgentReading.None with { Rss = target * MiB, GcHeap = heap, QueueBytes = queue * MiB });
+        var samples = new[]
+        {
+            At(0, 100, 5, heap: 0), At(100, 100, 200), At(200, 100, 200), At(300, 100, 200),
+            At(400, 110, 210), At(500, 110, 210), At(600, 110, 210), At(2048, 110, 250),
+        };
+
+        var line = MemoryBenchmark.Growth(samples);
+
+        // The first quarter's target sample at 5 MiB is a process not yet answering: left out.
+        Assert.Contains("target queue +2,048 MiB", line, StringComparison.Ordinal);
+        Assert.Contains("source 100 → 110 MiB (+10%)", line, StringComparison.Ordinal);
+        Assert.Contains("target 200 → 210 MiB (+5%)", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_closing_line_gives_both_peaks_against_the_baseline()
     {
         static MemoryPhase Phase(long source, long target) =>
