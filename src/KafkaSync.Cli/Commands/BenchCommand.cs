@@ -32,6 +32,10 @@ internal static class BenchCommand
         // Needs root and takes minutes: run on its own, never as part of `all`.
         bench.Subcommands.Add(BenchWanCommand.Create());
         bench.Subcommands.Add(BenchWanCommand.Site());
+
+        // Takes minutes and writes gigabytes to disk: run on its own, never as part of `all`.
+        bench.Subcommands.Add(BenchMemoryCommand.Create());
+        bench.Subcommands.Add(BenchMemoryCommand.Cluster());
         return bench;
     }
 

@@ -31,7 +31,7 @@ internal static class BenchWanCommand
                 LatencySeconds = parse.GetValue(seconds),
                 LinkSettings = parse.GetValue(link),
                 KafkaSyncOnly = parse.GetValue(only),
-                SelfCommand = SelfCommand(),
+                SelfCommand = CliRun.SelfCommand(),
             };
             options.Validate();
             if (WanPreflight.Problem() is { } problem)
@@ -96,12 +96,5 @@ internal static class BenchWanCommand
             return CliRun.Ok;
         }, ct));
         return command;
-    }
-
-    private static IReadOnlyList<string> SelfCommand()
-    {
-        var host = Environment.ProcessPath ?? "dotnet";
-        var entry = System.Reflection.Assembly.GetEntryAssembly()?.Location;
-        return Path.GetFileNameWithoutExtension(host) == "dotnet" && !string.IsNullOrEmpty(entry) ? [host, entry] : [host];
     }
 }

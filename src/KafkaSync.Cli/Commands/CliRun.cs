@@ -57,6 +57,14 @@ internal static class CliRun
         }
     }
 
+    /// <summary>How to start this program again (e.g. "dotnet", "kafkasync.dll"), for benchmarks that run their pieces as child processes.</summary>
+    public static IReadOnlyList<string> SelfCommand()
+    {
+        var host = Environment.ProcessPath ?? "dotnet";
+        var entry = System.Reflection.Assembly.GetEntryAssembly()?.Location;
+        return Path.GetFileNameWithoutExtension(host) == "dotnet" && !string.IsNullOrEmpty(entry) ? [host, entry] : [host];
+    }
+
     /// <summary>Writes <paramref name="value"/> as indented camelCase JSON on stdout.</summary>
     public static void WriteJson<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Json));
 }

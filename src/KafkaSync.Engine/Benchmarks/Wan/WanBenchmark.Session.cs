@@ -6,7 +6,7 @@ namespace KafkaSync.Engine.Benchmarks.Wan;
 public static partial class WanBenchmark
 {
     /// <summary>The running sites and what each contender run needs from them.</summary>
-    private sealed class Session(WanBenchmarkOptions options, WanNetwork network, WanChild source, WanChild target, string sourceBootstrap, string targetBootstrap, string folder, TextWriter output)
+    private sealed class Session(WanBenchmarkOptions options, WanNetwork network, BenchProcess source, BenchProcess target, string sourceBootstrap, string targetBootstrap, string folder, TextWriter output)
     {
         /// <summary>Records that must cross before the fixed rate starts.</summary>
         private const int WarmRecords = 2_000;
@@ -66,8 +66,7 @@ public static partial class WanBenchmark
             var self = options.SelfCommand;
             if (!kafkaSync)
             {
-                return new Contender(null, WanChild.Start("mirror", network.TargetNamespace,
-                    [.. self, "bench", "wan-site", "mirror", "--source-bootstrap", sourceBootstrap, "--target-bootstrap", targetBootstrap, "--prefix", prefix]));
+                return new Contender(null, BenchProcess.Start("mirror", WanNetwork.InNamespace(network.TargetNamespace, [.. self, "bench", "wan-site", "mirror", "--source-bootstrap", sourceBootstrap, "--target-bootstrap", targetBootstrap, "--prefix", prefix])));
             }
 
             var linkPort = WanSite.LinkPort + port;
@@ -95,8 +94,8 @@ public static partial class WanBenchmark
                 ["link"] = LinkSection(linkPort),
                 ["linkKeyFile"] = _keyFile,
             }));
-            var targetAgent = WanChild.Start("target agent", network.TargetNamespace, [.. self, "target", "--config", targetConfig]);
-            var sourceAgent = WanChild.Start("source agent", network.SourceNamespace, [.. self, "source", "--config", sourceConfig]);
+            var targetAgent = BenchProcess.Start("target agent", WanNetwork.InNamespace(network.TargetNamespace, [.. self, "target", "--config", targetConfig]));
+            var sourceAgent = BenchProcess.Start("source agent", WanNetwork.InNamespace(network.SourceNamespace, [.. self, "source", "--config", sourceConfig]));
             return new Contender(sourceAgent, targetAgent);
         }
 
@@ -213,11 +212,11 @@ public static partial class WanBenchmark
     }
 
     /// <summary>A contender's processes: the source-side one (none for the mirror) and the target-side one.</summary>
-    private sealed class Contender(WanChild? source, WanChild target) : IDisposable
+    private sealed class Contender(BenchProcess? source, BenchProcess target) : IDisposable
     {
-        public WanChild? Source => source;
+        public BenchProcess? Source => source;
 
-        public WanChild Target => target;
+        public BenchProcess Target => target;
 
         public void ThrowIfEnded()
         {
@@ -231,7 +230,7 @@ public static partial class WanBenchmark
         }
 
         /// <summary>The tail of each process's stderr, for a failure message.</summary>
-        public string Describe() => string.Join("; ", new[] { source, target }.OfType<WanChild>().Select(c => $"{c.Name}: {c.Errors()}"));
+        public string Describe() => string.Join("; ", new[] { source, target }.OfType<BenchProcess>().Select(c => $"{c.Name}: {c.Errors()}"));
 
         public void Dispose()
         {

@@ -42,9 +42,9 @@ public static partial class WanBenchmark
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"wan link: {options.Mbit:0.#} Mbit/s each way (tc tbf on a veth pair between namespaces {network.SourceNamespace} and {network.TargetNamespace}), {options.RoundTripMs} ms added round trip (user-space relays)"));
             var rtt = options.RoundTripMs.ToString(CultureInfo.InvariantCulture);
-            using var source = WanChild.Start("source site", network.SourceNamespace, [.. options.SelfCommand, "bench", "wan-site", "source", "--rtt-ms", rtt]);
+            using var source = BenchProcess.Start("source site", WanNetwork.InNamespace(network.SourceNamespace, [.. options.SelfCommand, "bench", "wan-site", "source", "--rtt-ms", rtt]));
             var sourceBootstrap = Ready(await source.ReadLineAsync(ct));
-            using var target = WanChild.Start("target site", network.TargetNamespace, [.. options.SelfCommand, "bench", "wan-site", "target", "--rtt-ms", rtt, "--source-bootstrap", sourceBootstrap]);
+            using var target = BenchProcess.Start("target site", WanNetwork.InNamespace(network.TargetNamespace, [.. options.SelfCommand, "bench", "wan-site", "target", "--rtt-ms", rtt, "--source-bootstrap", sourceBootstrap]));
             var targetBootstrap = Ready(await target.ReadLineAsync(ct));
             var bench = new Session(options, network, source, target, sourceBootstrap, targetBootstrap, folder, output);
             var runs = new List<WanRun> { await bench.RunAsync(0, "kafkasync", "zstd", ct) };

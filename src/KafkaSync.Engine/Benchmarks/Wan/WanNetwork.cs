@@ -100,8 +100,8 @@ public sealed class WanNetwork : IDisposable
         return doc.RootElement[0].GetProperty("stats64").GetProperty("tx").GetProperty("bytes").GetInt64();
     }
 
-    /// <summary>The argument list that runs <paramref name="command"/> inside <paramref name="ns"/>.</summary>
-    public static IReadOnlyList<string> InNamespace(string ns, IEnumerable<string> command) => ["netns", "exec", ns, .. command];
+    /// <summary>The command line (program first) that runs <paramref name="command"/> inside <paramref name="ns"/>.</summary>
+    public static IReadOnlyList<string> InNamespace(string ns, IEnumerable<string> command) => ["ip", "netns", "exec", ns, .. command];
 
     /// <summary>Deletes both namespaces; the veth pair goes with them. Never throws.</summary>
     public void Dispose()

@@ -3,23 +3,24 @@ using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 
-namespace KafkaSync.Engine.Benchmarks.Wan;
+namespace KafkaSync.Engine.Benchmarks;
 
 /// <summary>
-/// A process of `bench wan` started inside a site's namespace with `ip netns exec` (which execs,
-/// so the process id is the measured process): its stdout lines, its stdin for commands, and its
-/// processor time and peak resident memory read from /proc.
+/// A child process of a benchmark (a site, an agent, a cluster): its stdout lines, its stdin for
+/// commands, and its processor time and resident memory read from /proc. The process id must be
+/// the measured process: `ip netns exec` and the `dotnet` host both exec or host in place.
 /// </summary>
-internal sealed class WanChild : IDisposable
+internal sealed class BenchProcess : IDisposable
 {
     private readonly Process _process;
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
     private readonly StringBuilder _errors = new();
 
-    private WanChild(string name, Process process)
+    private BenchProcess(string name, Process process, string? stderrFile)
     {
         Name = name;
         _process = process;
+        var log = stderrFile is null ? null : TextWriter.Synchronized(new StreamWriter(stderrFile, append: true) { AutoFlush = true });
         _process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null)
@@ -33,8 +34,13 @@ internal sealed class WanChild : IDisposable
         };
         _process.ErrorDataReceived += (_, e) =>
         {
-            if (e.Data is not null)
+            if (e.Data is null)
             {
+                log?.Dispose();
+            }
+            else
+            {
+                log?.WriteLine(e.Data);
                 lock (_errors)
                 {
                     // Only the tail matters for a failure message.
@@ -55,22 +61,23 @@ internal sealed class WanChild : IDisposable
 
     public int Id => _process.Id;
 
-    /// <summary>Starts <paramref name="command"/> in <paramref name="ns"/>.</summary>
-    public static WanChild Start(string name, string ns, IEnumerable<string> command)
+    /// <summary>Starts <paramref name="command"/> (program first, then its arguments); its whole stderr is also appended to <paramref name="stderrFile"/> if given.</summary>
+    public static BenchProcess Start(string name, IEnumerable<string> command, string? stderrFile = null)
     {
-        var start = new ProcessStartInfo("ip")
+        var words = command.ToList();
+        var start = new ProcessStartInfo(words[0])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in WanNetwork.InNamespace(ns, command))
+        foreach (var arg in words.Skip(1))
         {
             start.ArgumentList.Add(arg);
         }
 
-        return new WanChild(name, Process.Start(start) ?? throw new InvalidOperationException($"cannot start the {name} process"));
+        return new BenchProcess(name, Process.Start(start) ?? throw new InvalidOperationException($"cannot start the {name} process"), stderrFile);
     }
 
     public async Task SendAsync(string line)
@@ -105,6 +112,30 @@ internal sealed class WanChild : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Sends a POSIX signal (see <see cref="ProcessSignal"/>).</summary>
+    public void Signal(int signal) => ProcessSignal.Send(_process.Id, signal);
+
+    /// <summary>Asks the process to stop (SIGTERM) and waits up to <paramref name="timeout"/>; kills it if it did not end by then.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        Signal(ProcessSignal.Term);
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+
     public string Errors()
     {
         lock (_errors)
@@ -135,6 +166,9 @@ internal sealed class WanChild : IDisposable
 
     /// <summary>Resident memory now (VmRSS), in bytes.</summary>
     public long RssBytes() => StatusKilobytes("VmRSS:") * 1024;
+
+    /// <summary>The part of <see cref="RssBytes"/> that is file pages mapped into the process (RssFile: its libraries and any mapped files), in bytes.</summary>
+    public long RssFileBytes() => StatusKilobytes("RssFile:") * 1024;
 
     private long StatusKilobytes(string field)
     {
