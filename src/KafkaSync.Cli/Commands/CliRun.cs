@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using KafkaSync.Engine.Agents;
 using KafkaSync.Engine.Configuration;
 
 namespace KafkaSync.Cli.Commands;
@@ -54,6 +55,31 @@ internal static class CliRun
         {
             await Console.Error.WriteLineAsync("kafkasync: " + ex.Message);
             return Failed;
+        }
+    }
+
+    /// <summary>
+    /// Registers this process as running an agent or service (so Get-KafkaSyncAgent lists it and
+    /// Stop-KafkaSyncAgent can stop it from any session) and runs <paramref name="run"/> with a
+    /// token that fires on <paramref name="stop"/> or on such a stop request. The entry goes once the run has ended.
+    /// </summary>
+    public static async Task<T> RegisteredAsync<T>(AgentKind kind, string name, string? path, Uri? url, CancellationToken stop, Func<CancellationToken, Task<T>> run)
+    {
+        using var registration = AgentRegistry.ForCurrentUser().Register(kind, name, path, url);
+        using var stopOrRequest = CancellationTokenSource.CreateLinkedTokenSource(stop, registration.StopRequested);
+        return await run(stopOrRequest.Token);
+    }
+
+    /// <summary>Waits until <paramref name="stop"/> fires.</summary>
+    public static async Task UntilStoppedAsync(CancellationToken stop)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
         }
     }
 
