@@ -66,6 +66,11 @@ internal static class CliRun
     public static async Task<T> RegisteredAsync<T>(AgentKind kind, string name, string? path, Uri? url, CancellationToken stop, Func<CancellationToken, Task<T>> run)
     {
         using var registration = AgentRegistry.ForCurrentUser().Register(kind, name, path, url);
+        if (registration.Problem is { } problem)
+        {
+            await Console.Error.WriteLineAsync("kafkasync: warning: " + problem);
+        }
+
         using var stopOrRequest = CancellationTokenSource.CreateLinkedTokenSource(stop, registration.StopRequested);
         return await run(stopOrRequest.Token);
     }

@@ -13,18 +13,25 @@ public sealed class AgentRegistration : IDisposable
 
     private readonly AgentRegistry _registry;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Timer _poll;
+    private readonly Timer? _poll;
     private int _disposed;
 
-    internal AgentRegistration(AgentRegistry registry, AgentEntry entry)
+    internal AgentRegistration(AgentRegistry registry, AgentEntry entry, string? problem = null)
     {
         _registry = registry;
         Entry = entry;
-        _poll = new Timer(_ => Poll(), null, StopPollInterval, StopPollInterval);
+        Problem = problem;
+        _poll = problem is null ? new Timer(_ => Poll(), null, StopPollInterval, StopPollInterval) : null;
     }
 
     /// <summary>The entry as registered (its name may carry a suffix when the wanted one was taken).</summary>
     public AgentEntry Entry { get; }
+
+    /// <summary>
+    /// Why the agent could not be listed (the registry folder cannot be written), or null. The agent
+    /// runs all the same, only unseen by Get-KafkaSyncAgent; hosts say so as a warning.
+    /// </summary>
+    public string? Problem { get; }
 
     /// <summary>Fires when a stop was requested through the registry.</summary>
     public CancellationToken StopRequested => _stop.Token;
@@ -37,8 +44,12 @@ public sealed class AgentRegistration : IDisposable
             return;
         }
 
-        _poll.Dispose();
-        _registry.Remove(Entry.Name);
+        if (_poll is not null)
+        {
+            _poll.Dispose();
+            _registry.Remove(Entry.Name);
+        }
+
         _stop.Dispose();
     }
 

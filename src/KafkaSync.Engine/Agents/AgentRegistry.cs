@@ -51,10 +51,26 @@ public sealed class AgentRegistry
     /// <summary>
     /// Registers this process as running an agent named <paramref name="name"/>. When a live agent
     /// has that name already, the first free of NAME-2, NAME-3… is taken; a dead one's name is taken over.
+    /// A registry that cannot be written (a service account without a home folder) does not stop the
+    /// agent: the registration then says why in <see cref="AgentRegistration.Problem"/>.
     /// </summary>
     public AgentRegistration Register(AgentKind kind, string name, string? path = null, Uri? url = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
+        try
+        {
+            return Claim(kind, name, path, url);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            var entry = NewEntry(kind, Sanitize(name), path, url);
+            var problem = $"not listed as a running agent (Get-KafkaSyncAgent, Stop-KafkaSyncAgent): the registry folder '{Folder}' cannot be written ({ex.Message}); set {FolderVariable} to a writable folder";
+            return new AgentRegistration(this, entry, problem);
+        }
+    }
+
+    private AgentRegistration Claim(AgentKind kind, string name, string? path, Uri? url)
+    {
         Directory.CreateDirectory(Folder);
         var wanted = Sanitize(name);
         for (var n = 1; ; n++)
@@ -70,23 +86,25 @@ public sealed class AgentRegistry
                 Remove(candidate);
             }
 
-            var entry = new AgentEntry
-            {
-                Name = candidate,
-                Kind = kind,
-                Path = path is null ? null : System.IO.Path.GetFullPath(path),
-                Url = url,
-                ProcessId = Environment.ProcessId,
-                ProcessStartedAt = AgentLiveness.ProcessStartedAt,
-                MachineName = Environment.MachineName,
-                StartedAt = DateTimeOffset.UtcNow,
-            };
+            var entry = NewEntry(kind, candidate, path, url);
             if (TryClaim(entry))
             {
                 return new AgentRegistration(this, entry);
             }
         }
     }
+
+    private static AgentEntry NewEntry(AgentKind kind, string name, string? path, Uri? url) => new()
+    {
+        Name = name,
+        Kind = kind,
+        Path = path is null ? null : System.IO.Path.GetFullPath(path),
+        Url = url,
+        ProcessId = Environment.ProcessId,
+        ProcessStartedAt = AgentLiveness.ProcessStartedAt,
+        MachineName = Environment.MachineName,
+        StartedAt = DateTimeOffset.UtcNow,
+    };
 
     /// <summary>Every entry, live or dead, by name; entries that cannot be read (being written, damaged) are left out.</summary>
     public IReadOnlyList<AgentEntry> Entries()

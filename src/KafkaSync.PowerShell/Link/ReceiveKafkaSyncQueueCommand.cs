@@ -112,7 +112,7 @@ public sealed class ReceiveKafkaSyncQueueCommand : LinkCmdletBase
             var receiver = LinkReceiver.WithLog(queue, options, key, job?.Log ?? log);
             receiver.Start();
             WriteVerbose($"Listening on {receiver.LocalEndpoint}");
-            var registration = AgentRegistry.ForCurrentUser().Register(AgentKind.Receiver, name, path);
+            var registration = Register(AgentKind.Receiver, name, path);
             if (job is not null)
             {
                 var owned = queue;

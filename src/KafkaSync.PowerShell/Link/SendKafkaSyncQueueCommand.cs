@@ -136,7 +136,7 @@ public sealed class SendKafkaSyncQueueCommand : LinkCmdletBase
             var log = new CmdletLog();
             var sender = LinkSender.WithLog(queue, options, key, job?.Log ?? log);
             var last = queue.DurableSeq;
-            var registration = AgentRegistry.ForCurrentUser().Register(AgentKind.Sender, name, path);
+            var registration = Register(AgentKind.Sender, name, path);
             if (job is not null)
             {
                 var owned = queue;

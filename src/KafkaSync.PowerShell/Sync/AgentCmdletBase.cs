@@ -102,8 +102,7 @@ public abstract class AgentCmdletBase : StoppableCmdlet
         }
     }
 
-    private AgentRegistration Register(ISyncAgent agent) =>
-        AgentRegistry.ForCurrentUser().Register(RegistryKind, agent.Status.Name, agent.Status.QueuePath);
+    private AgentRegistration Register(ISyncAgent agent) => Register(RegistryKind, agent.Status.Name, agent.Status.QueuePath);
 
     /// <summary>Builds the agent from the config file and parameters; <paramref name="log"/> gets its messages.</summary>
     private protected abstract ISyncAgent CreateAgent(IProgress<string>? log);

@@ -84,7 +84,7 @@ public sealed class StartKafkaSyncTsdbBalancerCommand : StoppableCmdlet
         {
             var events = job?.InformationLog("KafkaSync.Tsdb", "KafkaSync", "Tsdb") ?? log;
             var balancer = TsdbBalancer.StartAsync(options, MonitorUrl, Listen ?? options.Balancer.Listen, events, StopToken).GetAwaiter().GetResult();
-            var registration = TsdbServiceRun.Register(balancer, AgentKind.TsdbBalancer, name, balancer.Url);
+            var registration = Register(AgentKind.TsdbBalancer, name, url: balancer.Url);
             if (job is not null)
             {
                 TsdbServiceRun.InJob(job, balancer, registration, () => null, null, ex => Failure(ex));

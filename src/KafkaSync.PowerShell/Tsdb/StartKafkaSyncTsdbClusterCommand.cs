@@ -109,7 +109,7 @@ public sealed class StartKafkaSyncTsdbClusterCommand : StoppableCmdlet
         {
             var events = job?.InformationLog("KafkaSync.Tsdb", "KafkaSync", "Tsdb") ?? log;
             var cluster = TsdbCluster.StartAsync(options, events, StopToken).GetAwaiter().GetResult();
-            var registration = TsdbServiceRun.Register(cluster, AgentKind.TsdbCluster, options.Name, cluster.StatusUrl);
+            var registration = Register(AgentKind.TsdbCluster, options.Name, url: cluster.StatusUrl);
             if (job is not null)
             {
                 TsdbServiceRun.InJob(job, cluster, registration, cluster.Nodes, () => Describe(cluster.Nodes()), ex => Failure(ex, options));

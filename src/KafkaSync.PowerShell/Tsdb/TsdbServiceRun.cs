@@ -5,27 +5,13 @@ using KafkaSync.PowerShell.Agents;
 namespace KafkaSync.PowerShell.Tsdb;
 
 /// <summary>
-/// A started time-series service (cluster or balancer) from then on, the same for both cmdlets:
-/// registered as a running agent, then run in the foreground (events to Information until Ctrl+C)
+/// A started and registered time-series service (cluster or balancer) from then on, the same for
+/// both cmdlets: run in the foreground (events to Information until Ctrl+C)
 /// or as a job, until a stop, which Stop-KafkaSyncAgent can request from any session. The service
 /// is disposed before its registration, so whoever waits for the entry to go finds its ports free.
 /// </summary>
 internal static class TsdbServiceRun
 {
-    /// <summary>Registers <paramref name="service"/>; disposes it when that fails, so nothing runs unseen.</summary>
-    public static AgentRegistration Register(IAsyncDisposable service, AgentKind kind, string name, Uri? url)
-    {
-        try
-        {
-            return AgentRegistry.ForCurrentUser().Register(kind, name, url: url);
-        }
-        catch
-        {
-            service.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            throw;
-        }
-    }
-
     /// <summary>Pumps the service's events until Ctrl+C or a stop request; returns <paramref name="summary"/> as it stood then.</summary>
     public static T Foreground<T>(Cmdlet cmdlet, TsdbLogPump log, IAsyncDisposable service, AgentRegistration registration, Func<T> summary, CancellationToken stopToken)
     {

@@ -124,6 +124,22 @@ public sealed class AgentRegistryTests : IDisposable
         Assert.Null(info.Status);
     }
 
+    [Fact]
+    public void A_registry_that_cannot_be_written_leaves_the_agent_running_unlisted_and_says_why()
+    {
+        Directory.CreateDirectory(_folder);
+        var aFile = Path.Combine(_folder, "a-file");
+        File.WriteAllText(aFile, "not a folder");
+        var registry = new AgentRegistry(Path.Combine(aFile, "agents"));
+
+        using var registration = registry.Register(AgentKind.Source, "s");
+
+        Assert.Contains(AgentRegistry.FolderVariable, registration.Problem, StringComparison.Ordinal);
+        Assert.Equal("s", registration.Entry.Name);
+        Assert.False(registration.StopRequested.IsCancellationRequested);
+        Assert.Empty(registry.Entries());
+    }
+
     [Theory]
     [InlineData("dc1-to-dc2", "dc1-to-dc2")]
     [InlineData("a/b\\c:d", "a_b_c_d")]
