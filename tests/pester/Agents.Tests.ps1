@@ -169,6 +169,19 @@ Describe 'Stop-KafkaSyncAgent and Wait-KafkaSyncAgent on agents of other process
         Get-Content -Raw "$queue.out" | Should -Match 'Stopped'
     }
 
+    It 'stops a kafkasync link receive process by its queue folder' {
+        $queue = New-TestFolder
+        $process = Start-ChildProcess 'dotnet' @($KafkasyncDll, 'link', 'receive', '--queue', $queue, '--listen', "127.0.0.1:$(Get-FreePort)", '--key-file', $keyFile) $queue
+        Wait-Until { (Get-KafkaSyncAgent -Kind Receiver | Where-Object Path -eq $queue).State -eq 'Running' } | Should -BeTrue
+        $stopped = Stop-KafkaSyncAgent -Path $queue -PassThru
+        $stopped.Name | Should -Be (Split-Path $queue -Leaf)
+        $stopped.ProcessId | Should -Be $process.Id
+        $stopped.State | Should -Be 'Stopped'
+        $process.WaitForExit(30000) | Should -BeTrue
+        $process.ExitCode | Should -Be 0
+        (Get-Content -Raw "$queue.out" | ConvertFrom-Json).state | Should -Not -BeNullOrEmpty
+    }
+
     It 'reports a name or path no agent has' {
         { Stop-KafkaSyncAgent -Name 'no-such-agent' -ErrorAction Stop } |
             Should -Throw -ErrorId 'AgentNotFound,KafkaSync.PowerShell.Agents.StopKafkaSyncAgentCommand'
