@@ -4,8 +4,8 @@
     Packs the built module folder into a PSResourceGet package (.nupkg) and returns the file.
 .DESCRIPTION
     Compress-PSResource (PSResourceGet, which ships with pwsh 7.4 and later) reads the manifest for
-    the package's id, version, description, tags, project and license, and packs the module folder
-    as built. Install-PSResource and Save-PSResource install the package from any repository
+    the package's id, version, description and tags (and a project or license address, where the
+    manifest names one), and packs the module folder as built. Install-PSResource and Save-PSResource install the package from any repository
     registered on the destination folder. ./build.sh package, build.ps1 -Task Package and the
     package test all pack through this script.
 .EXAMPLE

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KafkaSync.Engine.Agents;
 
 namespace KafkaSync.PowerShell;
 
@@ -28,6 +29,21 @@ public abstract class StoppableCmdlet : PSCmdlet, IDisposable
 
     /// <inheritdoc />
     protected override void StopProcessing() => _stop.Cancel();
+
+    /// <summary>
+    /// Lists the work in the current user's registry of running agents, so Get-KafkaSyncAgent shows it
+    /// and Stop-KafkaSyncAgent can stop it from any session; warns when the registry cannot be written.
+    /// </summary>
+    private protected AgentRegistration Register(AgentKind kind, string name, string? path = null, Uri? url = null)
+    {
+        var registration = AgentRegistry.ForCurrentUser().Register(kind, name, path, url);
+        if (registration.Problem is { } problem)
+        {
+            WriteWarning(problem);
+        }
+
+        return registration;
+    }
 
     /// <summary>A PowerShell path (relative to the current location) as a provider path, or null for null.</summary>
     private protected string? ResolvePath(string? path) => PowerShellPaths.Resolve(this, path);

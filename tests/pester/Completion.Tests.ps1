@@ -39,4 +39,18 @@ Describe 'Argument completion' {
         $offered | Should -BeNullOrEmpty
         $elapsed.TotalSeconds | Should -BeLessThan 10
     }
+
+    It 'offers the names of the running agents for -Name of the agent cmdlets' {
+        $key = [pscredential]::new('link', (ConvertTo-SecureString 'a pre-shared key of decent length' -AsPlainText -Force))
+        $queue = Join-Path ([IO.Path]::GetTempPath()) ("ks-complete-agent-" + [guid]::NewGuid().ToString('N'))
+        $job = Receive-KafkaSyncQueue -Path $queue -Listen 127.0.0.1:0 -Credential $key -Create -AsJob
+        try {
+            $name = Split-Path $queue -Leaf
+            Complete 'Get-KafkaSyncAgent -Name ks-complete-agent-' | Should -Be $name
+            Complete 'Stop-KafkaSyncAgent ks-complete-agent-' | Should -Be $name
+            Complete 'Wait-KafkaSyncAgent -Name ks-complete-agent-' | Should -Be $name
+            Complete 'Stop-KafkaSyncAgent -Name no-such-agent-' | Should -BeNullOrEmpty
+        }
+        finally { $job | Stop-Job; $job | Remove-Job; Remove-Item $queue -Recurse -Force }
+    }
 }

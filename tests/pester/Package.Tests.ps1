@@ -44,14 +44,27 @@ Describe 'The module package' {
     BeforeEach { Start-TestWatchdog }
     AfterEach { Stop-TestWatchdog }
 
-    It 'is found in a local repository with the manifest''s version, project, license and tags' {
+    It 'is found in a local repository with the manifest''s version and tags, and no invented project address' {
         $package.Name | Should -Be "KafkaSync.$version.nupkg"
         $found = Invoke-FreshPwsh "Find-PSResource -Name KafkaSync -Repository KafkaSyncLocal | Select-Object Name, @{ n = 'Version'; e = { `$_.Version.ToString() } }, ProjectUri, LicenseUri, Tags | ConvertTo-Json -Compress"
         $found.Name | Should -Be 'KafkaSync'
         $found.Version | Should -Be $version
-        $found.ProjectUri | Should -Match '^https://'
-        $found.LicenseUri | Should -Match '^https://'
+        # The project has no public address: the package must not name one.
+        $found.ProjectUri | Should -BeNullOrEmpty
+        $found.LicenseUri | Should -BeNullOrEmpty
         $found.Tags | Should -Contain 'Kafka'
+    }
+
+    It 'carries the LICENSE file' {
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        $zip = [IO.Compression.ZipFile]::OpenRead((Join-Path $repository $package.Name))
+        try {
+            $license = $zip.Entries | Where-Object FullName -eq 'LICENSE'
+            $license | Should -Not -BeNullOrEmpty
+            $reader = [IO.StreamReader]::new($license.Open())
+            try { $reader.ReadToEnd() | Should -Be (Get-Content -Raw (Join-Path $PSScriptRoot '../../LICENSE')) } finally { $reader.Dispose() }
+        }
+        finally { $zip.Dispose() }
     }
 
     It 'saves into a fresh module path, imports by name and runs a cmdlet' {

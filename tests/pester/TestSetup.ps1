@@ -32,6 +32,10 @@ namespace KafkaSyncTests
 '@
 }
 
+# Agents the tests start (and kill) register in a registry of this test file, inherited by the
+# processes it starts, never in the user's own.
+$env:KAFKASYNC_AGENT_REGISTRY = Join-Path ([IO.Path]::GetTempPath()) ("ks-agents-" + [Guid]::NewGuid().ToString('N'))
+
 $script:TestTimeoutSeconds = if ($env:KAFKASYNC_TEST_TIMEOUT) { [int]$env:KAFKASYNC_TEST_TIMEOUT } else { 180 }
 $script:ModuleManifest = Join-Path $PSScriptRoot '../../out/KafkaSync/KafkaSync.psd1'
 $script:KafkasyncDll = Join-Path $PSScriptRoot '../../src/KafkaSync.Cli/bin/Release/net10.0/kafkasync.dll'

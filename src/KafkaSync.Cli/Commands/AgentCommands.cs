@@ -1,4 +1,5 @@
 using System.CommandLine;
+using KafkaSync.Engine.Agents;
 using KafkaSync.Engine.Configuration;
 using KafkaSync.Engine.Sync;
 
@@ -11,7 +12,7 @@ internal static class AgentCommands
     {
         var (config, name, bootstrap, queue, metrics, verbose) = CommonOptions();
         var target = new Option<string?>("--link-target") { Description = "Override link.target: the target agent's host:port." };
-        var command = new Command("source", "Run a source agent: copy the selected topics into the source queue and send it to the target agent. Stops cleanly on Ctrl+C or SIGTERM and prints a JSON summary.")
+        var command = new Command("source", "Run a source agent: copy the selected topics into the source queue and send it to the target agent. Stops cleanly on Ctrl+C, SIGTERM or Stop-KafkaSyncAgent and prints a JSON summary.")
         {
             config, name, bootstrap, queue, target, metrics, verbose,
         };
@@ -27,7 +28,7 @@ internal static class AgentCommands
                 Link = parse.GetValue(target) is { } t ? (options.Link ?? new() { Target = t }) with { Target = t } : options.Link,
             };
             var agent = new SourceAgent(options, parse.GetValue(verbose) ? new StderrLog() : null);
-            CliRun.WriteJson(await agent.RunAsync(stop));
+            CliRun.WriteJson(await CliRun.RegisteredAsync(AgentKind.Source, agent.Status.Name, agent.Status.QueuePath, null, stop, agent.RunAsync));
             return CliRun.Ok;
         }, ct));
         return command;
@@ -37,7 +38,7 @@ internal static class AgentCommands
     {
         var (config, name, bootstrap, queue, metrics, verbose) = CommonOptions();
         var listen = new Option<string?>("--listen") { Description = "Override link.listen: host:port to listen on." };
-        var command = new Command("target", "Run a target agent: receive the link into the target queue and produce it to the target cluster. Stops cleanly on Ctrl+C or SIGTERM and prints a JSON summary.")
+        var command = new Command("target", "Run a target agent: receive the link into the target queue and produce it to the target cluster. Stops cleanly on Ctrl+C, SIGTERM or Stop-KafkaSyncAgent and prints a JSON summary.")
         {
             config, name, bootstrap, queue, listen, metrics, verbose,
         };
@@ -53,7 +54,7 @@ internal static class AgentCommands
                 Link = parse.GetValue(listen) is { } l ? (options.Link ?? new() { Listen = l }) with { Listen = l } : options.Link,
             };
             var agent = new TargetAgent(options, parse.GetValue(verbose) ? new StderrLog() : null);
-            CliRun.WriteJson(await agent.RunAsync(stop));
+            CliRun.WriteJson(await CliRun.RegisteredAsync(AgentKind.Target, agent.Status.Name, agent.Status.QueuePath, null, stop, agent.RunAsync));
             return CliRun.Ok;
         }, ct));
         return command;

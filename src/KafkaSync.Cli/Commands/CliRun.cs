@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using KafkaSync.Engine.Agents;
 using KafkaSync.Engine.Configuration;
 
 namespace KafkaSync.Cli.Commands;
@@ -63,6 +64,36 @@ internal static class CliRun
         var host = Environment.ProcessPath ?? "dotnet";
         var entry = System.Reflection.Assembly.GetEntryAssembly()?.Location;
         return Path.GetFileNameWithoutExtension(host) == "dotnet" && !string.IsNullOrEmpty(entry) ? [host, entry] : [host];
+    }
+
+    /// <summary>
+    /// Registers this process as running an agent or service (so Get-KafkaSyncAgent lists it and
+    /// Stop-KafkaSyncAgent can stop it from any session) and runs <paramref name="run"/> with a
+    /// token that fires on <paramref name="stop"/> or on such a stop request. The entry goes once the run has ended.
+    /// </summary>
+    public static async Task<T> RegisteredAsync<T>(AgentKind kind, string name, string? path, Uri? url, CancellationToken stop, Func<CancellationToken, Task<T>> run)
+    {
+        using var registration = AgentRegistry.ForCurrentUser().Register(kind, name, path, url);
+        if (registration.Problem is { } problem)
+        {
+            await Console.Error.WriteLineAsync("kafkasync: warning: " + problem);
+        }
+
+        using var stopOrRequest = CancellationTokenSource.CreateLinkedTokenSource(stop, registration.StopRequested);
+        return await run(stopOrRequest.Token);
+    }
+
+    /// <summary>Waits until <paramref name="stop"/> fires.</summary>
+    public static async Task UntilStoppedAsync(CancellationToken stop)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
     }
 
     /// <summary>Writes <paramref name="value"/> as indented camelCase JSON on stdout.</summary>

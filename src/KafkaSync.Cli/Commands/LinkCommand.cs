@@ -1,4 +1,5 @@
 using System.CommandLine;
+using KafkaSync.Engine.Agents;
 using KafkaSync.Engine.Configuration;
 using KafkaSync.Engine.Link;
 using KafkaSync.Engine.Queue;
@@ -82,18 +83,23 @@ internal static class LinkCommand
 
                 options.Validate();
                 var key = common.ReadKey(parse);
-                await using var queue = DiskQueue.Open(new DiskQueueOptions { Path = parse.GetValue(common.Queue)! });
+                var path = parse.GetValue(common.Queue)!;
+                await using var queue = DiskQueue.Open(new DiskQueueOptions { Path = path });
                 var sender = new LinkSender(queue, options, key, new StderrLogger());
-                using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
-                var run = sender.RunAsync(stop.Token);
-                if (parse.GetValue(untilCaughtUp))
+                var name = options.SourceId ?? QueueFolderName(path);
+                return await CliRun.RegisteredAsync(AgentKind.Sender, name, path, null, token, async stopOrRequest =>
                 {
-                    var last = queue.DurableSeq;
-                    await Task.WhenAny(run, sender.WaitForAckedAsync(last, stop.Token));
-                    await stop.CancelAsync();
-                }
+                    using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopOrRequest);
+                    var run = sender.RunAsync(stop.Token);
+                    if (parse.GetValue(untilCaughtUp))
+                    {
+                        var last = queue.DurableSeq;
+                        await Task.WhenAny(run, sender.WaitForAckedAsync(last, stop.Token));
+                        await stop.CancelAsync();
+                    }
 
-                return await FinishAsync(run, () => sender.Status);
+                    return await FinishAsync(run, () => sender.Status);
+                });
             },
             cancellation));
         return command;
@@ -123,15 +129,20 @@ internal static class LinkCommand
 
                 options.Validate();
                 var key = common.ReadKey(parse);
-                await using var queue = DiskQueue.Open(new DiskQueueOptions { Path = parse.GetValue(common.Queue)! });
+                var path = parse.GetValue(common.Queue)!;
+                await using var queue = DiskQueue.Open(new DiskQueueOptions { Path = path });
                 await using var receiver = new LinkReceiver(queue, options, key, new StderrLogger());
                 receiver.Start();
                 await Console.Error.WriteLineAsync($"kafkasync: listening on {receiver.LocalEndpoint}");
-                return await FinishAsync(receiver.RunAsync(token), () => receiver.Status);
+                return await CliRun.RegisteredAsync(AgentKind.Receiver, QueueFolderName(path), path, null, token, stopOrRequest =>
+                    FinishAsync(receiver.RunAsync(stopOrRequest), () => receiver.Status));
             },
             cancellation));
         return command;
     }
+
+    /// <summary>A link end's name among the running agents, as the cmdlets give it: its queue folder's name.</summary>
+    private static string QueueFolderName(string path) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
 
     /// <summary>Waits for the run, prints the final status as JSON, and maps a link failure to an exit code.</summary>
     private static async Task<int> FinishAsync(Task run, Func<LinkStatus> status)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using KafkaSync.Engine.Agents;
 using KafkaSync.Engine.Configuration;
 using KafkaSync.Engine.Tsdb;
 
@@ -19,7 +20,7 @@ internal static class TsdbCommand
         var bootstrap = new Option<string?>("--bootstrap-servers") { Description = "Override kafka.bootstrapServers." };
         var topic = new Option<string?>("--topic") { Description = "Override kafka.topic." };
         var metrics = new Option<string?>("--metrics-listen") { Description = "Override metrics.listen: host:port of the Prometheus /metrics endpoint (e.g. 0.0.0.0:9464)." };
-        var command = new Command("run", "Run the cluster service until Ctrl+C or SIGTERM: connectors, monitor, status endpoint and read balancer. State changes are logged on stderr; the final node list is printed as JSON.")
+        var command = new Command("run", "Run the cluster service until Ctrl+C, SIGTERM or Stop-KafkaSyncAgent: connectors, monitor, status endpoint and read balancer. State changes are logged on stderr; the final node list is printed as JSON.")
         {
             config, bootstrap, topic, metrics,
         };
@@ -31,20 +32,16 @@ internal static class TsdbCommand
                 options = options with { Metrics = options.Metrics with { Listen = m } };
             }
 
-            IReadOnlyList<TsdbNodeStatus> last;
-            await using (var cluster = await TsdbCluster.StartAsync(options, new StderrLog(), stop))
+            var cluster = await TsdbCluster.StartAsync(options, new StderrLog(), stop);
+            var last = await CliRun.RegisteredAsync(AgentKind.TsdbCluster, options.Name, null, cluster.StatusUrl, stop, async stopOrRequest =>
             {
-                try
+                // Disposed inside the registration, so whoever waits for the entry to go finds the ports free.
+                await using (cluster)
                 {
-                    await Task.Delay(Timeout.Infinite, stop);
+                    await CliRun.UntilStoppedAsync(stopOrRequest);
+                    return cluster.Nodes();
                 }
-                catch (OperationCanceledException)
-                {
-                }
-
-                last = cluster.Nodes();
-            }
-
+            });
             CliRun.WriteJson(last);
             return CliRun.Ok;
         }, ct));
@@ -56,7 +53,7 @@ internal static class TsdbCommand
         var config = new Option<string>("--config") { Description = "The cluster's JSON config file (its kind and balancer weights are used).", Required = true };
         var monitor = new Option<string>("--monitor") { Description = "The cluster service's status URL.", DefaultValueFactory = _ => TsdbStatusClient.DefaultUrl };
         var listen = new Option<string?>("--listen") { Description = "Override balancer.listen: host:port for queries." };
-        var command = new Command("balance", "Run another read balancer that reads the node list from the cluster service's monitor, until Ctrl+C or SIGTERM.")
+        var command = new Command("balance", "Run another read balancer that reads the node list from the cluster service's monitor, until Ctrl+C, SIGTERM or Stop-KafkaSyncAgent.")
         {
             config, monitor, listen,
         };
@@ -65,10 +62,16 @@ internal static class TsdbCommand
             var options = ConfigFile.Load<TsdbClusterOptions>(parse.GetValue(config)!);
             var endpoint = parse.GetValue(listen) ?? options.Balancer.Listen;
             var monitorUrl = StatusUrl(parse.GetValue(monitor)!, "--monitor");
-            await using var balancer = await TsdbBalancer.StartAsync(options, monitorUrl, endpoint, new StderrLog(), stop);
-            await Console.Error.WriteLineAsync($"kafkasync: balancer on {balancer.Url} for the cluster at {monitorUrl}; Ctrl+C stops it.");
-            await Task.Delay(Timeout.Infinite, stop);
-            return CliRun.Ok;
+            var balancer = await TsdbBalancer.StartAsync(options, monitorUrl, endpoint, new StderrLog(), stop);
+            return await CliRun.RegisteredAsync(AgentKind.TsdbBalancer, options.Name + "-balancer", null, balancer.Url, stop, async stopOrRequest =>
+            {
+                await using (balancer)
+                {
+                    await Console.Error.WriteLineAsync($"kafkasync: balancer on {balancer.Url} for the cluster at {monitorUrl}; Ctrl+C stops it.");
+                    await CliRun.UntilStoppedAsync(stopOrRequest);
+                    return CliRun.Ok;
+                }
+            });
         }, ct));
         return command;
     }

@@ -19,8 +19,7 @@ internal static class LinkCmdletRunner
             PipelineWrites.TryWrite(cmdlet, () =>
             {
                 log.Drain(cmdlet);
-                var s = status();
-                progress.StatusDescription = $"{s.State} {s.Peer} — {s.Records:N0} records, {s.RawBytes / 1e6:F1} MB raw, ratio {s.CompressionRatio:F2}, acked seq {s.AckedSeq}";
+                progress.StatusDescription = Describe(status());
                 cmdlet.WriteProgress(progress);
             });
         }
@@ -33,4 +32,8 @@ internal static class LinkCmdletRunner
         });
         run.GetAwaiter().GetResult();
     }
+
+    /// <summary>One line for the progress record: state, peer, records, bytes, ratio and acknowledged seq.</summary>
+    public static string Describe(LinkStatus s) =>
+        $"{s.State} {s.Peer} — {s.Records:N0} records, {s.RawBytes / 1e6:F1} MB raw, ratio {s.CompressionRatio:F2}, acked seq {s.AckedSeq}";
 }

@@ -1,5 +1,7 @@
 using System.Management.Automation;
+using KafkaSync.PowerShell.Agents;
 using KafkaSync.PowerShell.Completion;
+using KafkaSync.Engine.Agents;
 using KafkaSync.Engine.Configuration;
 using KafkaSync.Engine.Link;
 using KafkaSync.Engine.Queue;
@@ -10,6 +12,9 @@ namespace KafkaSync.PowerShell.Link;
 /// <para type="synopsis">Listens for a source and appends what it sends to a disk queue, acknowledging only durable records.</para>
 /// <para type="description">Runs until Ctrl+C. One source at a time feeds the queue; a bad connection is closed with its
 /// reason in the status's LastError while the listener keeps serving. Writes the final link status.</para>
+/// <para type="description">With -AsJob it listens in a job (a port that cannot be bound fails the call itself): Receive-Job gives
+/// the final link status, Stop-Job stops it. Get-KafkaSyncAgent lists it (kind Receiver, named by the queue folder's name) and
+/// Stop-KafkaSyncAgent stops it from any session.</para>
 /// <para type="description">This is the link alone, without Kafka: use it with Send-KafkaSyncQueue to test a link or to move
 /// a queue between machines. The pre-shared key comes from exactly one of -Credential, -KeyFile or -KeyEnvironmentVariable
 /// and must match the sender's.</para>
@@ -24,11 +29,18 @@ namespace KafkaSync.PowerShell.Link;
 /// <para>Takes the listen address and limits from the file, serves TLS with the certificate and its key, and writes each
 /// connection, handshake and closed connection to the Verbose stream.</para>
 /// </example>
+/// <example title="Receive in the background">
+/// <code>$job = Receive-KafkaSyncQueue ./received 127.0.0.1:7070 -KeyFile ./link.key -Create -AsJob
+/// Get-KafkaSyncAgent received
+/// Stop-KafkaSyncAgent received -PassThru</code>
+/// <para>Listens in a job, shows it among the running agents, then stops it as another session could.</para>
+/// </example>
 /// <para type="link">Send-KafkaSyncQueue</para>
 /// <para type="link">Get-KafkaSyncQueue</para>
+/// <para type="link">Stop-KafkaSyncAgent</para>
 /// <para type="link">about_KafkaSync_Link</para>
 [Cmdlet(VerbsCommunications.Receive, "KafkaSyncQueue")]
-[OutputType(typeof(LinkStatus))]
+[OutputType(typeof(LinkStatus), typeof(AgentJob))]
 public sealed class ReceiveKafkaSyncQueueCommand : LinkCmdletBase
 {
     /// <summary>The error id for a queue that cannot be opened or an address that cannot be bound.</summary>
@@ -60,6 +72,10 @@ public sealed class ReceiveKafkaSyncQueueCommand : LinkCmdletBase
     [Parameter]
     public SwitchParameter Create { get; set; }
 
+    /// <summary>Run as a background job: Receive-Job gives the final link status, Stop-Job stops listening.</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -86,19 +102,55 @@ public sealed class ReceiveKafkaSyncQueueCommand : LinkCmdletBase
         }
 
         var path = ResolvePath(Path)!;
+        var name = System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(path));
+        var job = AsJob ? new AgentJob(MyInvocation.Line, "KafkaSync receive " + name, name) : null;
+        DiskQueue? queue = null;
         try
         {
-            using var queue = DiskQueue.Open(new DiskQueueOptions { Path = path, Create = Create.IsPresent });
+            queue = DiskQueue.Open(new DiskQueueOptions { Path = path, Create = Create.IsPresent });
             var log = new CmdletLog();
-            var receiver = LinkReceiver.WithLog(queue, options, key, log);
+            var receiver = LinkReceiver.WithLog(queue, options, key, job?.Log ?? log);
             receiver.Start();
             WriteVerbose($"Listening on {receiver.LocalEndpoint}");
-            LinkCmdletRunner.Run(this, receiver.RunAsync(StopToken), () => receiver.Status, $"Receiving into {path} on {receiver.LocalEndpoint}", log);
+            var registration = Register(AgentKind.Receiver, name, path);
+            if (job is not null)
+            {
+                var owned = queue;
+                queue = null;
+                job.Start(
+                    async ct =>
+                    {
+                        using (owned)
+                        {
+                            await receiver.RunAsync(ct);
+                            return receiver.Status;
+                        }
+                    },
+                    () => LinkCmdletRunner.Describe(receiver.Status),
+                    ex => new ErrorRecord(ex, ReceiverUnavailable, ErrorCategory.ResourceUnavailable, path),
+                    registration);
+                JobRepository.Add(job);
+                WriteObject(job);
+                return;
+            }
+
+            using (registration)
+            {
+                // Stop-KafkaSyncAgent from another session stops the receiver as Ctrl+C does.
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(StopToken, registration.StopRequested);
+                LinkCmdletRunner.Run(this, receiver.RunAsync(stop.Token), () => receiver.Status, $"Receiving into {path} on {receiver.LocalEndpoint}", log);
+            }
+
             PipelineWrites.WriteSummary(this, receiver.Status);
         }
         catch (Exception ex) when (ex is QueueException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException or OptionsException)
         {
+            job?.Dispose();
             WriteError(new ErrorRecord(ex, ReceiverUnavailable, ErrorCategory.ResourceUnavailable, path));
+        }
+        finally
+        {
+            queue?.Dispose();
         }
     }
 }

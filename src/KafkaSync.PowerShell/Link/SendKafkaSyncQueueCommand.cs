@@ -1,5 +1,7 @@
 using System.Management.Automation;
+using KafkaSync.PowerShell.Agents;
 using KafkaSync.PowerShell.Completion;
+using KafkaSync.Engine.Agents;
 using KafkaSync.Engine.Configuration;
 using KafkaSync.Engine.Link;
 using KafkaSync.Engine.Queue;
@@ -10,6 +12,8 @@ namespace KafkaSync.PowerShell.Link;
 /// <para type="synopsis">Sends a disk queue to a listening receiver over the authenticated, resumable link.</para>
 /// <para type="description">Runs until Ctrl+C (or, with -UntilCaughtUp, until every record present at the start is
 /// acknowledged as durable by the target), reconnecting after network failures. Writes the final link status.</para>
+/// <para type="description">With -AsJob it runs as a job: Receive-Job gives the final link status, Stop-Job stops it cleanly.
+/// Get-KafkaSyncAgent lists it (kind Sender, named by -SourceId or the queue folder's name) and Stop-KafkaSyncAgent stops it from any session.</para>
 /// <para type="description">This is the link alone, without Kafka: use it with Receive-KafkaSyncQueue to test a link or to
 /// move a queue between machines. The status shows records and bytes sent, the compression ratio and the last acknowledged seq.</para>
 /// </summary>
@@ -22,11 +26,17 @@ namespace KafkaSync.PowerShell.Link;
 /// <para>Takes the target and limits from the file, compresses at zstd level 6, keeps to 20 Mbit/s and accepts only the
 /// target certificate with that SHA-256 thumbprint. Runs until Ctrl+C.</para>
 /// </example>
+/// <example title="Send in the background">
+/// <code>$job = Send-KafkaSyncQueue ./source-queue backup.example.net:7070 -KeyFile /etc/kafkasync/link.key -UntilCaughtUp -AsJob
+/// $job | Wait-Job | Receive-Job</code>
+/// <para>Sends the queue in a job and receives the final link status once everything is acknowledged.</para>
+/// </example>
 /// <para type="link">Receive-KafkaSyncQueue</para>
+/// <para type="link">Stop-KafkaSyncAgent</para>
 /// <para type="link">New-KafkaSyncFrameDictionary</para>
 /// <para type="link">about_KafkaSync_Link</para>
 [Cmdlet(VerbsCommunications.Send, "KafkaSyncQueue")]
-[OutputType(typeof(LinkStatus))]
+[OutputType(typeof(LinkStatus), typeof(AgentJob))]
 public sealed class SendKafkaSyncQueueCommand : LinkCmdletBase
 {
     /// <summary>The error id for a link failure retrying cannot fix (wrong key, TLS pin, queues that cannot be joined).</summary>
@@ -90,6 +100,10 @@ public sealed class SendKafkaSyncQueueCommand : LinkCmdletBase
     [ValidateRange(1, int.MaxValue)]
     public int? Timeout { get; set; }
 
+    /// <summary>Run as a background job: Receive-Job gives the final link status, Stop-Job stops the link cleanly.</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -113,46 +127,90 @@ public sealed class SendKafkaSyncQueueCommand : LinkCmdletBase
             return;
         }
 
-        var timedOut = false;
+        var name = options.SourceId ?? System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(path));
+        var job = AsJob ? new AgentJob(MyInvocation.Line, "KafkaSync send " + name, name) : null;
+        DiskQueue? queue = null;
         try
         {
-            using var queue = DiskQueue.Open(new DiskQueueOptions { Path = path, Create = false });
+            queue = DiskQueue.Open(new DiskQueueOptions { Path = path, Create = false });
             var log = new CmdletLog();
-            var sender = LinkSender.WithLog(queue, options, key, log);
+            var sender = LinkSender.WithLog(queue, options, key, job?.Log ?? log);
             var last = queue.DurableSeq;
-            var run = Task.Run(async () =>
+            var registration = Register(AgentKind.Sender, name, path);
+            if (job is not null)
             {
-                using var done = CancellationTokenSource.CreateLinkedTokenSource(StopToken);
-                var sending = sender.RunAsync(done.Token);
-                if (UntilCaughtUp)
-                {
-                    var limit = Timeout is { } seconds ? Task.Delay(TimeSpan.FromSeconds(seconds), done.Token) : Task.Delay(System.Threading.Timeout.Infinite, done.Token);
-                    var caughtUp = sender.WaitForAckedAsync(last, done.Token);
-                    timedOut = await Task.WhenAny(sending, caughtUp, limit) == limit && !limit.IsCanceled;
-                    await done.CancelAsync();
-                }
-
-                await sending;
-            });
-            LinkCmdletRunner.Run(this, run, () => sender.Status, $"Sending {path} to {options.Target}", log);
-            if (timedOut)
-            {
-                var message = $"Seq {last} was not acknowledged within {Timeout} s; acknowledged up to {sender.Status.AckedSeq}.";
-                WriteError(new ErrorRecord(new TimeoutException(message), CatchUpTimedOut, ErrorCategory.OperationTimeout, path));
+                var owned = queue;
+                queue = null;
+                job.Start(
+                    async ct =>
+                    {
+                        using (owned)
+                        {
+                            return await SendAsync(sender, last, ct) ? throw CatchUpTimeout(last, sender) : sender.Status;
+                        }
+                    },
+                    () => LinkCmdletRunner.Describe(sender.Status),
+                    ex => Failure(ex, options, path),
+                    registration);
+                JobRepository.Add(job);
+                WriteObject(job);
                 return;
+            }
+
+            using (registration)
+            {
+                // Stop-KafkaSyncAgent from another session stops the link as Ctrl+C does.
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(StopToken, registration.StopRequested);
+                var timedOut = false;
+                var run = Task.Run(async () => timedOut = await SendAsync(sender, last, stop.Token));
+                LinkCmdletRunner.Run(this, run, () => sender.Status, $"Sending {path} to {options.Target}", log);
+                if (timedOut)
+                {
+                    WriteError(Failure(CatchUpTimeout(last, sender), options, path));
+                    return;
+                }
             }
 
             PipelineWrites.WriteSummary(this, sender.Status);
         }
-        catch (LinkException ex)
+        catch (Exception ex) when (ex is LinkException or QueueException or IOException or UnauthorizedAccessException)
         {
-            WriteError(new ErrorRecord(ex, LinkFailed, ErrorCategory.ConnectionError, options.Target));
+            job?.Dispose();
+            WriteError(Failure(ex, options, path));
         }
-        catch (Exception ex) when (ex is QueueException or IOException or UnauthorizedAccessException)
+        finally
         {
-            WriteError(new ErrorRecord(ex, QueueUnavailable, ErrorCategory.ResourceUnavailable, path));
+            queue?.Dispose();
         }
     }
+
+    /// <summary>Sends until <paramref name="stop"/>, or with -UntilCaughtUp until seq <paramref name="last"/> is acknowledged; true when -Timeout ran out first.</summary>
+    private async Task<bool> SendAsync(LinkSender sender, long last, CancellationToken stop)
+    {
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var sending = sender.RunAsync(done.Token);
+        var timedOut = false;
+        if (UntilCaughtUp)
+        {
+            var limit = Timeout is { } seconds ? Task.Delay(TimeSpan.FromSeconds(seconds), done.Token) : Task.Delay(System.Threading.Timeout.Infinite, done.Token);
+            var caughtUp = sender.WaitForAckedAsync(last, done.Token);
+            timedOut = await Task.WhenAny(sending, caughtUp, limit) == limit && !limit.IsCanceled;
+            await done.CancelAsync();
+        }
+
+        await sending;
+        return timedOut;
+    }
+
+    private TimeoutException CatchUpTimeout(long last, LinkSender sender) =>
+        new($"Seq {last} was not acknowledged within {Timeout} s; acknowledged up to {sender.Status.AckedSeq}.");
+
+    private static ErrorRecord Failure(Exception ex, LinkSenderOptions options, string path) => ex switch
+    {
+        LinkException => new ErrorRecord(ex, LinkFailed, ErrorCategory.ConnectionError, options.Target),
+        TimeoutException => new ErrorRecord(ex, CatchUpTimedOut, ErrorCategory.OperationTimeout, path),
+        _ => new ErrorRecord(ex, QueueUnavailable, ErrorCategory.ResourceUnavailable, path),
+    };
 
     private LinkSenderOptions BuildOptions()
     {

@@ -1,5 +1,7 @@
 using System.Management.Automation;
+using KafkaSync.PowerShell.Agents;
 using KafkaSync.PowerShell.Completion;
+using KafkaSync.Engine.Agents;
 using KafkaSync.Engine.Configuration;
 using KafkaSync.Engine.Link;
 using KafkaSync.Engine.Sync;
@@ -47,6 +49,9 @@ public abstract class AgentCmdletBase : StoppableCmdlet
     /// <summary>The agent's kind in job and progress names: "source" or "target".</summary>
     private protected abstract string Kind { get; }
 
+    /// <summary>The agent's kind in the registry of running agents.</summary>
+    private protected abstract AgentKind RegistryKind { get; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -67,7 +72,11 @@ public abstract class AgentCmdletBase : StoppableCmdlet
         {
             var job = new AgentJob(MyInvocation.Line, name, agent.Status.Name);
             var running = CreateAgent(job.Log);
-            job.Start(running.RunAsync, () => running.Status, ConfigPath);
+            job.Start(
+                async ct => await running.RunAsync(ct),
+                () => AgentCmdletRunner.Describe(running.Status),
+                ex => AgentErrors.Record(ex, ConfigPath),
+                Register(agent));
             JobRepository.Add(job);
             WriteObject(job);
             return;
@@ -75,13 +84,16 @@ public abstract class AgentCmdletBase : StoppableCmdlet
 
         try
         {
+            // Stop-KafkaSyncAgent from another session stops the agent as Ctrl+C does.
+            using var registration = Register(agent);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(StopToken, registration.StopRequested);
             ISyncAgent? running = null;
             var summary = AgentCmdletRunner.Run(
                 this,
                 (log, ct) => (running = CreateAgent(log)).RunAsync(ct),
                 () => (running ?? agent).Status,
                 name,
-                StopToken);
+                stop.Token);
             PipelineWrites.WriteSummary(this, summary);
         }
         catch (Exception ex) when (IsAgentFailure(ex))
@@ -89,6 +101,8 @@ public abstract class AgentCmdletBase : StoppableCmdlet
             WriteError(AgentErrors.Record(ex, ConfigPath));
         }
     }
+
+    private AgentRegistration Register(ISyncAgent agent) => Register(RegistryKind, agent.Status.Name, agent.Status.QueuePath);
 
     /// <summary>Builds the agent from the config file and parameters; <paramref name="log"/> gets its messages.</summary>
     private protected abstract ISyncAgent CreateAgent(IProgress<string>? log);

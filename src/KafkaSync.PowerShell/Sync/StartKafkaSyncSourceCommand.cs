@@ -1,5 +1,7 @@
 using System.Management.Automation;
 using KafkaSync.PowerShell.Completion;
+using KafkaSync.PowerShell.Agents;
+using KafkaSync.Engine.Agents;
 using KafkaSync.Engine.Link;
 using KafkaSync.Engine.Sync;
 
@@ -76,6 +78,8 @@ public sealed class StartKafkaSyncSourceCommand : AgentCmdletBase
     public StartPosition? StartFrom { get; set; }
 
     private protected override string Kind => "source";
+
+    private protected override AgentKind RegistryKind => AgentKind.Source;
 
     private protected override ISyncAgent CreateAgent(IProgress<string>? log) => new SourceAgent(BuildOptions(), log);
 

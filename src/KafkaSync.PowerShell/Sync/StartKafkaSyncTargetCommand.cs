@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using KafkaSync.PowerShell.Agents;
+using KafkaSync.Engine.Agents;
 using KafkaSync.Engine.Link;
 using KafkaSync.Engine.Sync;
 
@@ -72,6 +74,8 @@ public sealed class StartKafkaSyncTargetCommand : AgentCmdletBase
     public SwitchParameter ExactlyOnce { get; set; }
 
     private protected override string Kind => "target";
+
+    private protected override AgentKind RegistryKind => AgentKind.Target;
 
     private protected override ISyncAgent CreateAgent(IProgress<string>? log) => new TargetAgent(BuildOptions(), log);
 

@@ -1,5 +1,7 @@
 using System.Management.Automation;
+using KafkaSync.PowerShell.Agents;
 using KafkaSync.PowerShell.Completion;
+using KafkaSync.Engine.Agents;
 using KafkaSync.Engine.Configuration;
 using KafkaSync.Engine.Tsdb;
 
@@ -7,7 +9,9 @@ namespace KafkaSync.PowerShell.Tsdb;
 
 /// <summary>
 /// <para type="synopsis">Runs another read balancer that reads the node list from a running cluster service.</para>
-/// <para type="description">Runs in the foreground until Ctrl+C. Run several for a read tier with no single point of failure.</para>
+/// <para type="description">Runs in the foreground until Ctrl+C, or with -AsJob as a job that Stop-Job stops. Run several for a read tier
+/// with no single point of failure. Get-KafkaSyncAgent lists it (kind TsdbBalancer, named after the config's name with "-balancer")
+/// and Stop-KafkaSyncAgent stops it from any session.</para>
 /// <para type="description">The balancer forwards each query to the available node with the lowest load pressure, using the
 /// node kind and weights of the cluster's config file and the node list of the service at -MonitorUrl, and relays the answer.</para>
 /// </summary>
@@ -19,11 +23,18 @@ namespace KafkaSync.PowerShell.Tsdb;
 /// <code>Start-KafkaSyncTsdbBalancer ./tsdb.influxdb.json -MonitorUrl http://tsdb1.example.net:8089/ -Listen 127.0.0.1:8090 -Verbose</code>
 /// <para>Reads the node list from the service on tsdb1 and serves local clients; -Verbose shows the address it serves on.</para>
 /// </example>
+/// <example title="A balancer as a job">
+/// <code>$job = Start-KafkaSyncTsdbBalancer ./tsdb.influxdb.json -Listen 127.0.0.1:8092 -AsJob
+/// Get-KafkaSyncAgent -Kind TsdbBalancer
+/// Stop-Job $job</code>
+/// <para>Runs the balancer in the background, lists it with its URL, and stops it.</para>
+/// </example>
 /// <para type="link">Start-KafkaSyncTsdbCluster</para>
 /// <para type="link">Get-KafkaSyncTsdbNode</para>
+/// <para type="link">Stop-KafkaSyncAgent</para>
 /// <para type="link">about_KafkaSync_Tsdb</para>
 [Cmdlet(VerbsLifecycle.Start, "KafkaSyncTsdbBalancer")]
-[OutputType(typeof(void))]
+[OutputType(typeof(AgentJob))]
 public sealed class StartKafkaSyncTsdbBalancerCommand : StoppableCmdlet
 {
     /// <summary>Error id: the config is invalid.</summary>
@@ -48,6 +59,10 @@ public sealed class StartKafkaSyncTsdbBalancerCommand : StoppableCmdlet
     [Parameter]
     public string? Listen { get; set; }
 
+    /// <summary>Run as a background job; Stop-Job stops the balancer.</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -63,25 +78,33 @@ public sealed class StartKafkaSyncTsdbBalancerCommand : StoppableCmdlet
         }
 
         using var log = new TsdbLogPump();
+        var name = options.Name + "-balancer";
+        var job = AsJob ? new AgentJob(MyInvocation.Line, "KafkaSync tsdb " + name, name) : null;
         try
         {
-            var balancer = TsdbBalancer.StartAsync(options, MonitorUrl, Listen ?? options.Balancer.Listen, log, StopToken).GetAwaiter().GetResult();
-            try
+            var events = job?.InformationLog("KafkaSync.Tsdb", "KafkaSync", "Tsdb") ?? log;
+            var balancer = TsdbBalancer.StartAsync(options, MonitorUrl, Listen ?? options.Balancer.Listen, events, StopToken).GetAwaiter().GetResult();
+            var registration = Register(AgentKind.TsdbBalancer, name, url: balancer.Url);
+            if (job is not null)
             {
-                WriteVerbose($"balancer on {balancer.Url} for the cluster at {MonitorUrl}; Ctrl+C stops it.");
-                log.PumpUntil(this, StopToken);
+                TsdbServiceRun.InJob(job, balancer, registration, () => null, null, ex => Failure(ex));
+                JobRepository.Add(job);
+                WriteObject(job);
+                return;
             }
-            finally
-            {
-                balancer.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            }
+
+            WriteVerbose($"balancer on {balancer.Url} for the cluster at {MonitorUrl}; Ctrl+C stops it.");
+            _ = TsdbServiceRun.Foreground<object?>(this, log, balancer, registration, () => null, StopToken);
         }
         catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException or OptionsException)
         {
-            WriteError(new ErrorRecord(ex, BalancerFailed, ErrorCategory.ConnectionError, MonitorUrl));
+            job?.Dispose();
+            WriteError(Failure(ex));
         }
     }
+
+    private ErrorRecord Failure(Exception ex) => new(ex, BalancerFailed, ErrorCategory.ConnectionError, MonitorUrl);
 }

@@ -27,6 +27,8 @@ internal sealed class HostProcess : IDisposable
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(HostDll());
+        // Agents the tests start (and kill) register in a registry of the tests, not in the user's.
+        info.Environment[KafkaSync.Engine.Agents.AgentRegistry.FolderVariable] = Path.Combine(Path.GetTempPath(), "kafkasync-test-agents");
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

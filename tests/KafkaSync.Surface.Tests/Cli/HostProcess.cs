@@ -14,6 +14,8 @@ internal static class HostProcess
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "kafkasync.dll"));
+        // Agents the tests start (and kill) register in a registry of the tests, not in the user's.
+        info.Environment[KafkaSync.Engine.Agents.AgentRegistry.FolderVariable] = Path.Combine(Path.GetTempPath(), "kafkasync-test-agents");
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

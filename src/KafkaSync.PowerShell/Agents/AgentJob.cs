@@ -1,13 +1,17 @@
 using System.Management.Automation;
-using KafkaSync.Engine.Sync;
+using KafkaSync.Engine.Agents;
 
-namespace KafkaSync.PowerShell.Sync;
+namespace KafkaSync.PowerShell.Agents;
 
 /// <summary>
-/// An agent run as a PowerShell job (-AsJob): Receive-Job returns its summary, Stop-Job stops it
-/// cleanly and returns once it has stopped, its messages arrive on the job's Verbose stream and
-/// its latest status on Progress.
+/// An agent or service run as a PowerShell job (-AsJob): Receive-Job returns its summary, Stop-Job
+/// (or Stop-KafkaSyncAgent from any session) stops it cleanly and Stop-Job returns once it has
+/// stopped; its messages arrive on the job's Verbose or Information stream and its latest status on Progress.
 /// </summary>
+/// <remarks>
+/// The cmdlet starts the work before it creates the job (opening the queue, binding the port), so
+/// a failure to start fails the calling pipeline with its reason; the job only runs and stops it.
+/// </remarks>
 public sealed class AgentJob : Job2
 {
     /// <summary>How long Stop-Job waits for the agent to drain before it gives up waiting.</summary>
@@ -31,8 +35,11 @@ public sealed class AgentJob : Job2
         PSJobTypeName = "KafkaSyncAgentJob";
     }
 
-    /// <summary>Where the agent's messages go: the job's Verbose stream.</summary>
+    /// <summary>Where an agent's messages go: the job's Verbose stream.</summary>
     internal IProgress<string> Log => new VerboseLog(this);
+
+    /// <summary>Where a service's events go: the job's Information stream, with <paramref name="tags"/>, as the foreground cmdlet writes them.</summary>
+    internal IProgress<string> InformationLog(string source, params string[] tags) => new InformationSink(this, source, tags);
 
     /// <inheritdoc />
     public override string StatusMessage => JobStateInfo.State.ToString();
@@ -110,33 +117,49 @@ public sealed class AgentJob : Job2
     /// <inheritdoc />
     public override void UnblockJobAsync() => OnUnblockJobCompleted(new System.ComponentModel.AsyncCompletedEventArgs(null, false, null));
 
-    /// <summary>Starts the agent on a worker thread; <paramref name="target"/> names the agent in its error records.</summary>
-    internal void Start(Func<CancellationToken, Task<AgentStatus>> start, Func<AgentStatus> status, object? target)
+    /// <summary>
+    /// Runs <paramref name="run"/> on a worker until the job is stopped (its token fires) and adds
+    /// what it returns to the output (each item of a list). <paramref name="progress"/>, when given,
+    /// describes the work once a second; <paramref name="error"/> makes the error record of a failure.
+    /// A stop requested through <paramref name="registration"/> stops the job as Stop-Job does; the
+    /// registration is removed once the job has finished.
+    /// </summary>
+    internal void Start(Func<CancellationToken, Task<object?>> run, Func<string>? progress, Func<Exception, ErrorRecord> error, AgentRegistration? registration)
     {
         SetJobState(JobState.Running);
         var tracked = RunningWork.Track(StopJob);
+        var stopRequest = registration?.StopRequested.Register(_stop.Cancel);
         _worker = Task.Run(async () =>
         {
             try
             {
-                var run = start(_stop.Token);
-                while (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(1))) != run)
+                var running = run(_stop.Token);
+                while (await Task.WhenAny(running, Task.Delay(TimeSpan.FromSeconds(1))) != running)
                 {
-                    // Only the latest status: nobody needs the history, and a job nobody receives from would grow forever.
-                    Progress.Clear();
-                    Progress.Add(new ProgressRecord(1, Name, AgentCmdletRunner.Describe(status())));
+                    if (progress is not null)
+                    {
+                        // Only the latest status: nobody needs the history, and a job nobody receives from would grow forever.
+                        Progress.Clear();
+                        Progress.Add(new ProgressRecord(1, Name, progress()));
+                    }
                 }
 
-                Output.Add(PSObject.AsPSObject(await run));
+                foreach (var item in Items(await running))
+                {
+                    Output.Add(PSObject.AsPSObject(item));
+                }
+
                 Finish(_stop.IsCancellationRequested ? JobState.Stopped : JobState.Completed, null);
             }
             catch (Exception ex)
             {
-                Error.Add(AgentErrors.Record(ex, target));
+                Error.Add(error(ex));
                 Finish(JobState.Failed, ex);
             }
             finally
             {
+                stopRequest?.Dispose();
+                registration?.Dispose();
                 tracked.Dispose();
             }
         });
@@ -152,6 +175,13 @@ public sealed class AgentJob : Job2
 
         base.Dispose(disposing);
     }
+
+    private static IEnumerable<object> Items(object? summary) => summary switch
+    {
+        null => [],
+        System.Collections.IEnumerable list and not string => list.Cast<object>(),
+        _ => [summary],
+    };
 
     private static bool IsFinished(JobState state) => state is JobState.Completed or JobState.Failed or JobState.Stopped;
 
@@ -173,5 +203,19 @@ public sealed class AgentJob : Job2
     private sealed class VerboseLog(AgentJob job) : IProgress<string>
     {
         public void Report(string value) => job.Verbose.Add(new VerboseRecord(value));
+    }
+
+    private sealed class InformationSink(AgentJob job, string source, string[] tags) : IProgress<string>
+    {
+        public void Report(string value)
+        {
+            var record = new InformationRecord(value, source);
+            foreach (var tag in tags)
+            {
+                record.Tags.Add(tag);
+            }
+
+            job.Information.Add(record);
+        }
     }
 }
