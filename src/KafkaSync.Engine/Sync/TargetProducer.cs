@@ -164,8 +164,16 @@ internal sealed partial class TargetProducer
         var done = tracker.DoneSeq;
         if (done > _queue.GetCursor(CursorName))
         {
-            map.Flush(done, pending: false);
-            MoveCursor(done);
+            try
+            {
+                map.Flush(done, pending: false);
+                MoveCursor(done);
+            }
+            catch (IOException ex) when (DiskSpace.IsFull(ex))
+            {
+                // The cursor stays where it was until the map and cursor fit on the disk again;
+                // the queue's status note says so. Records keep being produced meanwhile.
+            }
         }
     }
 

@@ -1,0 +1,122 @@
+using System.Globalization;
+
+namespace KafkaSync.Engine.Queue;
+
+/// <summary>
+/// A full disk is backpressure, not a failure: the writer keeps the records it could not write
+/// and tries again with a growing pause (1 s up to 5 s) until the disk has room. A retried write
+/// goes to the same position with the same bytes, so a partial write is simply completed; nothing
+/// is lost or doubled. While it waits, appends fill the bounded write buffer and then wait too,
+/// which pauses the consumer or the link that feeds the queue.
+/// </summary>
+public sealed partial class DiskQueue
+{
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(30);
+    private readonly object _diskFullGate = new();
+    private readonly CancellationTokenSource _closing = new();
+    private QueueDiskFull? _diskFull;
+    private DateTimeOffset _diskFullReported;
+
+    /// <summary>Set while the queue waits for room on a full disk (its writes are retried); null otherwise.</summary>
+    public QueueDiskFull? DiskFull => Volatile.Read(ref _diskFull);
+
+    /// <summary>
+    /// Receives warnings about the disk: one line when writing stops on a full disk, one every 30 s
+    /// while it stays full, and one when writing resumes. Null: not reported.
+    /// </summary>
+    public IProgress<string>? Log { get; set; }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> until it does not fail for a full disk, waiting between
+    /// attempts. When the queue is closed while waiting, the last failure is thrown.
+    /// </summary>
+    private void RetryWhileDiskFull(string operation, Action action)
+    {
+        var delay = FirstRetry;
+        while (true)
+        {
+            try
+            {
+                action();
+                break;
+            }
+            catch (IOException ex) when (DiskSpace.IsFull(ex) && !_closing.IsCancellationRequested)
+            {
+                NoteDiskFull(operation);
+                if (_closing.Token.WaitHandle.WaitOne(delay))
+                {
+                    throw;
+                }
+
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestRetry.Ticks));
+            }
+        }
+
+        ClearDiskFull();
+    }
+
+    /// <summary>Records a write refused for lack of space, and says so in the log (once, then every 30 s).</summary>
+    private void NoteDiskFull(string operation)
+    {
+        var free = DiskSpace.FreeBytes(_directory);
+        var now = DateTimeOffset.UtcNow;
+        string? line = null;
+        lock (_diskFullGate)
+        {
+            var known = _diskFull;
+            var next = known is null
+                ? new QueueDiskFull(_directory, now, free, 1, operation)
+                : known with { FreeBytes = free, Attempts = known.Attempts + 1, Operation = operation };
+            Volatile.Write(ref _diskFull, next);
+            if (known is null)
+            {
+                _diskFullReported = now;
+                line = string.Create(CultureInfo.InvariantCulture, $"Warning: queue: the disk holding '{_directory}' is full ({Free(free)}) while {operation}; appends pause and the write is retried until there is room. Free space on that disk (or lower queue.capacityBytes below the space it has); nothing is lost.");
+            }
+            else if (now - _diskFullReported >= ReportEvery)
+            {
+                _diskFullReported = now;
+                line = string.Create(CultureInfo.InvariantCulture, $"Warning: queue: still waiting for room on the disk holding '{_directory}': {next.Attempts} attempts in {(now - next.Since).TotalSeconds:0} s, {Free(free)}.");
+            }
+        }
+
+        if (line is not null)
+        {
+            Log?.Report(line);
+        }
+    }
+
+    /// <summary>
+    /// Ends a disk-full spell after a write succeeded, and says so in the log.
+    /// <paramref name="cursorOnly"/>: a small cursor file fitting proves nothing about the segment
+    /// writes, so it ends only a spell a cursor started.
+    /// </summary>
+    private void ClearDiskFull(bool cursorOnly = false)
+    {
+        if (Volatile.Read(ref _diskFull) is null)
+        {
+            return;
+        }
+
+        QueueDiskFull? ended;
+        lock (_diskFullGate)
+        {
+            ended = _diskFull;
+            if (ended is null || (cursorOnly && !ended.Operation.StartsWith("saving cursor", StringComparison.Ordinal)))
+            {
+                return;
+            }
+
+            Volatile.Write(ref _diskFull, null);
+        }
+
+        if (ended is not null)
+        {
+            Log?.Report(string.Create(CultureInfo.InvariantCulture, $"Queue: the disk holding '{_directory}' has room again; writing resumed after {(DateTimeOffset.UtcNow - ended.Since).TotalSeconds:0.0} s ({ended.Attempts} attempts), nothing lost."));
+        }
+    }
+
+    private static string Free(long bytes) => bytes >= 0 ? string.Create(CultureInfo.InvariantCulture, $"{bytes:N0} bytes free") : "free space unknown";
+}
