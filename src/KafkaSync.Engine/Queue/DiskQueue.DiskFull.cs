@@ -11,6 +11,15 @@ namespace KafkaSync.Engine.Queue;
 /// </summary>
 public sealed partial class DiskQueue
 {
+    /// <summary>
+    /// Room the writer leaves free on the disk, so that cursors, checkpoints, the offset map and
+    /// the status file can still be saved when segments have filled it: cursors moving on is what
+    /// lets retention free space again, and the status is how an operator learns of the pause.
+    /// Tests set 0 to meet the file system's own "no space left".
+    /// </summary>
+    internal long DiskReserveBytes { get; set; } = 1L << 20;
+
+    private const int ENOSPC = 28;
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(30);
@@ -55,6 +64,34 @@ public sealed partial class DiskQueue
         }
 
         ClearDiskFull();
+    }
+
+    /// <summary>
+    /// Refuses, as a full disk does, a write that would leave less than <see cref="DiskReserveBytes"/>
+    /// free; a segment still to be created counts with its whole preallocated size.
+    /// </summary>
+    private void EnsureRoom(List<Chunk> batch, int from)
+    {
+        var need = DiskReserveBytes;
+        var segment = _writeFile is null ? null : _writeSegment;
+        for (var i = from; i < batch.Count; i++)
+        {
+            need += batch[i].Length;
+            if (batch[i].Segment != segment)
+            {
+                segment = batch[i].Segment;
+                if (!File.Exists(segment.Path))
+                {
+                    need += _options.SegmentBytes;
+                }
+            }
+        }
+
+        var free = DiskSpace.FreeBytes(_directory);
+        if (free >= 0 && free < need)
+        {
+            throw new IOException(string.Create(CultureInfo.InvariantCulture, $"No space left on the disk holding '{_directory}' for {need - DiskReserveBytes:N0} more bytes: {free:N0} bytes are free and the queue keeps {DiskReserveBytes:N0} for its cursors and status"), ENOSPC);
+        }
     }
 
     /// <summary>Records a write refused for lack of space, and says so in the log (once, then every 30 s).</summary>

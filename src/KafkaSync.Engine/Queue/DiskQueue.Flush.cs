@@ -72,6 +72,7 @@ public sealed partial class DiskQueue
                 // the same position: bytes a partial write left are overwritten with themselves.
                 RetryWhileDiskFull("writing records", () =>
                 {
+                    EnsureRoom(batch, next);
                     for (; next < batch.Count; next++)
                     {
                         var chunk = batch[next];

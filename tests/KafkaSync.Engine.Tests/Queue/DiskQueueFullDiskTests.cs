@@ -8,16 +8,20 @@ public sealed class DiskQueueFullDiskTests
 {
     private const int PayloadBytes = 500;
 
-    [Fact]
-    public async Task A_full_disk_pauses_appends_and_when_room_returns_every_record_is_written_once_in_order()
+    /// <param name="reserve">The room the writer leaves; 0 lets writes run into ENOSPC itself, part-way through a chunk.</param>
+    [Theory]
+    [InlineData(1L << 20)]
+    [InlineData(0L)]
+    public async Task A_full_disk_pauses_appends_and_when_room_returns_every_record_is_written_once_in_order(long reserve)
     {
-        using var disk = new TmpfsMount("512k");
+        using var disk = new TmpfsMount("2m");
         var ct = QueueTestDir.Timeout(90);
         var options = new DiskQueueOptions { Path = Path.Combine(disk.Path, "q"), SegmentBytes = 64 * 1024, CapacityBytes = 64L << 20 };
         var log = new List<string>();
-        const int total = 4_000; // 2 MB of records: four times the disk
+        const int total = 5_000; // 2.7 MB of records: more than the disk holds
         await using (var queue = DiskQueue.Open(options))
         {
+            queue.DiskReserveBytes = reserve;
             queue.Log = new Progress<string>(line => { lock (log) { log.Add(line); } });
             var appender = Task.Run(async () =>
             {
@@ -69,11 +73,12 @@ public sealed class DiskQueueFullDiskTests
     [Fact]
     public async Task Closing_a_queue_that_waits_for_room_keeps_every_committed_record()
     {
-        using var disk = new TmpfsMount("512k");
+        using var disk = new TmpfsMount("1m");
         var ct = QueueTestDir.Timeout();
         var options = new DiskQueueOptions { Path = Path.Combine(disk.Path, "q"), SegmentBytes = 64 * 1024, CapacityBytes = 64L << 20 };
         long committed;
         var queue = DiskQueue.Open(options);
+        queue.DiskReserveBytes = 0;
         var appender = Task.Run(async () =>
         {
             for (var i = 1; i <= 4_000; i++)
