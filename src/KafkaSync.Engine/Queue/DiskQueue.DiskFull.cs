@@ -44,6 +44,7 @@ public sealed partial class DiskQueue
     private void RetryWhileDiskFull(string operation, Action action)
     {
         var delay = FirstRetry;
+        var failed = false;
         while (true)
         {
             try
@@ -53,6 +54,7 @@ public sealed partial class DiskQueue
             }
             catch (IOException ex) when (DiskSpace.IsFull(ex) && !_closing.IsCancellationRequested)
             {
+                failed = true;
                 NoteDiskFull(operation);
                 if (_closing.Token.WaitHandle.WaitOne(delay))
                 {
@@ -63,16 +65,23 @@ public sealed partial class DiskQueue
             }
         }
 
-        ClearDiskFull();
+        // Only the stage that waited ends the spell: the syncer's next fsync succeeding says
+        // nothing about the writer's segment writes.
+        if (failed)
+        {
+            ClearDiskFull();
+        }
     }
 
     /// <summary>
     /// Refuses, as a full disk does, a write that would leave less than <see cref="DiskReserveBytes"/>
-    /// free; a segment still to be created counts with its whole preallocated size.
+    /// free; a segment still to be created counts with its whole preallocated size. Once paused,
+    /// writing resumes only with twice the reserve free, so that the status and cursor files
+    /// coming and going near the limit do not pause and resume the queue over and over.
     /// </summary>
     private void EnsureRoom(List<Chunk> batch, int from)
     {
-        var need = DiskReserveBytes;
+        var need = DiskFull is null ? DiskReserveBytes : 2 * DiskReserveBytes;
         var segment = _writeFile is null ? null : _writeSegment;
         for (var i = from; i < batch.Count; i++)
         {
