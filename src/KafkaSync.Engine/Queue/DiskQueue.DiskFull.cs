@@ -74,32 +74,29 @@ public sealed partial class DiskQueue
     }
 
     /// <summary>
-    /// Refuses, as a full disk does, a write that would leave less than <see cref="DiskReserveBytes"/>
-    /// free; a segment still to be created counts with its whole preallocated size. Once paused,
-    /// writing resumes only with twice the reserve free, so that the status and cursor files
-    /// coming and going near the limit do not pause and resume the queue over and over.
+    /// Refuses, as a full disk does, a chunk whose write would leave less than
+    /// <see cref="DiskReserveBytes"/> free; a segment still to be created counts with its whole
+    /// preallocated size. Once paused, writing resumes only with half the reserve more free, so
+    /// that the status and cursor files coming and going near the limit do not pause and resume
+    /// the queue over and over.
     /// </summary>
-    private void EnsureRoom(List<Chunk> batch, int from)
+    private void EnsureRoom(Chunk chunk)
     {
-        var need = DiskFull is null ? DiskReserveBytes : 2 * DiskReserveBytes;
-        var segment = _writeFile is null ? null : _writeSegment;
-        for (var i = from; i < batch.Count; i++)
+        if (DiskReserveBytes <= 0)
         {
-            need += batch[i].Length;
-            if (batch[i].Segment != segment)
-            {
-                segment = batch[i].Segment;
-                if (!File.Exists(segment.Path))
-                {
-                    need += _options.SegmentBytes;
-                }
-            }
+            return;
+        }
+
+        var need = chunk.Length + (DiskFull is null ? DiskReserveBytes : DiskReserveBytes * 3 / 2);
+        if ((_writeFile is null || chunk.Segment != _writeSegment) && !File.Exists(chunk.Segment.Path))
+        {
+            need += _options.SegmentBytes;
         }
 
         var free = DiskSpace.FreeBytes(_directory);
         if (free >= 0 && free < need)
         {
-            throw new IOException(string.Create(CultureInfo.InvariantCulture, $"No space left on the disk holding '{_directory}' for {need - DiskReserveBytes:N0} more bytes: {free:N0} bytes are free and the queue keeps {DiskReserveBytes:N0} for its cursors and status"), ENOSPC);
+            throw new IOException(string.Create(CultureInfo.InvariantCulture, $"No space left on the disk holding '{_directory}': {free:N0} bytes are free and the queue keeps {DiskReserveBytes:N0} for its cursors and status"), ENOSPC);
         }
     }
 

@@ -72,10 +72,10 @@ public sealed partial class DiskQueue
                 // the same position: bytes a partial write left are overwritten with themselves.
                 RetryWhileDiskFull("writing records", () =>
                 {
-                    EnsureRoom(batch, next);
                     for (; next < batch.Count; next++)
                     {
                         var chunk = batch[next];
+                        EnsureRoom(chunk);
                         SwitchTo(chunk.Segment);
                         RandomAccess.Write(_writeFile!, chunk.Buffer.AsSpan(0, chunk.Length), chunk.SegmentOffset);
                         written += chunk.Length;
