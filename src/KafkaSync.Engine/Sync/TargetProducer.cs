@@ -181,7 +181,15 @@ internal sealed partial class TargetProducer
     {
         if (done > _queue.GetCursor(CursorName))
         {
-            _queue.SetCursor(CursorName, done);
+            try
+            {
+                _queue.SetCursor(CursorName, done);
+            }
+            catch (IOException ex) when (DiskSpace.IsFull(ex))
+            {
+                // Saved at the next move; until then a restart produces from the older cursor
+                // (exactly-once mode: from its checkpoint in Kafka, which is what counts there).
+            }
         }
     }
 
