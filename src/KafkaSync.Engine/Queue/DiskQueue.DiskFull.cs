@@ -25,8 +25,12 @@ public sealed partial class DiskQueue
     private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(30);
     private readonly object _diskFullGate = new();
     private readonly CancellationTokenSource _closing = new();
+    private static readonly TimeSpan MeasureFreeEvery = TimeSpan.FromSeconds(1);
+    private const long MeasureFreeBelow = 64L << 20;
     private QueueDiskFull? _diskFull;
     private DateTimeOffset _diskFullReported;
+    private long _freeEstimate;
+    private long _freeMeasuredAt;
 
     /// <summary>Set while the queue waits for room on a full disk (its writes are retried); null otherwise.</summary>
     public QueueDiskFull? DiskFull => Volatile.Read(ref _diskFull);
@@ -93,11 +97,21 @@ public sealed partial class DiskQueue
             need += _options.SegmentBytes;
         }
 
-        var free = DiskSpace.FreeBytes(_directory);
-        if (free >= 0 && free < need)
+        // Far from full, the free space is asked for once a second and counted down in between;
+        // near the limit it is asked for before every chunk.
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (_freeEstimate - need < MeasureFreeBelow || System.Diagnostics.Stopwatch.GetElapsedTime(_freeMeasuredAt, now) >= MeasureFreeEvery)
         {
-            throw new IOException(string.Create(CultureInfo.InvariantCulture, $"No space left on the disk holding '{_directory}': {free:N0} bytes are free and the queue keeps {DiskReserveBytes:N0} for its cursors and status"), ENOSPC);
+            var free = DiskSpace.FreeBytes(_directory);
+            _freeMeasuredAt = now;
+            _freeEstimate = free >= 0 ? free : long.MaxValue / 4;
+            if (free >= 0 && free < need)
+            {
+                throw new IOException(string.Create(CultureInfo.InvariantCulture, $"No space left on the disk holding '{_directory}': {free:N0} bytes are free and the queue keeps {DiskReserveBytes:N0} for its cursors and status"), ENOSPC);
+            }
         }
+
+        _freeEstimate -= chunk.Length;
     }
 
     /// <summary>Records a write refused for lack of space, and says so in the log (once, then every 30 s).</summary>
