@@ -182,7 +182,18 @@ public sealed partial class LinkSender
         {
             if (acked > _source.GetCursor(_options.CursorName))
             {
-                _source.SetCursor(_options.CursorName, acked);
+                try
+                {
+                    _source.SetCursor(_options.CursorName, acked);
+                }
+                catch (IOException ex) when (DiskSpace.IsFull(ex))
+                {
+                    // The queue's status says the disk is full; try again shortly.
+                    if (Interlocked.Exchange(ref _trailingSavePending, 1) == 0)
+                    {
+                        _ = SaveCursorLaterAsync();
+                    }
+                }
             }
         }
     }

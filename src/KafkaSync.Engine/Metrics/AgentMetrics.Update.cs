@@ -32,6 +32,12 @@ internal sealed partial class AgentMetrics
 
     private void UpdateWaiting(string note)
     {
+        // The disk-full note carries the free bytes; the label must not change with them.
+        if (note.StartsWith("paused: disk full", StringComparison.Ordinal))
+        {
+            note = "disk full";
+        }
+
         // One series per reason ever seen, so a reason that ended reads 0 rather than vanishing.
         if (!string.IsNullOrEmpty(note))
         {

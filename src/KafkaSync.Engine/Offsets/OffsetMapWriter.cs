@@ -75,8 +75,21 @@ internal sealed class OffsetMapWriter : IDisposable
             }
 
             var upserts = _dirtyFrom.SelectMany(d => _table.RangesFrom(d.Key.Topic, d.Key.Partition, d.Value)).ToList();
-            OffsetMapLog.Append(_file, pending ? OffsetMapLog.Pending : OffsetMapLog.Applied, seq, _cuts, upserts);
-            NativeSync.DataSync(_file.SafeFileHandle, _path);
+            var start = _file.Length;
+            try
+            {
+                OffsetMapLog.Append(_file, pending ? OffsetMapLog.Pending : OffsetMapLog.Applied, seq, _cuts, upserts);
+                NativeSync.DataSync(_file.SafeFileHandle, _path);
+            }
+            catch (IOException)
+            {
+                // No part of this block may stay (a torn block would end the map for a reader, and
+                // a later append would go after it): cut the file back; the changes stay dirty
+                // here and the next flush writes them.
+                CutBack(start);
+                throw;
+            }
+
             _dirtyFrom.Clear();
             _cuts.Clear();
             if (!pending)
@@ -131,6 +144,25 @@ internal sealed class OffsetMapWriter : IDisposable
             OffsetMapLog.Rewrite(_path, _table, seq);
             _file = OpenForAppend(_path);
         }
+    }
+
+    private void CutBack(long length)
+    {
+        try
+        {
+            _file.Dispose();
+        }
+        catch (IOException)
+        {
+            // Closing flushes the rest of the failed block, which may fail again; the file is closed either way.
+        }
+
+        using (var file = new FileStream(_path, FileMode.Open, FileAccess.Write, FileShare.Read | FileShare.Delete))
+        {
+            file.SetLength(length);
+        }
+
+        _file = OpenForAppend(_path);
     }
 
     private static FileStream OpenForAppend(string path) =>

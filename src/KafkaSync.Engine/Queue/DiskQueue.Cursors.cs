@@ -15,6 +15,7 @@ public sealed partial class DiskQueue
     /// which frees capacity for appends waiting on it.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="seq"/> is negative or not yet appended.</exception>
+    /// <exception cref="IOException">The cursor could not be saved (for example, the disk is full: <see cref="DiskFull"/> then says so); it keeps its old value.</exception>
     public void SetCursor(string name, long seq)
     {
         ThrowIfDisposed();
@@ -24,7 +25,18 @@ public sealed partial class DiskQueue
             throw new ArgumentOutOfRangeException(nameof(seq), seq, $"Cursor '{name}' can be set from 0 to {last} (the last appended seq).");
         }
 
-        _cursors.Set(name, seq);
+        try
+        {
+            _cursors.Set(name, seq);
+        }
+        catch (IOException ex) when (DiskSpace.IsFull(ex))
+        {
+            // The cursor keeps its old value (on disk and here); the caller saves it again later.
+            NoteDiskFull("saving cursor '" + name + "'");
+            throw;
+        }
+
+        ClearDiskFull(cursorOnly: true);
         ApplyRetention();
     }
 

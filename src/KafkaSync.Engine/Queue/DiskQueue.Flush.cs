@@ -67,12 +67,20 @@ public sealed partial class DiskQueue
                 }
 
                 long written = 0;
-                foreach (var chunk in batch)
+                var next = 0;
+                // On a full disk the batch stays here and the failed chunk is written again, at
+                // the same position: bytes a partial write left are overwritten with themselves.
+                RetryWhileDiskFull("writing records", () =>
                 {
-                    SwitchTo(chunk.Segment);
-                    RandomAccess.Write(_writeFile!, chunk.Buffer.AsSpan(0, chunk.Length), chunk.SegmentOffset);
-                    written += chunk.Length;
-                }
+                    for (; next < batch.Count; next++)
+                    {
+                        var chunk = batch[next];
+                        EnsureRoom(chunk);
+                        SwitchTo(chunk.Segment);
+                        RandomAccess.Write(_writeFile!, chunk.Buffer.AsSpan(0, chunk.Length), chunk.SegmentOffset);
+                        written += chunk.Length;
+                    }
+                });
 
                 var last = batch[^1];
                 HandToSyncer(new WrittenPoint(last.LastSeq, last.Segment, last.SegmentOffset + last.Length, _writeFile!));
@@ -109,7 +117,7 @@ public sealed partial class DiskQueue
     /// <summary>Makes <paramref name="segment"/> the file being written, sealing the previous one first.</summary>
     private void SwitchTo(Segment segment)
     {
-        if (_writeSegment == segment)
+        if (_writeSegment == segment && _writeFile is not null)
         {
             return;
         }
@@ -134,6 +142,8 @@ public sealed partial class DiskQueue
                 _writeFile.Dispose();
             }
 
+            // Sealed: if opening the next segment fails (a full disk), the retry starts here.
+            _writeFile = null;
             if (_writeSegment!.Length > 0)
             {
                 SaveIndex(_writeSegment);

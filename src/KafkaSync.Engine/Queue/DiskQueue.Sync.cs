@@ -99,7 +99,8 @@ public sealed partial class DiskQueue
                         || (_options.Fsync == FsyncPolicy.Interval && (point is null || sinceSync.Elapsed >= _options.FsyncInterval || _writerDone));
                     if (syncNow)
                     {
-                        DataSync(held, (point ?? unsynced)!.Segment.Path);
+                        var path = (point ?? unsynced)!.Segment.Path;
+                        RetryWhileDiskFull("syncing records", () => DataSync(held, path));
                         sinceSync.Restart();
                         unsynced = null;
                     }

@@ -157,12 +157,16 @@ public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
             Monitor.PulseAll(_gate);
         }
 
+        // A writer waiting for room on a full disk gives up: what it could not write was never durable.
+        _closing.Cancel();
+
         _flusher.Join();
         _syncer.Join();
         _writeFile?.Dispose();
         _lock.Dispose();
         _durableSignal.Set();
         _spaceSignal.Set();
+        _closing.Dispose();
     }
 
     /// <inheritdoc />

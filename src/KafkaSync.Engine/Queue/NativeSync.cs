@@ -21,7 +21,8 @@ internal static partial class NativeSync
             {
                 if (FDataSync(handle) != 0)
                 {
-                    throw new IOException($"fdatasync of '{path}' failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+                    var errno = Marshal.GetLastPInvokeError();
+                    throw new IOException($"fdatasync of '{path}' failed: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
                 }
 
                 return;
@@ -53,7 +54,8 @@ internal static partial class NativeSync
         {
             if (FSync(fd) != 0)
             {
-                throw new IOException($"fsync of directory '{directory}' failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+                var errno = Marshal.GetLastPInvokeError();
+                throw new IOException($"fsync of directory '{directory}' failed: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
             }
         }
         finally

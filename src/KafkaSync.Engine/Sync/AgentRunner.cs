@@ -11,12 +11,17 @@ internal static class AgentRunner
 {
     public static readonly TimeSpan StatusEvery = TimeSpan.FromSeconds(1);
 
-    /// <summary>Creates the queue folder if needed and opens the agent's queue in it.</summary>
-    public static DiskQueue OpenQueue(AgentQueueOptions options)
+    /// <summary>Creates the queue folder if needed and opens the agent's queue in it; the queue's disk warnings go to <paramref name="log"/>.</summary>
+    public static DiskQueue OpenQueue(AgentQueueOptions options, IProgress<string>? log)
     {
         Directory.CreateDirectory(options.Path);
-        return DiskQueue.Open(options.ToDiskQueueOptions());
+        var queue = DiskQueue.Open(options.ToDiskQueueOptions());
+        queue.Log = log;
+        return queue;
     }
+
+    /// <summary>The status note: a full disk first (it explains every other wait), else what the stages said.</summary>
+    public static string Note(DiskQueue? queue, AgentCounters counters) => queue?.DiskFull?.Note ?? counters.Note;
 
     /// <summary>
     /// Says at start what the operator must know about the queue: what opening it had to fix, and

@@ -55,7 +55,7 @@ public sealed class SourceAgent : ISyncAgent
         _log?.Report("Source agent starting.");
         var key = AgentLinkKey.Resolve(_options.LinkKey, _options.LinkKeyFile, _options.LinkKeyEnvironmentVariable);
         _started = DateTimeOffset.UtcNow;
-        await using var queue = _queue = AgentRunner.OpenQueue(_options.Queue);
+        await using var queue = _queue = AgentRunner.OpenQueue(_options.Queue, _log);
         _lost = new LostRecordsFinder(_options.Kafka.BootstrapServers);
         AgentRunner.ReportQueueState(queue, _lost, _log);
         var link = _options.Link! with { SourceId = _options.Link!.SourceId ?? _options.Name };
@@ -118,7 +118,7 @@ public sealed class SourceAgent : ISyncAgent
             WireBytes = link?.WireBytes ?? 0,
             CompressionRatio = link?.CompressionRatio ?? 0,
             LastError = _counters.LastError ?? link?.LastError,
-            Note = _counters.Note,
+            Note = AgentRunner.Note(queue, _counters),
             LostSeqs = _lost?.Describe(queue) ?? [],
             Warnings = queue?.OpenNotes ?? [],
             StartedAt = _started,

@@ -41,7 +41,7 @@ internal sealed partial class SourceConsumer
         while (_inFlight.TryPeek(out var oldest) && (oldest.Commit.IsCompleted || waitForAll || waitForOldest))
         {
             // A failed fsync throws here and stops the agent; those offsets never reach Kafka.
-            oldest.Commit.GetAwaiter().GetResult();
+            WaitForCommit(oldest.Commit);
             _inFlight.Dequeue();
             waitForOldest = false;
             foreach (var (partition, offset) in oldest.Highest)
@@ -62,12 +62,38 @@ internal sealed partial class SourceConsumer
         }
     }
 
+    /// <summary>
+    /// Waits for a commit. On a full disk the queue retries until there is room, so a stop asked
+    /// meanwhile gives up waiting (OperationCanceledException) instead of waiting for the disk.
+    /// </summary>
+    private void WaitForCommit(Task<long> commit)
+    {
+        while (!commit.IsCompleted)
+        {
+            if (_stop.IsCancellationRequested && _queue.DiskFull is not null)
+            {
+                throw new OperationCanceledException(_stop);
+            }
+
+            ((IAsyncResult)commit).AsyncWaitHandle.WaitOne(TimeSpan.FromMilliseconds(200));
+        }
+
+        commit.GetAwaiter().GetResult();
+    }
+
     private void Checkpoint()
     {
         // Only seqs whose offsets are in the map: a commit still in flight is not included.
         if (_appliedSeq > _offsets.CheckpointSeq)
         {
-            _offsets.Save(_queue, _appliedSeq);
+            try
+            {
+                _offsets.Save(_queue, _appliedSeq);
+            }
+            catch (IOException ex) when (Queue.DiskSpace.IsFull(ex))
+            {
+                // The checkpoint only shortens the scan at the next start; the next one saves it.
+            }
         }
     }
 

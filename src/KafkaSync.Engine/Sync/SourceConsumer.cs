@@ -28,6 +28,7 @@ internal sealed partial class SourceConsumer
     private readonly Dictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _announced = new(StringComparer.Ordinal);
     private IReadOnlyList<string> _subscription = [];
+    private CancellationToken _stop;
 
     public SourceConsumer(SourceAgentOptions options, DiskQueue queue, AgentCounters counters, IProgress<string>? log)
     {
@@ -45,6 +46,7 @@ internal sealed partial class SourceConsumer
     /// <summary>Runs until <paramref name="stop"/> is cancelled (then drains) or a fatal error.</summary>
     public void Run(CancellationToken stop)
     {
+        _stop = stop;
         // The first client of the process pins the bundled librdkafka; without it a host with
         // its own librdkafka (e.g. Debian's 2.0) binds that one and refuses our settings.
         Kafka.KafkaClients.EnsureLoaded();
@@ -96,8 +98,18 @@ internal sealed partial class SourceConsumer
         }
         finally
         {
-            Flush(consumer);
-            ApplyCommitted(consumer, waitForAll: true);
+            try
+            {
+                Flush(consumer);
+                ApplyCommitted(consumer, waitForAll: true);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped while the disk is full: records not yet durable keep their offsets
+                // uncommitted, so the next start reads them again (and skips any the queue holds).
+                _log?.Report($"Stopped while the queue's disk is full: records after seq {_appliedSeq} were not made durable; their offsets stay uncommitted and are read again on the next start.");
+            }
+
             Checkpoint();
             CommitStored(consumer);
             consumer.Close();
@@ -160,8 +172,9 @@ internal sealed partial class SourceConsumer
         Checkpoint();
         var paused = consumer.Assignment;
         consumer.Pause(paused);
-        _counters.Note = "queue full";
-        _log?.Report("Queue full: consumption paused until the link frees space.");
+        var diskFull = _queue.DiskFull is not null;
+        _counters.Note = diskFull ? "queue's disk full" : "queue full";
+        _log?.Report(diskFull ? "Queue's disk full: consumption paused until the queue can write again." : "Queue full: consumption paused until the link frees space.");
         try
         {
             return _queue.AppendAsync(payload, stop).AsTask().GetAwaiter().GetResult();

@@ -65,7 +65,7 @@ public sealed class TargetAgent : ISyncAgent
         _started = DateTimeOffset.UtcNow;
         try
         {
-            await using var queue = _queue = AgentRunner.OpenQueue(_options.Queue);
+            await using var queue = _queue = AgentRunner.OpenQueue(_options.Queue, _log);
             _lost = new LostRecordsFinder(null);
             AgentRunner.ReportQueueState(queue, _lost, _log);
             var receiver = _receiver = new LinkReceiver(queue, _options.Link!, key, new ProgressLogger(_log, "link: "));
@@ -157,7 +157,7 @@ public sealed class TargetAgent : ISyncAgent
             WireBytes = link?.WireBytes ?? 0,
             CompressionRatio = link?.CompressionRatio ?? 0,
             LastError = _counters.LastError ?? link?.LastError,
-            Note = _counters.Note,
+            Note = AgentRunner.Note(queue, _counters),
             LostSeqs = _lost?.Describe(queue) ?? [],
             Warnings = queue?.OpenNotes ?? [],
             StartedAt = _started,

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using KafkaSync.Engine.Offsets;
+using KafkaSync.Engine.Queue;
 using KafkaSync.Engine.Records;
 
 namespace KafkaSync.Engine.Sync;
@@ -163,6 +164,14 @@ internal sealed partial class TargetProducer
         catch (KafkaException ex)
         {
             throw Fatal(ex);
+        }
+        catch (IOException ex) when (DiskSpace.IsFull(ex))
+        {
+            // The map could not hold the batch: the transaction must not commit without it.
+            _log?.Report($"Transaction aborted: the offset map does not fit on the queue's disk ({ex.Message}); retrying the same {batch.Count} record(s).");
+            Abort(producer);
+            Thread.Sleep(RetryEvery);
+            return false;
         }
 
         return CommitOrRetry(producer, batch, stop);

@@ -164,8 +164,16 @@ internal sealed partial class TargetProducer
         var done = tracker.DoneSeq;
         if (done > _queue.GetCursor(CursorName))
         {
-            map.Flush(done, pending: false);
-            MoveCursor(done);
+            try
+            {
+                map.Flush(done, pending: false);
+                MoveCursor(done);
+            }
+            catch (IOException ex) when (DiskSpace.IsFull(ex))
+            {
+                // The cursor stays where it was until the map and cursor fit on the disk again;
+                // the queue's status note says so. Records keep being produced meanwhile.
+            }
         }
     }
 
@@ -173,7 +181,15 @@ internal sealed partial class TargetProducer
     {
         if (done > _queue.GetCursor(CursorName))
         {
-            _queue.SetCursor(CursorName, done);
+            try
+            {
+                _queue.SetCursor(CursorName, done);
+            }
+            catch (IOException ex) when (DiskSpace.IsFull(ex))
+            {
+                // Saved at the next move; until then a restart produces from the older cursor
+                // (exactly-once mode: from its checkpoint in Kafka, which is what counts there).
+            }
         }
     }
 

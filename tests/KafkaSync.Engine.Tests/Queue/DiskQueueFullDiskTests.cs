@@ -3,69 +3,111 @@ using KafkaSync.Engine.Queue;
 
 namespace KafkaSync.Engine.Tests.Queue;
 
-/// <summary>A real full disk: a small tmpfs mounted for the test (the test machines run as root).</summary>
+/// <summary>A real full disk: a small tmpfs mounted for the test, remounted bigger to give room back.</summary>
 public sealed class DiskQueueFullDiskTests
 {
-    [Fact]
-    public async Task A_full_disk_fails_appends_with_a_clear_error_and_keeps_every_committed_record()
+    private const int PayloadBytes = 500;
+
+    /// <param name="reserve">The room the writer leaves; 0 lets writes run into ENOSPC itself, part-way through a chunk.</param>
+    [Theory]
+    [InlineData(1L << 20)]
+    [InlineData(0L)]
+    public async Task A_full_disk_pauses_appends_and_when_room_returns_every_record_is_written_once_in_order(long reserve)
     {
-        using var dir = new QueueTestDir();
-        var mount = Path.Combine(Path.GetTempPath(), "ksq-tmpfs-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(mount);
-        Run("mount", $"-t tmpfs -o size=512k tmpfs {mount}");
-        try
+        using var disk = new TmpfsMount("2m");
+        var ct = QueueTestDir.Timeout(90);
+        var options = new DiskQueueOptions { Path = Path.Combine(disk.Path, "q"), SegmentBytes = 64 * 1024, CapacityBytes = 64L << 20 };
+        var log = new List<string>();
+        const int total = 5_000; // 2.7 MB of records: more than the disk holds
+        await using (var queue = DiskQueue.Open(options))
         {
-            var ct = QueueTestDir.Timeout();
-            var options = new DiskQueueOptions { Path = Path.Combine(mount, "q"), SegmentBytes = 64 * 1024, CapacityBytes = 64L << 20 };
-            var committed = 0L;
-            QueueException? failure = null;
-            await using (var queue = DiskQueue.Open(options))
+            queue.DiskReserveBytes = reserve;
+            queue.Log = new Progress<string>(line => { lock (log) { log.Add(line); } });
+            var appender = Task.Run(async () =>
             {
-                try
+                for (var i = 1; i <= total; i++)
                 {
-                    for (var i = 1; i <= 100_000; i++)
-                    {
-                        await queue.AppendAsync(QueueTestDir.PayloadFor(i, 500), ct);
-                        if (i % 20 == 0)
-                        {
-                            committed = await queue.CommitAsync(ct);
-                        }
-                    }
+                    await queue.AppendAsync(QueueTestDir.PayloadFor(i, PayloadBytes), ct);
                 }
-                catch (QueueException ex)
-                {
-                    failure = ex;
-                }
-            }
 
-            Assert.NotNull(failure);
-            Assert.Contains("writer failed", failure.Message, StringComparison.Ordinal);
-            Assert.Matches("(?i)no space|disk was full", failure.Message);
-            Assert.True(failure.Message.Contains("is full: free space on it", StringComparison.Ordinal), failure.Message);
-            Assert.True(committed > 0);
+                return await queue.CommitAsync(ct);
+            }, ct);
 
-            // With room again, every committed record is there once, in order.
-            Run("mount", $"-o remount,size=4m tmpfs {mount}");
-            await using (var queue = DiskQueue.Open(options))
-            {
-                var records = QueueTestDir.ReadAll(queue, 1);
-                Assert.True(records.Count >= committed, $"{records.Count} records survived but {committed} were committed");
-                Assert.Equal(Enumerable.Range(1, records.Count).Select(i => (long)i), records.Select(r => r.Seq));
-                Assert.All(records, r => Assert.Equal(QueueTestDir.PayloadFor(r.Seq, 500), r.Payload.ToArray()));
-            }
+            await WaitUntilAsync(() => queue.DiskFull is not null || appender.IsCompleted, ct);
+            Assert.False(appender.IsCompleted, "every append was written although the disk holds a quarter of them");
+            var full = queue.DiskFull!;
+            Assert.Equal(options.Path, full.Path);
+            Assert.Matches(@"^paused: disk full at .+, [\d,]+ bytes free; retrying$", full.Note);
+
+            // Paused, not failed: the durable seq stays below what was appended and nothing throws.
+            var durableWhileFull = queue.DurableSeq;
+            await Task.Delay(1500, ct);
+            Assert.False(appender.IsCompleted);
+            Assert.True(queue.DiskFull is not null);
+            Assert.True(queue.DurableSeq < total);
+
+            var freed = Stopwatch.StartNew();
+            disk.Resize("8m");
+            var committed = await appender.WaitAsync(ct);
+            var resumedAfter = freed.Elapsed;
+            Assert.Equal(total, committed);
+            Assert.Null(queue.DiskFull);
+            Assert.True(resumedAfter < TimeSpan.FromSeconds(15), $"writing resumed {resumedAfter.TotalSeconds:0.0} s after room returned");
+            Assert.True(durableWhileFull < total);
         }
-        finally
+
+        lock (log)
         {
-            Run("umount", mount);
-            Directory.Delete(mount);
+            Assert.Single(log, l => l.Contains("is full", StringComparison.Ordinal));
+            Assert.Single(log, l => l.Contains("has room again", StringComparison.Ordinal));
+        }
+
+        await using (var queue = DiskQueue.Open(options))
+        {
+            var records = QueueTestDir.ReadAll(queue, 1);
+            Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), records.Select(r => r.Seq));
+            Assert.All(records, r => Assert.Equal(QueueTestDir.PayloadFor(r.Seq, PayloadBytes), r.Payload.ToArray()));
         }
     }
 
-    private static void Run(string command, string arguments)
+    [Fact]
+    public async Task Closing_a_queue_that_waits_for_room_keeps_every_committed_record()
     {
-        using var process = Process.Start(new ProcessStartInfo(command, arguments) { RedirectStandardError = true })!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{command} {arguments} failed: {error}");
+        using var disk = new TmpfsMount("1m");
+        var ct = QueueTestDir.Timeout();
+        var options = new DiskQueueOptions { Path = Path.Combine(disk.Path, "q"), SegmentBytes = 64 * 1024, CapacityBytes = 64L << 20 };
+        long committed;
+        var queue = DiskQueue.Open(options);
+        queue.DiskReserveBytes = 0;
+        var appender = Task.Run(async () =>
+        {
+            for (var i = 1; i <= 4_000; i++)
+            {
+                await queue.AppendAsync(QueueTestDir.PayloadFor(i, PayloadBytes), ct);
+            }
+        }, ct);
+        await WaitUntilAsync(() => queue.DiskFull is not null, ct);
+        committed = queue.DurableSeq;
+        Assert.True(committed > 0);
+        var closing = Stopwatch.StartNew();
+        await queue.DisposeAsync();
+        Assert.True(closing.Elapsed < TimeSpan.FromSeconds(5), $"closing took {closing.Elapsed.TotalSeconds:0.0} s");
+        // The appends fit in the write buffer, or meet the closed queue: either way they end.
+        await Task.WhenAny(appender);
+
+        disk.Resize("8m");
+        await using var reopened = DiskQueue.Open(options);
+        var records = QueueTestDir.ReadAll(reopened, 1);
+        Assert.True(records.Count >= committed, $"{records.Count} records survived but {committed} were committed");
+        Assert.Equal(Enumerable.Range(1, records.Count).Select(i => (long)i), records.Select(r => r.Seq));
+        Assert.All(records, r => Assert.Equal(QueueTestDir.PayloadFor(r.Seq, PayloadBytes), r.Payload.ToArray()));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken ct)
+    {
+        while (!condition())
+        {
+            await Task.Delay(20, ct);
+        }
     }
 }

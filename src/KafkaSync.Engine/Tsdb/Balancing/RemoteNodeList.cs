@@ -104,7 +104,15 @@ internal sealed class RemoteNodeList : IAsyncDisposable
                     return;
                 }
 
-                await RefreshAsync(stop.Token);
+                try
+                {
+                    await RefreshAsync(stop.Token);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    // Disposed while a refresh was in flight.
+                    return;
+                }
             }
         });
     }
