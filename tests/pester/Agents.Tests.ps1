@@ -266,9 +266,19 @@ Describe '-AsJob on the link ends' {
 
 Describe 'The time-series services as jobs, and Wait-KafkaSyncTsdbNode' {
     BeforeAll {
-        $script:vmPort = Get-FreePort
+        # A port found free may be taken before VictoriaMetrics binds it (other processes start
+        # meanwhile); it then exits at once, so start it again on another port until it answers.
         $script:vmData = New-TestFolder
-        $script:vm = Start-ChildProcess 'victoria-metrics' @('-storageDataPath', $vmData, '-httpListenAddr', "127.0.0.1:$vmPort") $vmData
+        foreach ($attempt in 1..5) {
+            $script:vmPort = Get-FreePort
+            $script:vm = Start-ChildProcess 'victoria-metrics' @('-storageDataPath', $vmData, '-httpListenAddr', "127.0.0.1:$vmPort") "$vmData-$attempt"
+            $healthy = Wait-Until {
+                if ($vm.HasExited) { return 'exited' }
+                try { if ((Invoke-WebRequest "http://127.0.0.1:$vmPort/health" -TimeoutSec 2).StatusCode -eq 200) { 'up' } } catch { $null }
+            } -TimeoutSeconds 60
+            if ($healthy -eq 'up') { break }
+        }
+        $healthy | Should -Be 'up' -Because "VictoriaMetrics must start (see $vmData-$attempt.err)"
         $script:statusPort = Get-FreePort
         $script:tsdbConfig = "$vmData.json"
         @{
@@ -286,7 +296,11 @@ Describe 'The time-series services as jobs, and Wait-KafkaSyncTsdbNode' {
         Remove-Item $vmData, $tsdbConfig -Recurse -Force -ErrorAction SilentlyContinue
     }
     BeforeEach { Start-TestWatchdog }
-    AfterEach { Stop-TestWatchdog }
+    AfterEach {
+        # A failed test must not leave its service holding the status port for the next one.
+        Get-Job | Where-Object PSJobTypeName -eq 'KafkaSyncAgentJob' | Stop-Job -PassThru | Remove-Job -Force
+        Stop-TestWatchdog
+    }
 
     It 'runs the cluster and a balancer as jobs, waits for a node to be Available, and stops both through the registry' {
         $cluster = Start-KafkaSyncTsdbCluster -ConfigPath $tsdbConfig -AsJob
