@@ -13,7 +13,7 @@ internal static class BenchMemoryCommand
         var valueBytes = new Option<int>("--value-bytes") { Description = "Bytes of each record's value.", DefaultValueFactory = _ => defaults.ValueBytes };
         var baselineSeconds = new Option<int>("--baseline-seconds") { Description = "Seconds of the small steady flow; its second half is the baseline.", DefaultValueFactory = _ => defaults.BaselineSeconds };
         var baselineRate = new Option<double>("--baseline-mib-s") { Description = "Rate of the small steady flow, in MiB/s.", DefaultValueFactory = _ => defaults.BaselineMiBPerSecond };
-        var backlog = new Option<int>("--backlog-mib") { Description = "Backlog held in the source queue while the target agent is stopped, then drained (the target producer buffers 64 MiB).", DefaultValueFactory = _ => defaults.BacklogMiB };
+        var backlog = new Option<int>("--backlog-mib") { Description = "Backlog held in the source queue while the target agent is stopped, then drained (the target producer buffers 16 MiB).", DefaultValueFactory = _ => defaults.BacklogMiB };
         var grow = new Option<double>("--grow-gib") { Description = "How much the target queue grows while the target cluster is stopped, in GiB.", DefaultValueFactory = _ => defaults.GrowGiB };
         var step = new Option<int>("--step-mib") { Description = "Report memory at each step of this many MiB of the target queue's growth.", DefaultValueFactory = _ => defaults.StepMiB };
         var folder = new Option<string?>("--folder") { Description = "Where the agents' queues go (a fresh folder inside it; default: the temporary folder)." };

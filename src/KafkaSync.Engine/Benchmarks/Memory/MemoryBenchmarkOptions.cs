@@ -6,7 +6,7 @@ namespace KafkaSync.Engine.Benchmarks.Memory;
 public sealed record MemoryBenchmarkOptions
 {
     /// <summary>The target producer's buffer in bytes (queue.buffering.max.kbytes of <c>TargetProducer</c>): the unit a backlog is measured in.</summary>
-    public const long ProducerBufferBytes = 64L << 20;
+    public const long ProducerBufferBytes = Sync.TargetProducer.BufferKbytes * 1024L;
 
     /// <summary><see cref="Outage"/>: every broker of the target cluster taken down with the embedded cluster's fault injection.</summary>
     public const string OutageDown = "down";
@@ -27,7 +27,7 @@ public sealed record MemoryBenchmarkOptions
     /// <summary>Rate of the small flow, in MiB/s. Default 1.</summary>
     public double BaselineMiBPerSecond { get; init; } = 1;
 
-    /// <summary>The backlog the target agent drains, in MiB, held in the source queue while the target agent is stopped. Default 768 (12 producer buffers).</summary>
+    /// <summary>The backlog the target agent drains, in MiB, held in the source queue while the target agent is stopped. Default 768 (48 producer buffers).</summary>
     public int BacklogMiB { get; init; } = 768;
 
     /// <summary>How much the target queue grows while the target cluster is stopped, in GiB. Default 2.</summary>
