@@ -42,7 +42,9 @@ public sealed class SourceQueue_DiskFull_Resumes(ITestOutputHelper output)
         var paused = agent.Status;
         Assert.Equal(AgentState.Running, paused.State);
         Assert.Matches($@"^paused: disk full at {System.Text.RegularExpressions.Regex.Escape(queuePath)}, [\d,]+ bytes free; retrying$", paused.Note);
-        Assert.InRange(paused.RecordsIn, 1, Records - 1);
+        // Not all in; maybe none counted yet: records the writer took in the same batch as the one
+        // that met the full disk become durable with it, once it is written.
+        Assert.InRange(paused.RecordsIn, 0, Records - 1);
 
         // What another process sees: the status file beside the queue says it too (the writer
         // leaves room for it).
