@@ -148,9 +148,14 @@ summarize() {
   pester_passed=$(pester_count passed) pester_failed=$(pester_count failed) pester_skipped=$(pester_count skipped)
   echo "pester: $pester_passed passed, $pester_failed failed, $pester_skipped skipped"
   passed=$((passed + pester_passed)) failed=$((failed + pester_failed)) skipped=$((skipped + pester_skipped))
-  # The module is the product: a run in which no Pester test passed did not test it.
+  # The module is the product: a run in which no Pester test passed, or any was skipped, did not
+  # test it.
   if [[ $pester_passed -eq 0 ]]; then
     echo "pester: no Pester test ran; the test run fails (pwsh or Pester missing, or tests/pester empty)" >&2
+    failed=$((failed + 1))
+  fi
+  if [[ $pester_skipped -ne 0 ]]; then
+    echo "pester: $pester_skipped test(s) skipped or not run; every Pester test must run, so the test run fails" >&2
     failed=$((failed + 1))
   fi
   echo "tests: $passed passed, $failed failed, $skipped skipped"

@@ -75,7 +75,11 @@ Describe 'A sync on a machine whose own librdkafka and libzstd are hidden or old
         foreach ($library in $system) { $result.mappedRdkafka | Should -Not -Be $library }
     }
 
-    It 'runs a full sync with the system libraries hidden in a mount namespace' -Skip:(-not $IsLinux -or (id -u) -ne '0' -or -not (Get-Command unshare -ErrorAction SilentlyContinue)) {
+    It 'runs a full sync with the system libraries hidden in a mount namespace' {
+        # Not skipped when it cannot run: the test run needs Linux, root and unshare (as the README says).
+        $IsLinux | Should -BeTrue -Because 'mount namespaces are Linux'
+        (id -u) | Should -Be '0' -Because 'bind mounts in a namespace need root: run ./build.sh test as root'
+        Get-Command unshare -ErrorAction SilentlyContinue | Should -Not -BeNullOrEmpty -Because 'unshare (util-linux) makes the namespace'
         # Every librdkafka and libzstd the dynamic linker knows of is covered by an empty file.
         # kcat, the test's own Kafka client, gets copies of them, outside the pwsh process.
         $hide = @(& ldconfig -p | Select-String 'librdkafka|libzstd' | ForEach-Object { ($_ -split '=>\s*')[-1] } | Sort-Object -Unique)
