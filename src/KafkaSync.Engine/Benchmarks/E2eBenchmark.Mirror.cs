@@ -57,36 +57,17 @@ public static partial class E2eBenchmark
                 log?.Report(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"  mirror ({compression}): first record consumed at {clock.Elapsed.TotalSeconds:0.00} s"));
             }
 
-            var message = new Message<byte[]?, byte[]?>
+            MirrorForward.Produce(producer, result, r =>
             {
-                Key = result.Message.Key,
-                Value = result.Message.Value,
-                Headers = result.Message.Headers,
-                Timestamp = result.Message.Timestamp,
-            };
-            while (true)
-            {
-                try
+                if (r.Error.IsError)
                 {
-                    producer.Produce(new TopicPartition(result.Topic, result.Partition), message, r =>
-                    {
-                        if (r.Error.IsError)
-                        {
-                            Interlocked.Increment(ref failed);
-                        }
-                        else
-                        {
-                            Interlocked.Increment(ref delivered);
-                        }
-                    });
-                    break;
+                    Interlocked.Increment(ref failed);
                 }
-                catch (ProduceException<byte[]?, byte[]?> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+                else
                 {
-                    producer.Poll(TimeSpan.FromMilliseconds(5));
+                    Interlocked.Increment(ref delivered);
                 }
-            }
-
+            });
             consumed++;
         }
 

@@ -185,9 +185,14 @@ public sealed class FrameDecoder : IDisposable
 
         RowLayout.Read(raw, header.Count, _starts, _ends);
         ReadOnlyMemory<byte> rows;
-        if (ReuseBuffers)
+        if (ReuseBuffers && header.Codec == FrameCodec.Zstd)
         {
-            // The rows may lie in the caller's input, which it reuses once this call returns.
+            // Decompressed into the decoder's own buffer already.
+            rows = _raw.AsMemory(0, header.RawSize);
+        }
+        else if (ReuseBuffers)
+        {
+            // The rows lie in the caller's input, which it reuses once this call returns.
             _output.Reset();
             _output.WriteBytes(raw);
             rows = _output.WrittenMemory;

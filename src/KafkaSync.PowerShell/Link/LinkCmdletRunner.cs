@@ -12,24 +12,7 @@ internal static class LinkCmdletRunner
 {
     public static void Run(Cmdlet cmdlet, Task run, Func<LinkStatus> status, string activity, CmdletLog log)
     {
-        var progress = new ProgressRecord(1, activity, "starting");
-        // Task.Wait would wrap a failure in AggregateException; WhenAny keeps the engine's own exception.
-        while (Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(1))).GetAwaiter().GetResult() != run)
-        {
-            PipelineWrites.TryWrite(cmdlet, () =>
-            {
-                log.Drain(cmdlet);
-                progress.StatusDescription = Describe(status());
-                cmdlet.WriteProgress(progress);
-            });
-        }
-
-        PipelineWrites.TryWrite(cmdlet, () =>
-        {
-            log.Drain(cmdlet);
-            progress.RecordType = ProgressRecordType.Completed;
-            cmdlet.WriteProgress(progress);
-        });
+        ForegroundProgress.Wait(cmdlet, run, activity, () => Describe(status()), log, TimeSpan.FromSeconds(1));
         run.GetAwaiter().GetResult();
     }
 

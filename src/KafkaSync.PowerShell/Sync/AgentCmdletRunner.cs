@@ -18,23 +18,7 @@ internal static class AgentCmdletRunner
         var run = Task.Run(() => start(messages, stop), CancellationToken.None);
         // Milestones go to Information (for -InformationVariable and logs); the agent's own messages to Verbose.
         cmdlet.WriteInformation(new InformationRecord($"{activity}: started.", "KafkaSync.Sync") { Tags = { "KafkaSync", "Sync" } });
-        var progress = new ProgressRecord(1, activity, "starting");
-        while (Task.WhenAny(run, Task.Delay(TimeSpan.FromMilliseconds(500), CancellationToken.None)).GetAwaiter().GetResult() != run)
-        {
-            PipelineWrites.TryWrite(cmdlet, () =>
-            {
-                messages.Drain(cmdlet);
-                progress.StatusDescription = Describe(status());
-                cmdlet.WriteProgress(progress);
-            });
-        }
-
-        PipelineWrites.TryWrite(cmdlet, () =>
-        {
-            messages.Drain(cmdlet);
-            progress.RecordType = ProgressRecordType.Completed;
-            cmdlet.WriteProgress(progress);
-        });
+        ForegroundProgress.Wait(cmdlet, run, activity, () => Describe(status()), messages, TimeSpan.FromMilliseconds(500));
         var summary = run.GetAwaiter().GetResult();
         // After a stop request the typed summary goes to Information instead (PipelineWrites.WriteSummary).
         PipelineWrites.TryWrite(cmdlet, () => cmdlet.WriteInformation(new InformationRecord($"{activity}: {Describe(summary)}", "KafkaSync.Sync") { Tags = { "KafkaSync", "Sync" } }));

@@ -45,31 +45,13 @@ public static class WanMirror
                 continue;
             }
 
-            var message = new Message<byte[]?, byte[]?>
+            MirrorForward.Produce(producer, result, r =>
             {
-                Key = result.Message.Key,
-                Value = result.Message.Value,
-                Headers = result.Message.Headers,
-                Timestamp = result.Message.Timestamp,
-            };
-            while (true)
-            {
-                try
+                if (r.Error.IsError)
                 {
-                    producer.Produce(new TopicPartition(result.Topic, result.Partition), message, r =>
-                    {
-                        if (r.Error.IsError)
-                        {
-                            Interlocked.Increment(ref failed);
-                        }
-                    });
-                    break;
+                    Interlocked.Increment(ref failed);
                 }
-                catch (ProduceException<byte[]?, byte[]?> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
-                {
-                    producer.Poll(TimeSpan.FromMilliseconds(5));
-                }
-            }
+            });
 
             if (Volatile.Read(ref failed) > 0)
             {
