@@ -7,20 +7,22 @@ namespace KafkaSync.Engine.Framing;
 /// Rebuilds payloads from the columnar layout, replaying the writer's predictors. Every length,
 /// index and count is checked against what is left; any inconsistency is a <see cref="FrameError.BadLayout"/>.
 /// </summary>
-internal static class ColumnarReader
+internal static partial class ColumnarReader
 {
-    private const int ColumnCount = (int)Columns.Opaque + 1;
+    private const int MaxColumnCount = (int)Columns.FieldValues + 1;
 
     /// <summary>
     /// Rebuilds the <paramref name="count"/> payloads into <paramref name="output"/>; payload i (in seq order)
-    /// spans <paramref name="starts"/>[i] to <paramref name="ends"/>[i].
+    /// spans <paramref name="starts"/>[i] to <paramref name="ends"/>[i]. A frame flagged
+    /// <see cref="FrameFlags.FieldColumns"/> (<paramref name="fieldColumns"/>) also has the template and field columns.
     /// </summary>
-    public static void Read(ReadOnlySpan<byte> raw, int count, ByteColumn output, Span<int> starts, Span<int> ends, int maxPayloadBytes, ReaderBuffers buffers)
+    public static void Read(ReadOnlySpan<byte> raw, int count, ByteColumn output, Span<int> starts, Span<int> ends, int maxPayloadBytes, ReaderBuffers buffers, bool fieldColumns = false)
     {
         var table = new Cursor(raw);
-        Span<int> columnStarts = stackalloc int[ColumnCount + 1];
+        var columnCount = fieldColumns ? MaxColumnCount : (int)Columns.Opaque + 1;
+        Span<int> columnStarts = stackalloc int[MaxColumnCount + 1];
         var position = 0L;
-        for (var c = 0; c < ColumnCount; c++)
+        for (var c = 0; c < columnCount; c++)
         {
             columnStarts[c] = (int)position;
             var length = table.VarInt();
@@ -36,7 +38,7 @@ internal static class ColumnarReader
             throw Bad($"column lengths add up to {position}, the frame holds {body.Length}");
         }
 
-        columnStarts[ColumnCount] = (int)position;
+        columnStarts[columnCount] = (int)position;
         var columns = new Columnset(body, columnStarts);
         var tables = columns[Columns.Tables];
         var topics = ReadTable(ref tables);
@@ -76,6 +78,10 @@ internal static class ColumnarReader
         var values = columns[Columns.Values];
         var headerValues = columns[Columns.HeaderValues];
         var opaque = columns[Columns.Opaque];
+        var valueTemplates = fieldColumns ? columns[Columns.ValueTemplate] : default;
+        var fields = fieldColumns
+            ? new FieldReader(columns[Columns.Templates], valueTemplates, columns[Columns.FieldLengths], columns[Columns.FieldValues].Data, buffers)
+            : default;
         var lastOffset = buffers.LastOffsets(groups.Length);
         long lastTimestamp = 0;
         for (var j = 0; j < count; j++)
@@ -101,7 +107,16 @@ internal static class ColumnarReader
             sink.VarInt(VarInt.ZigZag(lastTimestamp));
             sink.Byte(timestampTypes.Byte());
             CopyNullable(ref sink, ref keyLengths, ref keys);
-            CopyNullable(ref sink, ref valueLengths, ref values);
+            var template = fieldColumns ? valueTemplates.VarInt() : 0;
+            if (template == 0)
+            {
+                CopyNullable(ref sink, ref valueLengths, ref values);
+            }
+            else
+            {
+                fields.Rebuild((int)template - 1, ref sink);
+            }
+
             var headerCount = headerCounts.VarInt();
             if (headerCount > (ulong)headerKeyIndex.Remaining)
             {
@@ -122,7 +137,7 @@ internal static class ColumnarReader
 
         if (!(offsets.AtEnd && timestamps.AtEnd && timestampTypes.AtEnd && keyLengths.AtEnd && valueLengths.AtEnd
             && headerCounts.AtEnd && headerKeyIndex.AtEnd && headerValueLengths.AtEnd
-            && keys.AtEnd && values.AtEnd && headerValues.AtEnd && opaque.AtEnd))
+            && keys.AtEnd && values.AtEnd && headerValues.AtEnd && opaque.AtEnd && valueTemplates.AtEnd))
         {
             throw Bad("a column has bytes no record used");
         }
@@ -214,6 +229,8 @@ internal static class ColumnarReader
         public int Position { get; private set; }
 
         public readonly int Remaining => _data.Length - Position;
+
+        public readonly ReadOnlySpan<byte> Data => _data;
 
         public readonly bool AtEnd => Position == _data.Length;
 

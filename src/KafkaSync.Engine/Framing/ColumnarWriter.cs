@@ -11,10 +11,11 @@ namespace KafkaSync.Engine.Framing;
 /// </summary>
 internal sealed partial class ColumnarWriter
 {
-    private const int ColumnCount = (int)Columns.Opaque + 1;
+    private const int ColumnCount = (int)Columns.FieldValues + 1;
     private readonly ByteColumn[] _columns = Enumerable.Range(0, ColumnCount).Select(_ => new ByteColumn()).ToArray();
     private readonly ByteStringTable _topics = new();
     private readonly ByteStringTable _headerKeys = new();
+    private readonly FieldColumnWriter _fields = new();
     private readonly Dictionary<ulong, int> _groupIds = [];
     private readonly List<ulong> _groupKeys = [];
     private Parsed[] _parsed = new Parsed[1024];
@@ -23,10 +24,17 @@ internal sealed partial class ColumnarWriter
     private int[] _rank = [];
     private int[] _groupStart = [];
     private int _headerCount;
+    private bool _fieldColumns;
 
     /// <summary>Writes the layout of <paramref name="records"/> to <paramref name="output"/>.</summary>
-    public void Write(IReadOnlyList<QueueRecord> records, ByteColumn output)
+    /// <param name="records">The frame's records.</param>
+    /// <param name="output">Where the layout goes.</param>
+    /// <param name="fieldColumns">Take JSON-like values apart into templates and field columns
+    /// (<see cref="FieldColumnWriter"/>); the frame must then carry <see cref="FrameFlags.FieldColumns"/>.</param>
+    public void Write(IReadOnlyList<QueueRecord> records, ByteColumn output, bool fieldColumns)
     {
+        _fieldColumns = fieldColumns;
+        _fields.Reset();
         foreach (var column in _columns)
         {
             column.Reset();
@@ -68,14 +76,20 @@ internal sealed partial class ColumnarWriter
             tables.WriteVarInt(key & uint.MaxValue);
         }
 
-        foreach (var column in _columns)
+        if (fieldColumns)
         {
-            output.WriteVarInt((ulong)column.Length);
+            _fields.Write(records, Column(Columns.Templates), Column(Columns.FieldLengths), Column(Columns.FieldValues));
         }
 
-        foreach (var column in _columns)
+        var columns = fieldColumns ? ColumnCount : (int)Columns.Opaque + 1;
+        for (var c = 0; c < columns; c++)
         {
-            output.WriteBytes(column.Written);
+            output.WriteVarInt((ulong)_columns[c].Length);
+        }
+
+        for (var c = 0; c < columns; c++)
+        {
+            output.WriteBytes(_columns[c].Written);
         }
     }
 
@@ -162,7 +176,7 @@ internal sealed partial class ColumnarWriter
             lastTimestamp = p.Timestamp;
             Column(Columns.TimestampType).WriteByte(p.TimestampType);
             WriteNullable(payload, p.Key, Columns.KeyLength, Columns.Keys);
-            WriteNullable(payload, p.Value, Columns.ValueLength, Columns.Values);
+            WriteValue(payload, p.Value, i);
             Column(Columns.HeaderCount).WriteVarInt((ulong)p.HeaderCount);
             for (var h = p.HeaderStart; h < p.HeaderStart + p.HeaderCount; h++)
             {
@@ -170,6 +184,22 @@ internal sealed partial class ColumnarWriter
                 WriteNullable(payload, _headers[h].Value, Columns.HeaderValueLength, Columns.HeaderValues);
             }
         }
+    }
+
+    /// <summary>The value: taken apart into its template's fields when it can be, else whole.</summary>
+    private void WriteValue(ReadOnlySpan<byte> payload, Slice value, int record)
+    {
+        if (_fieldColumns)
+        {
+            var template = value.Start < 0 ? -1 : _fields.TryAdd(payload.Slice(value.Start, value.Length), record, value.Start);
+            Column(Columns.ValueTemplate).WriteVarInt((ulong)(template + 1));
+            if (template >= 0)
+            {
+                return;
+            }
+        }
+
+        WriteNullable(payload, value, Columns.ValueLength, Columns.Values);
     }
 
     private void WriteNullable(ReadOnlySpan<byte> payload, Slice slice, Columns lengths, Columns bytes)

@@ -37,4 +37,18 @@ internal enum Columns
 
     /// <summary>Length-prefixed payloads not in the canonical record format (kept byte for byte), in seq order.</summary>
     Opaque,
+
+    // Only in frames flagged FieldColumns (see FieldColumnWriter):
+
+    /// <summary>Per stored record: 0 = value in <see cref="ValueLength"/>/<see cref="Values"/>, t = template t - 1.</summary>
+    ValueTemplate,
+
+    /// <summary>The template table: count, then each template (length-prefixed, a NUL where a field was cut).</summary>
+    Templates,
+
+    /// <summary>Each cut field's length: template by template, field by field, record by record.</summary>
+    FieldLengths,
+
+    /// <summary>Each cut field's bytes, in the order of <see cref="FieldLengths"/>.</summary>
+    FieldValues,
 }

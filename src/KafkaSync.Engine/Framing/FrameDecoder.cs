@@ -172,7 +172,7 @@ public sealed class FrameDecoder : IDisposable
         if ((header.Flags & FrameFlags.Columnar) != 0)
         {
             _output.Reset();
-            ColumnarReader.Read(raw, header.Count, _output, _starts, _ends, _options.MaxFrameRawBytes, _buffers);
+            ColumnarReader.Read(raw, header.Count, _output, _starts, _ends, _options.MaxFrameRawBytes, _buffers, (header.Flags & FrameFlags.FieldColumns) != 0);
             var buffer = ReuseBuffers ? _output.WrittenMemory : _output.ToArray();
             for (var i = 0; i < header.Count; i++)
             {

@@ -78,8 +78,8 @@ public sealed class FrameEncoder : IDisposable
         var flags = FrameFlags.None;
         if (_options.Layout == FrameLayout.Columnar)
         {
-            _columnar.Write(records, _raw);
-            flags |= FrameFlags.Columnar;
+            _columnar.Write(records, _raw, _options.FieldColumns);
+            flags |= _options.FieldColumns ? FrameFlags.Columnar | FrameFlags.FieldColumns : FrameFlags.Columnar;
         }
 
         // Receivers bound the layout by the payloads plus a little per record; pathological

@@ -94,6 +94,11 @@ internal readonly record struct FrameHeader(
             throw new FrameException(FrameError.SizeLimit, $"declared wire size {header.WireSize} does not fit raw size {header.RawSize} (at most {maxWire})");
         }
 
+        if ((flags & FrameFlags.FieldColumns) != 0 && (flags & FrameFlags.Columnar) == 0)
+        {
+            throw new FrameException(FrameError.BadFlags, "field columns are flagged on a frame without the columnar layout");
+        }
+
         if (codec == FrameCodec.None && (header.DictionaryId != 0 || (flags & FrameFlags.Streamed) != 0))
         {
             throw new FrameException(FrameError.BadFlags, "a frame without compression names a dictionary or a stream");
@@ -119,5 +124,8 @@ internal enum FrameFlags : byte
     /// <summary>The payload continues the connection's zstd stream (else it starts a fresh one).</summary>
     Streamed = 2,
 
-    All = Columnar | Streamed,
+    /// <summary>The columnar layout also holds JSON-like values as templates and field columns (link protocol 2 on).</summary>
+    FieldColumns = 4,
+
+    All = Columnar | Streamed | FieldColumns,
 }

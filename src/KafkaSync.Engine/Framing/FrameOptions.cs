@@ -27,6 +27,14 @@ public sealed record FrameOptions
     public FrameLayout Layout { get; init; } = FrameLayout.Columnar;
 
     /// <summary>
+    /// True (default) to send JSON-like values in the columnar layout as templates and field columns:
+    /// field names cross once per frame, and each field's values are compressed side by side (see
+    /// docs/framing.md). Needs a target that speaks link protocol 2; against an older one the sender
+    /// turns it off by itself.
+    /// </summary>
+    public bool FieldColumns { get; init; } = true;
+
+    /// <summary>
     /// True (default) to keep one zstd stream per connection, flushed at every frame, so small frames
     /// still compress against everything sent before; false to compress each frame on its own.
     /// </summary>

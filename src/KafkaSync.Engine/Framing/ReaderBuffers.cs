@@ -7,6 +7,12 @@ internal sealed class ReaderBuffers
     private int[] _groups = new int[1024];
     private int[] _counts = new int[64];
     private long[] _lastOffsets = new long[64];
+    private int[] _templateStart = new int[64];
+    private int[] _firstMarker = new int[64];
+    private int[] _markers = new int[1024];
+    private int[] _fieldLengths = new int[8192];
+    private int[] _nextLength = new int[1024];
+    private int[] _nextByte = new int[1024];
 
     public int[] GroupOf => _groups;
 
@@ -27,6 +33,24 @@ internal sealed class ReaderBuffers
         Array.Clear(array, 0, count);
         return array;
     }
+
+    /// <summary>Where each template starts and ends in the template column.</summary>
+    public Span<int> TemplateStarts(int count) => Grow(ref _templateStart, count).AsSpan(0, count);
+
+    /// <summary>Each template's first marker in <see cref="Markers"/>.</summary>
+    public Span<int> FirstMarkers(int count) => Grow(ref _firstMarker, count).AsSpan(0, count);
+
+    /// <summary>Every marker's place in its template.</summary>
+    public Span<int> Markers(int count) => Grow(ref _markers, count).AsSpan(0, count);
+
+    /// <summary>Every cut field's length.</summary>
+    public Span<int> FieldLengths(int count) => Grow(ref _fieldLengths, count).AsSpan(0, count);
+
+    /// <summary>Per marker, the index of its next field's length.</summary>
+    public Span<int> NextLengths(int count) => Grow(ref _nextLength, count).AsSpan(0, count);
+
+    /// <summary>Per marker, the offset of its next field's bytes.</summary>
+    public Span<int> NextBytes(int count) => Grow(ref _nextByte, count).AsSpan(0, count);
 
     private static T[] Grow<T>(ref T[] array, int count)
     {
