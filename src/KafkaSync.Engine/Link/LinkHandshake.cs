@@ -9,26 +9,32 @@ namespace KafkaSync.Engine.Link;
 /// verifies and proves the key back in Welcome. Both nonces enter both MACs, so a recorded
 /// handshake fails when replayed against either side, and the key itself never crosses the wire.
 /// The target reveals nothing keyed until the source has proven itself.
+/// The source offers its protocol version in Hello; the target answers with the version the session
+/// speaks (the source's, if the target knows it), so a newer target serves an older source.
 /// </summary>
 internal static class LinkHandshake
 {
-    public const ushort Version = 1;
+    /// <summary>This side's protocol. 2: frames may carry field columns (<see cref="Framing.FrameOptions.FieldColumns"/>).</summary>
+    public const ushort Version = 2;
+
+    /// <summary>The oldest protocol this side still speaks.</summary>
+    public const ushort MinVersion = 1;
 
     private static ReadOnlySpan<byte> ClientLabel => "kafkasync-link client proof"u8;
 
     private static ReadOnlySpan<byte> ServerLabel => "kafkasync-link server proof"u8;
 
-    /// <summary>Source side: authenticates both ways and returns the seq the target needs next.</summary>
-    public static async Task<long> RunClientAsync(LinkConnection connection, LinkKey key, Hello hello, int maxFrameBody, CancellationToken ct)
+    /// <summary>Source side: authenticates both ways and returns the seq the target needs next and the session's protocol version.</summary>
+    public static async Task<(long NextSeq, ushort Version)> RunClientAsync(LinkConnection connection, LinkKey key, Hello hello, int maxFrameBody, CancellationToken ct)
     {
         var helloBody = hello.Encode();
         await connection.SendAsync(LinkMessageType.Hello, helloBody, ct);
 
         var challengeBody = (await ExpectAsync(connection, LinkMessageType.Challenge, maxFrameBody, ct)).ToArray();
         var challenge = Challenge.Decode(challengeBody);
-        if (challenge.Version != Version)
+        if (challenge.Version < MinVersion || challenge.Version > hello.Version)
         {
-            throw new LinkException(LinkFailure.Version, $"the target speaks link protocol version {challenge.Version}; this source speaks {Version}");
+            throw new LinkException(LinkFailure.Version, $"the target speaks link protocol version {challenge.Version}; this source speaks {MinVersion} to {hello.Version}");
         }
 
         var proof = key.Mac(Transcript(ClientLabel, helloBody, challengeBody, []));
@@ -41,23 +47,25 @@ internal static class LinkHandshake
             throw new LinkException(LinkFailure.Authentication, $"the target at {connection.Peer} failed to prove it holds the pre-shared key");
         }
 
-        return welcome.NextSeq;
+        return (welcome.NextSeq, challenge.Version);
     }
 
     /// <summary>
     /// Target side, up to a verified source proof. Returns the Hello and the target's own proof, to
-    /// send in a Welcome once the target accepts the session.
+    /// send in a Welcome once the target accepts the session. <paramref name="version"/> is the newest
+    /// protocol this target offers (tests play older targets with it).
     /// </summary>
-    public static async Task<(Hello Hello, byte[] ServerProof)> RunServerAsync(LinkConnection connection, LinkKey key, CancellationToken ct)
+    public static async Task<(Hello Hello, byte[] ServerProof)> RunServerAsync(LinkConnection connection, LinkKey key, CancellationToken ct, ushort version = Version)
     {
         var helloBody = (await ExpectAsync(connection, LinkMessageType.Hello, 0, ct)).ToArray();
         var hello = Hello.Decode(helloBody);
-        if (hello.Version != Version)
+        if (hello.Version < MinVersion)
         {
-            throw new LinkException(LinkFailure.Version, $"the source speaks link protocol version {hello.Version}; this target speaks {Version}");
+            throw new LinkException(LinkFailure.Version, $"the source speaks link protocol version {hello.Version}; this target speaks {MinVersion} to {Version}");
         }
 
-        var challengeBody = new Challenge(Version, RandomNumberGenerator.GetBytes(Hello.NonceLength)).Encode();
+        // A newer source speaks this target's version if it can (it refuses otherwise, naming both).
+        var challengeBody = new Challenge(Math.Min(hello.Version, version), RandomNumberGenerator.GetBytes(Hello.NonceLength)).Encode();
         await connection.SendAsync(LinkMessageType.Challenge, challengeBody, ct);
 
         var proof = Proof.Decode((await ExpectAsync(connection, LinkMessageType.Proof, 0, ct)).Span);

@@ -51,7 +51,8 @@ public sealed partial class LinkSender
     /// <summary>Reads the queue from <paramref name="resumeAt"/>, cuts frames by size or age, and hands them to the sending stage.</summary>
     private async Task EncodeAsync(ChannelWriter<EncodedFrame> encoded, ChannelReader<ArrayBufferWriter<byte>> spare, long resumeAt, CancellationToken ct)
     {
-        var frames = _options.Frames;
+        // A target of protocol 1 cannot read field columns: send it what it reads.
+        var frames = _peerVersion >= 2 ? _options.Frames : _options.Frames with { FieldColumns = false };
         // The target may need a seq the source lost to a repair: start at the first record held and
         // declare the rest lost, as for any other gap.
         using var reader = _source.OpenReader(Math.Max(resumeAt, _source.FirstSeq));

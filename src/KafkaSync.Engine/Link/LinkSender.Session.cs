@@ -109,7 +109,7 @@ public sealed partial class LinkSender
         long resumeAt;
         try
         {
-            resumeAt = await LinkHandshake.RunClientAsync(connection, _key, hello, 0, timeout.Token);
+            (resumeAt, _peerVersion) = await LinkHandshake.RunClientAsync(connection, _key, hello, 0, timeout.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

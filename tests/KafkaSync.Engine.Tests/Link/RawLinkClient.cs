@@ -33,8 +33,8 @@ internal sealed class RawLinkClient : IAsyncDisposable
         new(version, RandomNumberGenerator.GetBytes(Hello.NonceLength), sourceId, DateTime.UtcNow.Ticks, 1, 1);
 
     /// <summary>Completes a genuine handshake; returns the seq the target needs next.</summary>
-    public Task<long> AuthenticateAsync(LinkKey key, CancellationToken ct, string sourceId = "raw-client") =>
-        LinkHandshake.RunClientAsync(Connection, key, NewHello(sourceId), 0, ct);
+    public async Task<long> AuthenticateAsync(LinkKey key, CancellationToken ct, string sourceId = "raw-client") =>
+        (await LinkHandshake.RunClientAsync(Connection, key, NewHello(sourceId), 0, ct)).NextSeq;
 
     public async Task SendRawAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct) =>
         await _stream.WriteAsync(bytes, ct);
