@@ -60,7 +60,8 @@ public static class FrameBenchmark
         cancellation.ThrowIfCancellationRequested();
         output.WriteLine(Invariant($"layout row      (level {level0}, streaming): ratio {Ratio(frames with { Level = level0, Layout = FrameLayout.Row }):F2}"));
         output.WriteLine(Invariant($"layout columnar (level {level0}, streaming): ratio {Ratio(frames with { Level = level0 }):F2}"));
-        output.WriteLine(Invariant($"hash log        (level {level0}, columnar, streaming): the level's own {Ratio(frames with { Level = level0, MinHashLog = 0 }):F2}, at least 2^16 {Ratio(frames with { Level = level0, MinHashLog = 16 }):F2}, at least 2^17 {Ratio(frames with { Level = level0, MinHashLog = 17 }):F2}"));
+        output.WriteLine(Invariant($"field columns   (level {level0}, streaming): off {Ratio(frames with { Level = level0, FieldColumns = false }):F2}, on {Ratio(frames with { Level = level0 }):F2}"));
+        output.WriteLine(Invariant($"hash log        (level {level0}, columnar, streaming): the level's own {Ratio(frames with { Level = level0, MinHashLog = 0 }):F2}, at least 2^16 {Ratio(frames with { Level = level0, MinHashLog = 16 }):F2}, at least 2^17 {Ratio(frames with { Level = level0, MinHashLog = 17 }):F2}, at least 2^18 {Ratio(frames with { Level = level0, MinHashLog = 18 }):F2}"));
         output.WriteLine(Invariant($"layout row      (level {level0}, independent frames): ratio {Ratio(frames with { Level = level0, Layout = FrameLayout.Row, Streaming = false }):F2}"));
         output.WriteLine(Invariant($"layout columnar (level {level0}, independent frames): ratio {Ratio(frames with { Level = level0, Streaming = false }):F2}"));
 
