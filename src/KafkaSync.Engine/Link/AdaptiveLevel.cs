@@ -7,9 +7,9 @@ namespace KafkaSync.Engine.Link;
 /// (a full window or the bandwidth cap), CPU is idle and a higher level may buy ratio for free, so
 /// the level steps up; when compressing takes the time and the link waits for us, it steps down.
 /// Decisions are taken over periods, one step at a time, so the level settles instead of swinging.
-/// Frames grow while the link is the bottleneck (up to 8× the configured size): the columnar
-/// layout compresses larger frames better, and on a link-bound connection their extra latency
-/// costs nothing.
+/// Frames grow while the link is the bottleneck (up to 8× the configured size), before any level
+/// step: the columnar layout compresses larger frames better for no extra CPU, and on a link-bound
+/// connection their extra latency costs nothing.
 /// </summary>
 /// <remarks>
 /// A higher level does not always compress better: on JSON events in columnar frames, zstd's
@@ -103,9 +103,14 @@ internal sealed class AdaptiveLevel
 
         // The link is the bottleneck when we waited on it for longer than we compressed (by far:
         // climb faster); the compressor is when waiting was negligible next to compressing.
-        if (_waiting > _encoding)
+        if (_waiting > _encoding && FrameBytes < _maxFrameBytes)
         {
-            FrameBytes = Math.Max(FrameBytes, Math.Min(_maxFrameBytes, FrameBytes * 2));
+            // Larger frames first: they cost no CPU and compress better. A level step taken in the
+            // same period would be credited with their gain and kept even when it buys nothing.
+            FrameBytes = Math.Min(_maxFrameBytes, FrameBytes * 2);
+        }
+        else if (_waiting > _encoding)
+        {
             var step = _waiting > _encoding * 3 ? 2 : 1;
             var next = Math.Min(_ceiling, Level + step);
             if (next > Level)

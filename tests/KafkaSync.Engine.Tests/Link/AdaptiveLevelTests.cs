@@ -41,4 +41,24 @@ public sealed class AdaptiveLevelTests
         Assert.True(level.Level >= 5);
         Assert.True(level.FrameBytes > 1 << 20);
     }
+
+    [Fact]
+    public void Frames_grow_to_their_largest_before_the_level_steps_up()
+    {
+        var level = new AdaptiveLevel(1, enabled: true, min: 1, max: 9, frameBytes: 1 << 20, maxFrameBytes: 16 << 20);
+        var seen = new List<(int Level, int FrameBytes)>();
+        var deadline = Stopwatch.StartNew();
+        while (level.Level == 1 && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            // Link-bound; larger frames shrink the output, as the columnar layout does.
+            var wire = (long)((1 << 20) * (0.3 - (0.01 * Math.Log2(level.FrameBytes >> 20))));
+            level.Observe(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(20), rawBytes: 1 << 20, wireBytes: wire);
+            seen.Add((level.Level, level.FrameBytes));
+            Thread.Sleep(20);
+        }
+
+        Assert.True(level.Level > 1, "the level never stepped up");
+        Assert.All(seen.Where(s => s.Level > 1), s => Assert.Equal(8 << 20, s.FrameBytes));
+        Assert.Equal(new[] { 1 << 20, 2 << 20, 4 << 20, 8 << 20 }, seen.Select(s => s.FrameBytes).Distinct());
+    }
 }
