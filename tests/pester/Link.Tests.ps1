@@ -44,6 +44,64 @@ Describe 'Send-KafkaSyncQueue' {
         $status.AckedSeq | Should -Be 1
         $job | Stop-Job -PassThru | Remove-Job
     }
+
+    It 'sends JSON records in field columns: fewer bytes than with frames.fieldColumns off, every record intact' {
+        $root = Join-Path ([IO.Path]::GetTempPath()) ([Guid]::NewGuid())
+        $secret = ConvertTo-SecureString 'a pre-shared key of decent length' -AsPlainText -Force
+        $credential = [pscredential]::new('link', $secret)
+        # One source queue per run: a sender retires what its target acknowledged.
+        $payloads = [System.Collections.Generic.List[ReadOnlyMemory[byte]]]::new()
+        foreach ($record in [KafkaSync.Engine.Benchmarks.EventGenerator]::new(7).TakeQueueRecords(5000, 1)) { $payloads.Add($record.Payload) }
+        foreach ($mode in 'on', 'off') {
+            $source = [KafkaSync.Engine.Queue.DiskQueue]::Open([KafkaSync.Engine.Queue.DiskQueueOptions]@{ Path = "$root/source-$mode" })
+            $none = [Threading.CancellationToken]::None
+            $null = $source.AppendBatchAsync($payloads, $none).AsTask().GetAwaiter().GetResult()
+            $null = $source.CommitAsync($none).AsTask().GetAwaiter().GetResult()
+            $source.Dispose()
+        }
+
+        $frames = @{ on = '{ "targetFrameBytes": "1MiB" }'; off = '{ "targetFrameBytes": "1MiB", "fieldColumns": false }' }
+
+        $sent = @{}
+        foreach ($mode in 'on', 'off') {
+            $port = Get-Random -Minimum 20000 -Maximum 60000
+            $job = Start-ThreadJob {
+                param($p, $c, $r, $m, $name)
+                Import-Module $m
+                Receive-KafkaSyncQueue -Path "$r/$name" -Listen "127.0.0.1:$p" -Credential $c -Create
+            } -ArgumentList $port, $credential, $root, $ModuleManifest, $mode
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ([DateTime]::UtcNow -lt $deadline) {
+                try { [Net.Sockets.TcpClient]::new('127.0.0.1', $port).Dispose(); break } catch { Start-Sleep -Milliseconds 50 }
+            }
+            Set-Content "$root/$mode.json" "{ `"target`": `"127.0.0.1:$port`", `"frames`": $($frames[$mode]) }"
+            $sent[$mode] = Send-KafkaSyncQueue -Path "$root/source-$mode" -Credential $credential -ConfigPath "$root/$mode.json" -UntilCaughtUp
+            $job | Stop-Job -PassThru | Remove-Job
+        }
+
+        $sent.on.AckedSeq | Should -Be 5000
+        $sent.off.AckedSeq | Should -Be 5000
+        $sent.on.WireBytes | Should -BeLessThan (0.95 * $sent.off.WireBytes)
+        $line = { "$($_.Seq) $($_.Topic) $($_.Partition) $($_.Offset) $($_.Timestamp) $($_.Key) $($_.Value) $($_.Headers) $($_.Size)" }
+        $expected = foreach ($record in [KafkaSync.Engine.Benchmarks.EventGenerator]::new(7).TakeQueueRecords(5000, 1)) {
+            [KafkaSync.Engine.Queue.QueueRecordView]::From($record) | ForEach-Object $line
+        }
+        $expected.Count | Should -Be 5000
+        foreach ($mode in 'on', 'off') {
+            $arrived = Get-KafkaSyncQueueRecord -Path "$root/$mode" -Count 5000 | ForEach-Object $line
+            Compare-Object $expected $arrived -SyncWindow 0 | Should -BeNullOrEmpty
+        }
+        Remove-Item $root -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'names the field when frames.fieldColumns is not true or false' {
+        $root = (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) ([Guid]::NewGuid()))).FullName
+        Set-Content "$root/bad.json" '{ "target": "127.0.0.1:9", "frames": { "fieldColumns": "maybe" } }'
+        $secret = ConvertTo-SecureString 'a pre-shared key of decent length' -AsPlainText -Force
+        { Send-KafkaSyncQueue -Path "$root/q" -ConfigPath "$root/bad.json" -Credential ([pscredential]::new('link', $secret)) -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage '*fieldColumns*'
+        Remove-Item $root -Recurse -Force -ErrorAction SilentlyContinue
+    }
 }
 
 Describe 'New-KafkaSyncLinkKey' {
