@@ -59,7 +59,9 @@ internal sealed partial class TargetProducer
         // No timeout: a target outage of any length is waited out, never turned into loss.
         config.MessageTimeoutMs = 0;
         using var producer = Build(config);
-        var placement = new TopicPlacement(_options, () => new DependentAdminClientBuilder(producer.Handle).Build(), _counters, _log);
+        // Declared after the producer, so disposed before it.
+        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
+        var placement = new TopicPlacement(_options, admin, _counters, _log);
         // A missing cursor file reads as 0: start from the oldest record held.
         var tracker = _tracker = new DeliveryTracker(Math.Max(_queue.GetCursor(CursorName), _queue.FirstSeq - 1));
         using var map = _map = OffsetMapWriter.Open(_options.Queue.Path, long.MaxValue);
