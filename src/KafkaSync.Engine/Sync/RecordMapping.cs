@@ -57,11 +57,15 @@ internal static class RecordMapping
             headers.Add(SourceOffsetHeader, Encoding.UTF8.GetBytes(record.Offset.ToString(CultureInfo.InvariantCulture)));
         }
 
-        // librdkafka's producer can only send CreateTime; a LogAppendTime source timestamp is
-        // kept as its value, and the target topic's message.timestamp.type decides the type.
-        var timestamp = record.TimestampType == KafkaTimestampType.NotAvailable
+        return new Message<byte[]?, byte[]?> { Key = record.Key, Value = record.Value, Headers = headers, Timestamp = TimestampOf(record) };
+    }
+
+    /// <summary>
+    /// librdkafka's producer can only send CreateTime; a LogAppendTime source timestamp is kept as
+    /// its value, and the target topic's message.timestamp.type decides the type.
+    /// </summary>
+    public static Timestamp TimestampOf(KafkaRecord record) =>
+        record.TimestampType == KafkaTimestampType.NotAvailable
             ? Timestamp.Default
             : new Timestamp(record.Timestamp, TimestampType.CreateTime);
-        return new Message<byte[]?, byte[]?> { Key = record.Key, Value = record.Value, Headers = headers, Timestamp = timestamp };
-    }
 }

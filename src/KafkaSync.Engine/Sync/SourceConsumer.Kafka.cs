@@ -27,10 +27,21 @@ internal sealed partial class SourceConsumer
     }
 
     /// <summary>
+    /// An admin client on the consumer's own handle, kept for the consumer's life. Its metadata
+    /// requests fill the consumer's metadata cache: a partition assigned while its leader is
+    /// unknown waits about half a second before its first fetch. Kept open because disposing an
+    /// admin client waits up to 100 ms for its poll thread, which was most of the start-up time
+    /// (an open one costs no CPU since Confluent.Kafka 2.x: see <see cref="TopicPlacement"/>).
+    /// </summary>
+    private static IAdminClient OpenAdmin(IConsumer<byte[]?, byte[]?> consumer) =>
+        new DependentAdminClientBuilder(consumer.Handle).Build();
+
+    /// <summary>
     /// Assigns every partition of the selected topics to this consumer directly, as MirrorMaker 2
     /// does: no group membership, so no join delay and no rebalance; the group only stores offsets.
     /// A partition starts after the last record the queue holds, else at the group's committed
-    /// offset, else at <see cref="SourceAgentOptions.StartFrom"/>.
+    /// offset, else at <see cref="SourceAgentOptions.StartFrom"/>. The callers fetched metadata
+    /// through the consumer's handle just before, so the partitions' leaders are known.
     /// </summary>
     private void UpdateAssignment(IConsumer<byte[]?, byte[]?> consumer)
     {
@@ -50,32 +61,48 @@ internal sealed partial class SourceConsumer
             return;
         }
 
-        LearnLeaders(consumer);
-        // Offset.Stored lets librdkafka fetch the group's committed offset (falling back to
-        // auto.offset.reset, set from StartFrom) as part of starting the partition.
-        consumer.IncrementalAssign(added.Select(tp => new TopicPartitionOffset(
-            tp,
-            _offsets.Last(tp.Topic, tp.Partition.Value) is { } last ? new Offset(last + 1) : Offset.Stored)));
+        var starts = new List<TopicPartitionOffset>(added.Count);
+        var notQueued = new List<TopicPartition>();
+        foreach (var tp in added)
+        {
+            if (_offsets.Last(tp.Topic, tp.Partition.Value) is { } last)
+            {
+                starts.Add(new TopicPartitionOffset(tp, new Offset(last + 1)));
+            }
+            else
+            {
+                notQueued.Add(tp);
+            }
+        }
+
+        starts.AddRange(StartsWithoutQueuedRecords(consumer, notQueued));
+        consumer.IncrementalAssign(starts);
         _assigned.UnionWith(added);
     }
 
     /// <summary>
-    /// Fills the consumer's metadata cache before partitions are assigned. A partition started
-    /// while its leader is unknown waits for librdkafka's offset-query retry timer (1 s) before
-    /// its first fetch; a metadata request on the consumer's own handle avoids that wait. The
-    /// admin client is disposed at once: kept open, a dependent admin client's thread spins
-    /// (see <see cref="TopicPlacement"/>). A failure only costs that second, so it is ignored.
+    /// Each partition's committed offset, else <see cref="SourceAgentOptions.StartFrom"/>'s
+    /// logical offset. Asked for explicitly: left to librdkafka (Offset.Stored), the first fetch
+    /// came about 100 ms later. An offset out of range still resets per auto.offset.reset.
     /// </summary>
-    private void LearnLeaders(IConsumer<byte[]?, byte[]?> consumer)
+    private IEnumerable<TopicPartitionOffset> StartsWithoutQueuedRecords(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
     {
+        if (partitions.Count == 0)
+        {
+            return [];
+        }
+
+        var unset = _options.StartFrom == StartPosition.Latest ? Offset.End : Offset.Beginning;
         try
         {
-            using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
-            admin.GetMetadata(_options.ConnectTimeout);
+            return consumer.Committed(partitions, _options.ConnectTimeout)
+                .Select(c => c.Offset.Value >= 0 ? c : new TopicPartitionOffset(c.TopicPartition, unset));
         }
-        catch (KafkaException)
+        catch (KafkaException ex)
         {
-            // The partitions start once librdkafka learns their leaders on its own.
+            // librdkafka then fetches the committed offsets itself, retrying until it can.
+            _log?.Report($"Could not read the group's committed offsets ({ex.Error.Reason}); librdkafka looks them up as the partitions start.");
+            return partitions.Select(tp => new TopicPartitionOffset(tp, Offset.Stored));
         }
     }
 

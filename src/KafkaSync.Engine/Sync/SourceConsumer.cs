@@ -51,10 +51,12 @@ internal sealed partial class SourceConsumer
         // its own librdkafka (e.g. Debian's 2.0) binds that one and refuses our settings.
         Kafka.KafkaClients.EnsureLoaded();
         var settings = _options.Kafka.ToClientSettings("kafka");
-        using var admin = new AdminClientBuilder(settings).SetLogHandler(OnLog).Build();
+        using var consumer = BuildConsumer(settings);
+        // Its metadata requests fill the consumer's own cache, so assigned partitions know their
+        // leaders and fetch at once (see OpenAdmin). Declared after the consumer: disposed first.
+        using var admin = OpenAdmin(consumer);
         _subscription = ResolveTopics(admin, fatal: true);
         AnnounceTopics(stop);
-        using var consumer = BuildConsumer(settings);
         UpdateAssignment(consumer);
         _log?.Report($"Consuming {string.Join(", ", _subscription)} ({_assigned.Count} partitions), offsets kept in group '{_options.EffectiveGroupId}'.");
         var lastCheckpoint = Stopwatch.StartNew();

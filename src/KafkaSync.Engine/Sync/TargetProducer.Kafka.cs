@@ -26,7 +26,8 @@ internal sealed partial class TargetProducer
         // A bounded producer buffer keeps memory flat whatever the backlog: the queue holds the rest.
         QueueBufferingMaxKbytes = BufferKbytes,
         QueueBufferingMaxMessages = BufferMessages,
-        // Delivery reports only need the outcome; marshalling each record back costs CPU.
+        // Delivery reports only need the outcome; marshalling each record back costs CPU. It also
+        // lets the idempotent mode refill one message for every record (see ReusedMessage).
         DeliveryReportFields = "none",
     };
 
@@ -53,19 +54,31 @@ internal sealed partial class TargetProducer
     /// <summary>Produces, waiting (and serving delivery reports) while the producer's buffer is full.</summary>
     private void Produce(IProducer<byte[]?, byte[]?> producer, TopicPartition target, Message<byte[]?, byte[]?> message, Action<DeliveryReport<byte[]?, byte[]?>> delivered, CancellationToken stop)
     {
-        while (true)
+        while (!TryProduce(producer, target, message, delivered))
         {
-            try
-            {
-                producer.Produce(target, message, delivered);
-                return;
-            }
-            catch (ProduceException<byte[]?, byte[]?> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
-            {
-                _counters.Note = "target cluster slow or down";
-                producer.Poll(TimeSpan.FromMilliseconds(100));
-                stop.ThrowIfCancellationRequested();
-            }
+            WaitForRoom(producer, stop);
         }
+    }
+
+    /// <summary>Produces; false when the producer's buffer is full.</summary>
+    private static bool TryProduce(IProducer<byte[]?, byte[]?> producer, TopicPartition target, Message<byte[]?, byte[]?> message, Action<DeliveryReport<byte[]?, byte[]?>> delivered)
+    {
+        try
+        {
+            producer.Produce(target, message, delivered);
+            return true;
+        }
+        catch (ProduceException<byte[]?, byte[]?> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Waits a little for delivery reports to free room in the producer's buffer.</summary>
+    private void WaitForRoom(IProducer<byte[]?, byte[]?> producer, CancellationToken stop)
+    {
+        _counters.Note = "target cluster slow or down";
+        producer.Poll(TimeSpan.FromMilliseconds(100));
+        stop.ThrowIfCancellationRequested();
     }
 }

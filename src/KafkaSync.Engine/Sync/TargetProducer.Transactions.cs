@@ -23,7 +23,9 @@ internal sealed partial class TargetProducer
         config.TransactionTimeoutMs = (int)TransactionTimeout.TotalMilliseconds;
         config.MessageTimeoutMs = (int)TransactionTimeout.TotalMilliseconds;
         using var producer = Build(config);
-        var placement = new TopicPlacement(_options, () => new DependentAdminClientBuilder(producer.Handle).Build(), _counters, _log);
+        // Declared after the producer, so disposed before it.
+        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
+        var placement = new TopicPlacement(_options, admin, _counters, _log);
         placement.EnsureCheckpointTopic(_options.CheckpointTopic, stop);
         var committed = Recover(producer, stop);
         var tracker = _tracker = new DeliveryTracker(committed);

@@ -59,12 +59,16 @@ internal sealed partial class TargetProducer
         // No timeout: a target outage of any length is waited out, never turned into loss.
         config.MessageTimeoutMs = 0;
         using var producer = Build(config);
-        var placement = new TopicPlacement(_options, () => new DependentAdminClientBuilder(producer.Handle).Build(), _counters, _log);
+        // Declared after the producer, so disposed before it.
+        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
+        var placement = new TopicPlacement(_options, admin, _counters, _log);
         // A missing cursor file reads as 0: start from the oldest record held.
         var tracker = _tracker = new DeliveryTracker(Math.Max(_queue.GetCursor(CursorName), _queue.FirstSeq - 1));
         using var map = _map = OffsetMapWriter.Open(_options.Queue.Path, long.MaxValue);
         using var reader = _queue.OpenReader(tracker.DoneSeq + 1);
         var expected = reader.NextSeq;
+        var laneHandler = LaneHandler(tracker, map);
+        var messages = new ReusedMessage(_options.SourceClusterName, _options.ProvenanceHeaders);
         var lastCursor = Stopwatch.StartNew();
         try
         {
@@ -97,10 +101,9 @@ internal sealed partial class TargetProducer
                     }
 
                     var target = placement.Place(record.Topic, record.Partition, stop);
-                    var message = RecordMapping.ToMessage(record, _options.SourceClusterName, _options.ProvenanceHeaders);
-                    var (sourceTopic, sourcePartition, sourceOffset) = (record.Topic, record.Partition, record.Offset);
-                    var counted = Counted(target, record);
-                    Produce(producer, target, message, report => OnDelivered(tracker, map, seq, sourceTopic, sourcePartition, sourceOffset, report, counted), stop);
+                    var message = messages.Fill(record);
+                    var pending = new PendingDelivery(seq, record.Topic, record.Partition, record.Offset, Counted(target, record));
+                    ProduceTracked(producer, target, message, pending, laneHandler, tracker, map, stop);
                     if (lastCursor.Elapsed >= CursorEvery)
                     {
                         Advance(tracker, map);
@@ -131,30 +134,6 @@ internal sealed partial class TargetProducer
         if (tracker.Failure is { } late)
         {
             throw late;
-        }
-    }
-
-    private void OnDelivered(DeliveryTracker tracker, OffsetMapWriter map, long seq, string sourceTopic, int sourcePartition, long sourceOffset, DeliveryReport<byte[]?, byte[]?> report, CountedRecord? counted)
-    {
-        if (report.Error.IsError)
-        {
-            tracker.Failed(new AgentException($"Kafka refused seq {seq} for {report.Topic}[{report.Partition.Value}]: {report.Error.Reason}. The produced cursor stays before it; fix the cause and restart the agent."));
-            return;
-        }
-
-        // Into the map before the tracker: the cursor may pass this seq only once the map holds it.
-        map.Record(sourceTopic, sourcePartition, sourceOffset, report.Topic, report.Partition.Value, report.Offset.Value);
-        tracker.Delivered(seq);
-        _counters.AddOut(1);
-        Count(counted);
-    }
-
-    private void Drain(IProducer<byte[]?, byte[]?> producer)
-    {
-        var left = producer.Flush(_options.DrainTimeout);
-        if (left > 0)
-        {
-            _log?.Report($"{left} record(s) were still in flight at stop; they are produced again on the next start (only exactly-once mode rules out a double then).");
         }
     }
 

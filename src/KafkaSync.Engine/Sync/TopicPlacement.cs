@@ -6,14 +6,14 @@ namespace KafkaSync.Engine.Sync;
 /// <summary>
 /// Decides the target topic and partition of each record: renaming, partition counts of the
 /// target topics (looked up once, created when missing), and the partition-mismatch rule.
-/// An admin client is opened only for each look-up (<paramref name="openAdmin"/>) and closed
-/// right after: the background thread of a Confluent.Kafka 1.9.3 dependent admin client polls
-/// its result queue without waiting (a profile shows it spinning in rd_kafka_queue_poll), so one
-/// kept open burns a core for the agent's whole life. A dependent one (on
-/// the producer's handle) is still what we want: its metadata request fills the producer's
-/// own metadata cache, so the first records of a topic are sent at once.
+/// <paramref name="admin"/> is a dependent admin client on the producer's handle: its metadata
+/// request fills the producer's own metadata cache, so the first records of a topic are sent at
+/// once. The producer keeps it open for its whole life: disposing an admin client waits up to
+/// 100 ms for its poll thread, which stalled the producer once per target topic at start. (An
+/// open dependent admin client of Confluent.Kafka 1.9.3 spun in rd_kafka_queue_poll; 2.16's
+/// waits: no measurable CPU over seconds, cluster up or down.)
 /// </summary>
-internal sealed class TopicPlacement(TargetAgentOptions options, Func<IAdminClient> openAdmin, AgentCounters counters, IProgress<string>? log)
+internal sealed class TopicPlacement(TargetAgentOptions options, IAdminClient admin, AgentCounters counters, IProgress<string>? log)
 {
     private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(1);
@@ -72,7 +72,6 @@ internal sealed class TopicPlacement(TargetAgentOptions options, Func<IAdminClie
             stop.ThrowIfCancellationRequested();
             try
             {
-                using var admin = openAdmin();
                 // Listing all topics never triggers the broker's auto-creation, so a topic we
                 // create below gets the source's partition count, not the broker default.
                 var metadata = admin.GetMetadata(MetadataTimeout);
@@ -90,7 +89,7 @@ internal sealed class TopicPlacement(TargetAgentOptions options, Func<IAdminClie
 
                 if (!created)
                 {
-                    Create(admin, target, Wanted(sourceTopic, sourcePartition));
+                    Create(target, Wanted(sourceTopic, sourcePartition));
                     created = true;
                     continue;
                 }
@@ -122,7 +121,6 @@ internal sealed class TopicPlacement(TargetAgentOptions options, Func<IAdminClie
             stop.ThrowIfCancellationRequested();
             try
             {
-                using var admin = openAdmin();
                 if (admin.GetMetadata(MetadataTimeout).Topics.Any(t => t.Topic == topic && t.Error.Code == ErrorCode.NoError))
                 {
                     return;
@@ -156,7 +154,7 @@ internal sealed class TopicPlacement(TargetAgentOptions options, Func<IAdminClie
     private int Wanted(string sourceTopic, int sourcePartition) =>
         Math.Max(options.NewTopicPartitions, Math.Max(sourcePartition + 1, _sourcePartitions.GetValueOrDefault(sourceTopic)));
 
-    private void Create(IAdminClient admin, string target, int partitions)
+    private void Create(string target, int partitions)
     {
         try
         {
