@@ -81,28 +81,50 @@ internal sealed partial class SourceConsumer
     }
 
     /// <summary>
-    /// Each partition's committed offset, else <see cref="SourceAgentOptions.StartFrom"/>'s
-    /// logical offset. Asked for explicitly: left to librdkafka (Offset.Stored), the first fetch
-    /// came about 100 ms later. An offset out of range still resets per auto.offset.reset.
+    /// Each partition's committed offset, else where <see cref="SourceAgentOptions.StartFrom"/>
+    /// says. Asked for explicitly: left to librdkafka (Offset.Stored), the first fetch came about
+    /// 100 ms later. "Latest" is the partition's end as of now, looked up before the assignment, so
+    /// a record produced once the agent reports it is consuming is never taken for an old one (a
+    /// logical Offset.End is resolved later, asynchronously). An offset out of range still resets
+    /// per auto.offset.reset.
     /// </summary>
-    private IEnumerable<TopicPartitionOffset> StartsWithoutQueuedRecords(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
+    private List<TopicPartitionOffset> StartsWithoutQueuedRecords(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
     {
         if (partitions.Count == 0)
         {
             return [];
         }
 
-        var unset = _options.StartFrom == StartPosition.Latest ? Offset.End : Offset.Beginning;
         try
         {
             return consumer.Committed(partitions, _options.ConnectTimeout)
-                .Select(c => c.Offset.Value >= 0 ? c : new TopicPartitionOffset(c.TopicPartition, unset));
+                .Select(c => c.Offset.Value >= 0 ? c : new TopicPartitionOffset(c.TopicPartition, StartOffset(consumer, c.TopicPartition)))
+                .ToList();
         }
         catch (KafkaException ex)
         {
             // librdkafka then fetches the committed offsets itself, retrying until it can.
             _log?.Report($"Could not read the group's committed offsets ({ex.Error.Reason}); librdkafka looks them up as the partitions start.");
-            return partitions.Select(tp => new TopicPartitionOffset(tp, Offset.Stored));
+            return partitions.Select(tp => new TopicPartitionOffset(tp, Offset.Stored)).ToList();
+        }
+    }
+
+    /// <summary>Where a partition without a committed offset starts: its beginning, or its end as of now.</summary>
+    private Offset StartOffset(IConsumer<byte[]?, byte[]?> consumer, TopicPartition partition)
+    {
+        if (_options.StartFrom != StartPosition.Latest)
+        {
+            return Offset.Beginning;
+        }
+
+        try
+        {
+            return consumer.QueryWatermarkOffsets(partition, _options.ConnectTimeout).High;
+        }
+        catch (KafkaException)
+        {
+            // librdkafka resolves the end itself as the partition starts.
+            return Offset.End;
         }
     }
 

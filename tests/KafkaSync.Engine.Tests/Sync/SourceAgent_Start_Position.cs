@@ -60,10 +60,9 @@ public sealed class SourceAgent_Start_Position
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
         var run = agent.RunAsync(stop.Token);
 
-        // The partitions are assigned once "Consuming" is logged; the end offset is looked up
-        // right after, so give it a moment before producing what must be read.
+        // The partitions are assigned, at their ends as of then, once "Consuming" is logged:
+        // whatever is produced after it must be read.
         await consuming.Task.WaitAsync(timeout.Token);
-        await Task.Delay(Quiet, timeout.Token);
         Assert.Equal(0, agent.Status.RecordsIn);
         await harness.ProduceAsync(Topics, 2, 300, 1_000, timeout.Token);
         await AgentRun.WaitUntilAsync(() => agent.Status.RecordsIn >= 300, timeout.Token);
