@@ -73,7 +73,9 @@ function Invoke-PesterFiles {
     }
     $totals = Get-ChildItem $counts -Filter *.json | Get-Content -Raw | ConvertFrom-Json
     $sum = { param($key) ($totals | Measure-Object -Property $key -Sum).Sum }
-    "pester: $(& $sum passed) passed, $(& $sum failed) failed, $(& $sum skipped) skipped"
+    # Written to the host, not output: the function's only output is the verdict below (an output
+    # line beside it made the caller's `-not $pesterPassed` false whatever the verdict).
+    Write-Host "pester: $(& $sum passed) passed, $(& $sum failed) failed, $(& $sum skipped) skipped"
     # The module is the product: no Pester test may be skipped, and some must have passed.
     return (& $sum failed) -eq 0 -and (& $sum skipped) -eq 0 -and (& $sum passed) -gt 0
 }

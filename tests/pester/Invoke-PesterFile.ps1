@@ -19,9 +19,13 @@ $configuration.Should.ErrorAction = 'Stop'
 # Every test is watched: BeforeEach arms the watchdog (see Watchdog.ps1), AfterEach disarms it.
 $configuration.Run.Container = New-PesterContainer -Path $Path
 $result = Invoke-Pester -Configuration $configuration
+# A file that found no test at all (a discovery that defined none, a Describe behind a condition)
+# tested nothing: it counts as a failure, not as silence. Inconclusive and pending tests did not
+# run to a verdict: they count as skipped, which fails the run as well.
+$noTests = if ($result.TotalCount -eq 0) { 1 } else { 0 }
 [ordered]@{
     file    = Split-Path $Path -Leaf
     passed  = $result.PassedCount
-    failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
-    skipped = $result.SkippedCount + $result.NotRunCount
+    failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount + $noTests
+    skipped = $result.SkippedCount + $result.NotRunCount + $result.InconclusiveCount
 } | ConvertTo-Json -Compress | Set-Content -Path $CountsPath
