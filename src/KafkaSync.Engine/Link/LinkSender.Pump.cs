@@ -18,7 +18,7 @@ public sealed partial class LinkSender
     /// <summary>Frames encoded ahead of the socket, at most: enough to keep the link busy, little enough to react fast.</summary>
     private const int FramesAhead = 2;
 
-    private async Task PumpAsync(LinkConnection connection, SendWindow window, long resumeAt, CancellationToken ct)
+    private async Task PumpAsync(LinkConnection connection, SendWindow window, long resumeAt, FrameOptions frames, CancellationToken ct)
     {
         var encoded = Channel.CreateBounded<EncodedFrame>(new BoundedChannelOptions(FramesAhead) { SingleReader = true, SingleWriter = true });
         var spare = Channel.CreateUnbounded<ArrayBufferWriter<byte>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
@@ -28,7 +28,7 @@ public sealed partial class LinkSender
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var encoding = EncodeAsync(encoded.Writer, spare.Reader, resumeAt, stop.Token);
+        var encoding = EncodeAsync(encoded.Writer, spare.Reader, resumeAt, frames, stop.Token);
         var sending = SendAsync(connection, window, encoded.Reader, spare.Writer, stop.Token);
         var first = await Task.WhenAny(encoding, sending);
         if (first == sending || first.IsFaulted || first.IsCanceled)
@@ -49,10 +49,8 @@ public sealed partial class LinkSender
     }
 
     /// <summary>Reads the queue from <paramref name="resumeAt"/>, cuts frames by size or age, and hands them to the sending stage.</summary>
-    private async Task EncodeAsync(ChannelWriter<EncodedFrame> encoded, ChannelReader<ArrayBufferWriter<byte>> spare, long resumeAt, CancellationToken ct)
+    private async Task EncodeAsync(ChannelWriter<EncodedFrame> encoded, ChannelReader<ArrayBufferWriter<byte>> spare, long resumeAt, FrameOptions frames, CancellationToken ct)
     {
-        // A target of protocol 1 cannot read field columns: send it what it reads.
-        var frames = _peerVersion >= 2 ? _options.Frames : _options.Frames with { FieldColumns = false };
         // The target may need a seq the source lost to a repair: start at the first record held and
         // declare the rest lost, as for any other gap.
         using var reader = _source.OpenReader(Math.Max(resumeAt, _source.FirstSeq));

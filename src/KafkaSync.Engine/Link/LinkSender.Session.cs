@@ -17,7 +17,7 @@ public sealed partial class LinkSender
         Volatile.Write(ref _current, connection);
         try
         {
-            var resumeAt = await HandshakeAsync(connection, ct);
+            var (resumeAt, version) = await HandshakeAsync(connection, ct);
             backoff.Reset();
             Update(s => s with { State = LinkState.Connected, Peer = connection.Peer, Connections = s.Connections + 1 });
             LogConnected(_logger, connection.Peer, resumeAt, null);
@@ -26,7 +26,9 @@ public sealed partial class LinkSender
             var window = new SendWindow(_options.WindowBytes);
             var keepAlive = connection.KeepAliveAsync(_options.HeartbeatInterval, _options.HeartbeatTimeout, session.Token);
             var acks = ReceiveAcksAsync(connection, window, session.Token);
-            var pump = PumpAsync(connection, window, resumeAt, session.Token);
+            // A target of protocol 1 cannot read field columns: send it what it reads.
+            var frames = version >= 2 ? _options.Frames : _options.Frames with { FieldColumns = false };
+            var pump = PumpAsync(connection, window, resumeAt, frames, session.Token);
             var first = await Task.WhenAny(acks, pump);
             await session.CancelAsync();
             if (ct.IsCancellationRequested)
@@ -97,7 +99,7 @@ public sealed partial class LinkSender
         }
     }
 
-    private async Task<long> HandshakeAsync(LinkConnection connection, CancellationToken ct)
+    private async Task<(long ResumeAt, ushort Version)> HandshakeAsync(LinkConnection connection, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_options.ConnectTimeout);
@@ -107,9 +109,10 @@ public sealed partial class LinkSender
         var generation = _generation;
         var hello = new Hello(LinkHandshake.Version, RandomNumberGenerator.GetBytes(Hello.NonceLength), _sourceId, generation, _source.FirstSeq, _source.NextSeq);
         long resumeAt;
+        ushort version;
         try
         {
-            (resumeAt, _peerVersion) = await LinkHandshake.RunClientAsync(connection, _key, hello, 0, timeout.Token);
+            (resumeAt, version) = await LinkHandshake.RunClientAsync(connection, _key, hello, 0, timeout.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -130,7 +133,7 @@ public sealed partial class LinkSender
 
         // Everything below resumeAt is durable on the target: the cursor may pass it.
         Acked(resumeAt - 1);
-        return resumeAt;
+        return (resumeAt, version);
     }
 
     private async Task ReceiveAcksAsync(LinkConnection connection, SendWindow window, CancellationToken ct)

@@ -29,9 +29,6 @@ public sealed partial class LinkSender
     private readonly SemaphoreSlim _ackedSignal = new(0);
     private LinkStatus _status;
     private long _generation;
-
-    /// <summary>The link protocol version of the current connection (set by its handshake).</summary>
-    private ushort _peerVersion;
     private long _cursorSavedAt;
     private int _trailingSavePending;
     private long _wireBytesDone;

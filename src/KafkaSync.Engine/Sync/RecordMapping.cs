@@ -36,30 +36,6 @@ internal static class RecordMapping
         };
     }
 
-    public static Message<byte[]?, byte[]?> ToMessage(KafkaRecord record, string? provenanceCluster, bool provenance)
-    {
-        var headers = new Headers();
-        var source = record.Headers;
-        for (var i = 0; i < source.Count; i++)
-        {
-            headers.Add(source[i].Key, source[i].Value);
-        }
-
-        if (provenance)
-        {
-            if (provenanceCluster is not null)
-            {
-                headers.Add(SourceClusterHeader, Encoding.UTF8.GetBytes(provenanceCluster));
-            }
-
-            headers.Add(SourceTopicHeader, Encoding.UTF8.GetBytes(record.Topic));
-            headers.Add(SourcePartitionHeader, Encoding.UTF8.GetBytes(record.Partition.ToString(CultureInfo.InvariantCulture)));
-            headers.Add(SourceOffsetHeader, Encoding.UTF8.GetBytes(record.Offset.ToString(CultureInfo.InvariantCulture)));
-        }
-
-        return new Message<byte[]?, byte[]?> { Key = record.Key, Value = record.Value, Headers = headers, Timestamp = TimestampOf(record) };
-    }
-
     /// <summary>
     /// librdkafka's producer can only send CreateTime; a LogAppendTime source timestamp is kept as
     /// its value, and the target topic's message.timestamp.type decides the type.

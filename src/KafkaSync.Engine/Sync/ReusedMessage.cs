@@ -6,8 +6,8 @@ using KafkaSync.Engine.Records;
 namespace KafkaSync.Engine.Sync;
 
 /// <summary>
-/// One Confluent message, refilled for each record the idempotent producer sends, with the same
-/// content <see cref="RecordMapping.ToMessage"/> builds. Produce copies key, value and headers
+/// One Confluent message, refilled for each record the target producer sends: the record's key,
+/// value, headers and timestamp, plus the provenance headers when asked. Produce copies key, value and headers
 /// into librdkafka before it returns, and with DeliveryReportFields "none" the delivery report
 /// refers to none of them, so the message, its Headers and its header objects can serve every
 /// record: that saves five to nine objects per record. Use it from one thread only.

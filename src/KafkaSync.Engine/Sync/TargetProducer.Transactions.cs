@@ -134,7 +134,7 @@ internal sealed partial class TargetProducer
 
                 var index = i;
                 delivered.Expect();
-                Produce(producer, target, RecordMapping.ToMessage(record, _options.SourceClusterName, _options.ProvenanceHeaders), report => delivered.Set(index, report), stop);
+                Produce(producer, target, _messages.Fill(record), report => delivered.Set(index, report), stop);
             }
 
             Produce(producer, new TopicPartition(_options.CheckpointTopic, 0), TransactionCheckpoint.Create(_options.Name, batch[^1].Seq), static _ => { }, stop);

@@ -25,12 +25,16 @@ internal sealed partial class TargetProducer
     private DeliveryTracker? _tracker;
     private OffsetMapWriter? _map;
 
+    /// <summary>The one message every record is produced with, in either mode (see <see cref="ReusedMessage"/>).</summary>
+    private readonly ReusedMessage _messages;
+
     public TargetProducer(TargetAgentOptions options, DiskQueue queue, AgentCounters counters, IProgress<string>? log)
     {
         _options = options;
         _queue = queue;
         _counters = counters;
         _log = log;
+        _messages = new ReusedMessage(options.SourceClusterName, options.ProvenanceHeaders);
     }
 
     /// <summary>Highest seq delivered with nothing missing beneath it.</summary>
@@ -68,7 +72,6 @@ internal sealed partial class TargetProducer
         using var reader = _queue.OpenReader(tracker.DoneSeq + 1);
         var expected = reader.NextSeq;
         var laneHandler = LaneHandler(tracker, map);
-        var messages = new ReusedMessage(_options.SourceClusterName, _options.ProvenanceHeaders);
         var lastCursor = Stopwatch.StartNew();
         try
         {
@@ -101,7 +104,7 @@ internal sealed partial class TargetProducer
                     }
 
                     var target = placement.Place(record.Topic, record.Partition, stop);
-                    var message = messages.Fill(record);
+                    var message = _messages.Fill(record);
                     var pending = new PendingDelivery(seq, record.Topic, record.Partition, record.Offset, Counted(target, record));
                     ProduceTracked(producer, target, message, pending, laneHandler, tracker, map, stop);
                     if (lastCursor.Elapsed >= CursorEvery)
