@@ -61,6 +61,50 @@ public static class KafkaRecordSerializer
         output.Advance(pos);
     }
 
+    /// <summary>
+    /// Appends a record given as raw parts (as librdkafka holds a consumed one), laid out as
+    /// <see cref="Write"/> lays out a <see cref="KafkaRecord"/>: this part up to the header count,
+    /// then <see cref="WriteHeader"/> once per header.
+    /// </summary>
+    /// <param name="output">Receives the bytes.</param>
+    /// <param name="topic">The topic name in UTF-8.</param>
+    /// <param name="partition">The partition.</param>
+    /// <param name="offset">The offset.</param>
+    /// <param name="timestamp">Milliseconds since the Unix epoch.</param>
+    /// <param name="timestampType">Who set the timestamp.</param>
+    /// <param name="key">The key, or null.</param>
+    /// <param name="value">The value, or null.</param>
+    /// <param name="headerCount">How many headers follow.</param>
+    public static void WriteStart(IBufferWriter<byte> output, ReadOnlySpan<byte> topic, int partition, long offset, long timestamp, KafkaTimestampType timestampType, NullableBytes key, NullableBytes value, int headerCount)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var span = output.GetSpan(1 + 5 + topic.Length + 5 + 10 + 10 + 1 + 5 + key.Bytes.Length + 5 + value.Bytes.Length + 5);
+        var pos = 0;
+        span[pos++] = FormatVersion;
+        pos += WriteBytes(span[pos..], topic);
+        pos += VarInt.WriteUnsigned(span[pos..], VarInt.ZigZag(partition));
+        pos += VarInt.WriteUnsigned(span[pos..], VarInt.ZigZag(offset));
+        pos += VarInt.WriteUnsigned(span[pos..], VarInt.ZigZag(timestamp));
+        span[pos++] = (byte)timestampType;
+        pos += WriteNullable(span[pos..], key);
+        pos += WriteNullable(span[pos..], value);
+        pos += VarInt.WriteUnsigned(span[pos..], (ulong)headerCount);
+        output.Advance(pos);
+    }
+
+    /// <summary>Appends one header of a record begun with <see cref="WriteStart"/>.</summary>
+    /// <param name="output">Receives the bytes.</param>
+    /// <param name="name">The header's name in UTF-8.</param>
+    /// <param name="value">The header's value, or null.</param>
+    public static void WriteHeader(IBufferWriter<byte> output, ReadOnlySpan<byte> name, NullableBytes value)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var span = output.GetSpan(5 + name.Length + 5 + value.Bytes.Length);
+        var pos = WriteBytes(span, name);
+        pos += WriteNullable(span[pos..], value);
+        output.Advance(pos);
+    }
+
     /// <summary>Reads a record written by <see cref="Write"/>.</summary>
     /// <exception cref="InvalidDataException">The bytes are not a serialized record.</exception>
     public static KafkaRecord Deserialize(ReadOnlySpan<byte> data)
@@ -115,14 +159,24 @@ public static class KafkaRecordSerializer
         return prefix + length;
     }
 
-    private static int WriteNullable(Span<byte> span, byte[]? value)
+    private static int WriteNullable(Span<byte> span, byte[]? value) =>
+        WriteNullable(span, value is null ? NullableBytes.Null : new NullableBytes(value));
+
+    private static int WriteNullable(Span<byte> span, NullableBytes value)
     {
-        if (value is null)
+        if (value.IsNull)
         {
             return VarInt.WriteUnsigned(span, 0);
         }
 
-        var prefix = VarInt.WriteUnsigned(span, (ulong)value.Length + 1);
+        var prefix = VarInt.WriteUnsigned(span, (ulong)value.Bytes.Length + 1);
+        value.Bytes.CopyTo(span[prefix..]);
+        return prefix + value.Bytes.Length;
+    }
+
+    private static int WriteBytes(Span<byte> span, ReadOnlySpan<byte> value)
+    {
+        var prefix = VarInt.WriteUnsigned(span, (ulong)value.Length);
         value.CopyTo(span[prefix..]);
         return prefix + value.Length;
     }

@@ -13,29 +13,6 @@ internal static class RecordMapping
     public const string SourcePartitionHeader = "kafkasync.source.partition";
     public const string SourceOffsetHeader = "kafkasync.source.offset";
 
-    public static KafkaRecord FromConsumed(ConsumeResult<byte[]?, byte[]?> result)
-    {
-        var headers = result.Message.Headers;
-        var copied = new KafkaHeader[headers?.Count ?? 0];
-        for (var i = 0; i < copied.Length; i++)
-        {
-            var header = headers![i];
-            copied[i] = new KafkaHeader(header.Key, header.GetValueBytes());
-        }
-
-        return new KafkaRecord
-        {
-            Topic = result.Topic,
-            Partition = result.Partition.Value,
-            Offset = result.Offset.Value,
-            Timestamp = result.Message.Timestamp.UnixTimestampMs,
-            TimestampType = (KafkaTimestampType)(byte)result.Message.Timestamp.Type,
-            Key = result.Message.Key,
-            Value = result.Message.Value,
-            Headers = copied,
-        };
-    }
-
     /// <summary>
     /// librdkafka's producer can only send CreateTime; a LogAppendTime source timestamp is kept as
     /// its value, and the target topic's message.timestamp.type decides the type.

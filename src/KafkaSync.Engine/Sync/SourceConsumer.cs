@@ -55,6 +55,7 @@ internal sealed partial class SourceConsumer
         // Its metadata requests fill the consumer's own cache, so assigned partitions know their
         // leaders and fetch at once (see OpenAdmin). Declared after the consumer: disposed first.
         using var admin = OpenAdmin(consumer);
+        using var raw = new RawConsumer(consumer);
         _subscription = ResolveTopics(admin, fatal: true);
         AnnounceTopics(stop);
         UpdateAssignment(consumer);
@@ -65,15 +66,14 @@ internal sealed partial class SourceConsumer
         {
             while (!stop.IsCancellationRequested)
             {
-                var result = _assigned.Count == 0
-                    ? Idle(stop)
-                    : consumer.Consume(_batchRecords == 0 ? TimeSpan.FromMilliseconds(100) : TimeSpan.Zero);
-                if (result is not null)
+                var took = _assigned.Count == 0 ? Idle(stop) : raw.Poll(_batchRecords == 0 ? 100 : 0);
+                if (took)
                 {
-                    Take(consumer, result, stop);
+                    Take(consumer, raw, stop);
+                    raw.Release();
                 }
 
-                if (_batchRecords >= _options.MaxBatchRecords || (result is null && _batchRecords > 0))
+                if (_batchRecords >= _options.MaxBatchRecords || (!took && _batchRecords > 0))
                 {
                     Flush(consumer);
                 }
@@ -118,23 +118,25 @@ internal sealed partial class SourceConsumer
         }
     }
 
-    private static ConsumeResult<byte[]?, byte[]?>? Idle(CancellationToken stop)
+    private static bool Idle(CancellationToken stop)
     {
         stop.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(100));
-        return null;
+        return false;
     }
 
-    /// <summary>Appends one consumed record to the queue (not yet durable: see <see cref="Flush"/>).</summary>
-    private void Take(IConsumer<byte[]?, byte[]?> consumer, ConsumeResult<byte[]?, byte[]?> result, CancellationToken stop)
+    /// <summary>Appends the current record to the queue (not yet durable: see <see cref="Flush"/>).</summary>
+    private void Take(IConsumer<byte[]?, byte[]?> consumer, RawConsumer raw, CancellationToken stop)
     {
-        if (_offsets.Holds(result.Topic, result.Partition.Value, result.Offset.Value))
+        var topic = raw.Topic;
+        var (partition, offset) = (raw.Partition, raw.Offset);
+        if (_offsets.Holds(topic.Name, partition, offset))
         {
             _counters.AddSkipped(1);
             return;
         }
 
         _buffer.ResetWrittenCount();
-        KafkaRecordSerializer.Write(RecordMapping.FromConsumed(result), _buffer);
+        raw.Serialize(_buffer);
         if (!_queue.TryAppend(_buffer.WrittenSpan, out var seq))
         {
             seq = WaitForCapacity(consumer, _buffer.WrittenMemory, stop);
@@ -142,20 +144,16 @@ internal sealed partial class SourceConsumer
 
         if (_lastAppendedSeq == 0 && _log is not null)
         {
-            _log.Report($"First record queued: {result.Topic}[{result.Partition.Value}] offset {result.Offset.Value} as seq {seq}.");
+            _log.Report($"First record queued: {topic.Name}[{partition}] offset {offset} as seq {seq}.");
         }
 
         _lastAppendedSeq = seq;
         if (_counters.Traffic is { } traffic)
         {
-            var message = result.Message;
-            traffic.Count(
-                traffic.For(result.Topic, result.Partition.Value),
-                (message.Key?.Length ?? 0) + (message.Value?.Length ?? 0),
-                message.Timestamp.Type == TimestampType.NotAvailable ? 0 : message.Timestamp.UnixTimestampMs);
+            traffic.Count(traffic.For(topic.Name, partition), raw.PayloadBytes, raw.Timestamp);
         }
 
-        _batchHighest[result.TopicPartition] = result.Offset;
+        _batchHighest[topic.Partition(partition)] = offset;
         _batchRecords++;
         _batchBytes += _buffer.WrittenCount;
     }
