@@ -29,21 +29,38 @@ public static partial class E2eBenchmark
     /// <summary>A warm-up pass that spent less than this share of its CPU compiling ends the warm-up.</summary>
     private const double SettledJitShare = 0.05;
 
-    /// <summary>Runs the three contenders and returns them in order: kafkasync, mirror none, mirror zstd.</summary>
+    /// <summary>Measured rounds by default: each lasts about a second, so one round's ratios move with the machine's noise.</summary>
+    public const int DefaultRounds = 3;
+
+    /// <summary>
+    /// Runs the three contenders <paramref name="rounds"/> times and returns each round's runs in
+    /// order: kafkasync, mirror none, mirror zstd.
+    /// </summary>
     /// <param name="records">Records to copy.</param>
     /// <param name="log">Receives progress lines.</param>
     /// <param name="ct">Cancels the run.</param>
     /// <param name="metrics">Serve both agents' /metrics and scrape them every second while the records flow (to measure what metrics cost).</param>
     /// <param name="warmupRecords">Records each contender copies per unmeasured warm-up pass, on clusters of their own (0: no warm-up).</param>
-    public static async Task<IReadOnlyList<E2eRun>> RunAsync(int records, IProgress<string>? log, CancellationToken ct, bool metrics = false, int warmupRecords = DefaultWarmupRecords)
+    /// <param name="rounds">Measured rounds, each on fresh clusters (1 to 20).</param>
+    public static async Task<IReadOnlyList<IReadOnlyList<E2eRun>>> RunAsync(int records, IProgress<string>? log, CancellationToken ct, bool metrics = false, int warmupRecords = DefaultWarmupRecords, int rounds = DefaultRounds)
     {
         new DemoOptions { Records = records, Topics = Topics.Length, Partitions = Partitions }.Validate();
+        Configuration.OptionsException.ThrowIfOutOfRange("rounds", rounds, 1, 20);
         if (warmupRecords > 0)
         {
             await WarmUpAsync(warmupRecords, log, metrics, ct);
         }
 
-        return await RunContendersAsync(records, log, metrics, ct);
+        var results = new List<IReadOnlyList<E2eRun>>(rounds);
+        for (var round = 1; round <= rounds; round++)
+        {
+            log?.Report($"Round {round} of {rounds}:");
+            var runs = await RunContendersAsync(records, log, metrics, ct);
+            log?.Report("  " + Summary(runs));
+            results.Add(runs);
+        }
+
+        return results;
     }
 
     /// <summary>
@@ -96,13 +113,37 @@ public static partial class E2eBenchmark
     /// </summary>
     private static double SteadyCpu(E2eRun run) => run.CpuSeconds - run.JitSeconds;
 
-    /// <summary>The closing line: ratios of KafkaSync to the mirrors (CPU per record without compiling).</summary>
+    /// <summary>One round's ratios of KafkaSync to the mirrors (CPU per record without compiling).</summary>
     public static string Summary(IReadOnlyList<E2eRun> runs)
     {
         ArgumentNullException.ThrowIfNull(runs);
-        var (ours, plain, zstd) = (runs[0], runs[1], runs[2]);
+        var (throughput, wire, wireVsZstd, cpu) = Ratios(runs);
         return string.Create(CultureInfo.InvariantCulture,
-            $"e2e-vs-mirror: throughput {ours.RecordsPerSecond / plain.RecordsPerSecond:0.00}, wire {(double)ours.WireBytes / plain.WireBytes:0.000}, wire-vs-zstd-mirror {(double)ours.WireBytes / zstd.WireBytes:0.000}, cpu-per-record {SteadyCpu(ours) / ours.Records / (SteadyCpu(plain) / plain.Records):0.00}");
+            $"e2e-vs-mirror: throughput {throughput:0.00}, wire {wire:0.000}, wire-vs-zstd-mirror {wireVsZstd:0.000}, cpu-per-record {cpu:0.00}");
+    }
+
+    /// <summary>The closing line: each ratio's median over the rounds.</summary>
+    public static string Summary(IReadOnlyList<IReadOnlyList<E2eRun>> rounds)
+    {
+        ArgumentNullException.ThrowIfNull(rounds);
+        var ratios = rounds.Select(Ratios).ToList();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"e2e-vs-mirror (median of {ratios.Count} round{(ratios.Count == 1 ? "" : "s")}): throughput {Median(ratios.Select(r => r.Throughput)):0.00}, wire {Median(ratios.Select(r => r.Wire)):0.000}, wire-vs-zstd-mirror {Median(ratios.Select(r => r.WireVsZstd)):0.000}, cpu-per-record {Median(ratios.Select(r => r.Cpu)):0.00}");
+    }
+
+    private static (double Throughput, double Wire, double WireVsZstd, double Cpu) Ratios(IReadOnlyList<E2eRun> runs)
+    {
+        var (ours, plain, zstd) = (runs[0], runs[1], runs[2]);
+        return (ours.RecordsPerSecond / plain.RecordsPerSecond, (double)ours.WireBytes / plain.WireBytes, (double)ours.WireBytes / zstd.WireBytes,
+            SteadyCpu(ours) / ours.Records / (SteadyCpu(plain) / plain.Records));
+    }
+
+    /// <summary>The middle value (the mean of the two middle ones for an even count).</summary>
+    internal static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        var middle = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     private static async Task<E2eRun> RunKafkaSyncAsync(EmbeddedKafka source, int records, IProgress<string>? log, bool metrics, CancellationToken ct)

@@ -4,7 +4,15 @@ namespace KafkaSync.Engine.Queue;
 public sealed partial class DiskQueue
 {
     private const int ChunkBytes = 1 << 20;
-    private const long MaxPendingBytes = 32L << 20;
+
+    /// <summary>
+    /// The write buffer: appends beyond it wait for the flusher. Ample for any disk (the flusher
+    /// writes it in a few tens of milliseconds), and every chunk of it is reused
+    /// (<see cref="MaxSpareChunks"/>): chunks are large-object-heap arrays, and dropping them
+    /// made a fast consumer's heap grow to several times this size between full collections.
+    /// </summary>
+    private const long MaxPendingBytes = 16L << 20;
+    private const int MaxSpareChunks = (int)(MaxPendingBytes / ChunkBytes);
 
     private List<Chunk> _pending = [];
     private readonly Stack<Chunk> _spareChunks = new();

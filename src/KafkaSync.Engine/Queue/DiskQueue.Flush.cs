@@ -88,7 +88,7 @@ public sealed partial class DiskQueue
                 {
                     foreach (var chunk in batch)
                     {
-                        if (chunk.Buffer.Length == ChunkBytes && _spareChunks.Count < 4)
+                        if (chunk.Buffer.Length == ChunkBytes && _spareChunks.Count < MaxSpareChunks)
                         {
                             _spareChunks.Push(chunk);
                         }

@@ -1,0 +1,28 @@
+using KafkaSync.Engine.Benchmarks;
+
+namespace KafkaSync.Engine.Tests.Benchmarks;
+
+public sealed class E2eBenchmarkSummaryTests
+{
+    [Fact]
+    public void The_closing_line_gives_each_ratio_its_median_over_the_rounds()
+    {
+        // KafkaSync takes 2, 1 and 4 s against a mirror's 1 s: throughput ratios 0.5, 1 and 0.25.
+        IReadOnlyList<E2eRun>[] rounds = [Round(seconds: 2, cpu: 3), Round(seconds: 1, cpu: 1), Round(seconds: 4, cpu: 2)];
+
+        var line = E2eBenchmark.Summary(rounds);
+
+        Assert.Equal("e2e-vs-mirror (median of 3 rounds): throughput 0.50, wire 0.100, wire-vs-zstd-mirror 0.200, cpu-per-record 2.00", line);
+    }
+
+    [Fact]
+    public void An_even_count_of_rounds_takes_the_mean_of_the_middle_two() =>
+        Assert.Equal(2.5, E2eBenchmark.Median([4, 1, 3, 2]));
+
+    private static IReadOnlyList<E2eRun> Round(double seconds, double cpu) =>
+    [
+        new("kafkasync", 1000, seconds, 100, "relay", cpu, 0),
+        new("mirror (compression none)", 1000, 1, 1000, "statistics", 1, 0),
+        new("mirror (compression zstd)", 1000, 1, 500, "statistics", 1, 0),
+    ];
+}
