@@ -22,10 +22,14 @@ public static partial class WanBenchmark
     /// </summary>
     public const int FetchWaitMaxMs = 10;
 
-    /// <summary>Runs the benchmark, writing one line per figure to <paramref name="output"/>; returns kafkasync, mirror none, mirror zstd.</summary>
+    /// <summary>
+    /// Runs the benchmark <see cref="WanBenchmarkOptions.Rounds"/> times on the same link and sites,
+    /// writing one line per figure to <paramref name="output"/>; returns each round's runs in order:
+    /// kafkasync, mirror none, mirror zstd.
+    /// </summary>
     /// <exception cref="Configuration.OptionsException">A setting is out of range.</exception>
     /// <exception cref="InvalidOperationException">The machine cannot run it (see <see cref="WanPreflight"/>) or a step failed.</exception>
-    public static async Task<IReadOnlyList<WanRun>> RunAsync(WanBenchmarkOptions options, TextWriter output, CancellationToken ct)
+    public static async Task<IReadOnlyList<IReadOnlyList<WanRun>>> RunAsync(WanBenchmarkOptions options, TextWriter output, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
@@ -47,14 +51,30 @@ public static partial class WanBenchmark
             using var target = BenchProcess.Start("target site", WanNetwork.InNamespace(network.TargetNamespace, [.. options.SelfCommand, "bench", "wan-site", "target", "--rtt-ms", rtt, "--source-bootstrap", sourceBootstrap]));
             var targetBootstrap = Ready(await target.ReadLineAsync(ct));
             var bench = new Session(options, network, source, target, sourceBootstrap, targetBootstrap, folder, output);
-            var runs = new List<WanRun> { await bench.RunAsync(0, "kafkasync", "zstd", ct) };
-            if (!options.KafkaSyncOnly)
+            var rounds = new List<IReadOnlyList<WanRun>>(options.Rounds);
+            for (var round = 0; round < options.Rounds; round++)
             {
-                runs.Add(await bench.RunAsync(1, "mirror (source none)", "none", ct));
-                runs.Add(await bench.RunAsync(2, "mirror (source zstd)", "zstd", ct));
+                if (options.Rounds > 1)
+                {
+                    await output.WriteLineAsync($"round {round + 1} of {options.Rounds}:");
+                }
+
+                // Each contender of each round has topics of its own (the cluster caps a partition's size).
+                var runs = new List<WanRun> { await bench.RunAsync(round * 3, "kafkasync", "zstd", ct) };
+                if (!options.KafkaSyncOnly)
+                {
+                    runs.Add(await bench.RunAsync((round * 3) + 1, "mirror (source none)", "none", ct));
+                    runs.Add(await bench.RunAsync((round * 3) + 2, "mirror (source zstd)", "zstd", ct));
+                    if (options.Rounds > 1)
+                    {
+                        await output.WriteLineAsync("  " + Summary(runs));
+                    }
+                }
+
+                rounds.Add(runs);
             }
 
-            return runs;
+            return rounds;
         }
         finally
         {
@@ -75,6 +95,23 @@ public static partial class WanBenchmark
         var (ours, zstd) = (runs[0], runs[2]);
         return string.Create(CultureInfo.InvariantCulture,
             $"wan: records-vs-zstd-mirror {ours.RecordsPerSecond / zstd.RecordsPerSecond:0.00}, latency-p99-ms {ours.LatencyP99Ms}/{zstd.LatencyP99Ms}, cpu-vs-mirror {ours.CpuPerMillion / zstd.CpuPerMillion:0.00}");
+    }
+
+    /// <summary>The closing line over several rounds: each ratio's median.</summary>
+    public static string Summary(IReadOnlyList<IReadOnlyList<WanRun>> rounds)
+    {
+        ArgumentNullException.ThrowIfNull(rounds);
+        if (rounds.Count == 1)
+        {
+            return Summary(rounds[0]);
+        }
+
+        var records = E2eBenchmark.Median(rounds.Select(r => r[0].RecordsPerSecond / r[2].RecordsPerSecond));
+        var ours = E2eBenchmark.Median(rounds.Select(r => (double)r[0].LatencyP99Ms));
+        var mirror = E2eBenchmark.Median(rounds.Select(r => (double)r[2].LatencyP99Ms));
+        var cpu = E2eBenchmark.Median(rounds.Select(r => r[0].CpuPerMillion / r[2].CpuPerMillion));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"wan (median of {rounds.Count} rounds): records-vs-zstd-mirror {records:0.00}, latency-p99-ms {ours:0}/{mirror:0}, cpu-vs-mirror {cpu:0.00}");
     }
 
     /// <summary>The figures of one contender, one line.</summary>

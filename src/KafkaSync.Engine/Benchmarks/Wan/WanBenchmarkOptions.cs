@@ -27,6 +27,9 @@ public sealed record WanBenchmarkOptions
     /// <summary>Run KafkaSync only (no mirrors, no closing line): for trying link settings quickly.</summary>
     public bool KafkaSyncOnly { get; init; }
 
+    /// <summary>Rounds of all contenders on the same link; the closing line gives each ratio's median (the mirrors' rates vary from run to run).</summary>
+    public int Rounds { get; init; } = 1;
+
     /// <summary>How to start this program again (e.g. "dotnet", "kafkasync.dll"): the sites and contenders are child processes.</summary>
     public IReadOnlyList<string> SelfCommand { get; init; } = [];
 
@@ -52,6 +55,11 @@ public sealed record WanBenchmarkOptions
         if (Rate is < 100 or > 50_000)
         {
             throw new OptionsException("--rate", $"{Rate} is out of range; use 100 to 50000.");
+        }
+
+        if (Rounds is < 1 or > 10)
+        {
+            throw new OptionsException("--rounds", $"{Rounds} is out of range; use 1 to 10.");
         }
 
         if (LinkSettings is not null)
