@@ -167,11 +167,17 @@ internal sealed unsafe class RawConsumer : IDisposable
 }
 
 /// <summary>A topic as <see cref="RawConsumer"/> met it: its name and a partition object per partition, made once.</summary>
-/// <param name="Name">The topic's name.</param>
-/// <param name="NameUtf8">The name's UTF-8 bytes, as the queue stores them.</param>
-internal sealed record ConsumedTopic(string Name, byte[] NameUtf8)
+/// <param name="name">The topic's name.</param>
+/// <param name="nameUtf8">The name's UTF-8 bytes, as the queue stores them.</param>
+internal sealed class ConsumedTopic(string name, byte[] nameUtf8)
 {
     private TopicPartition[] _partitions = [];
+
+    /// <summary>The topic's name.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>The name's UTF-8 bytes, as the queue stores them.</summary>
+    public byte[] NameUtf8 { get; } = nameUtf8;
 
     /// <summary>The <see cref="TopicPartition"/> of <paramref name="partition"/>, made once.</summary>
     public TopicPartition Partition(int partition)

@@ -100,6 +100,8 @@ internal sealed partial class SourceConsumer
         }
         finally
         {
+            // librdkafka's consumer must not close with a message of its still held.
+            raw.Release();
             try
             {
                 Flush(consumer);
