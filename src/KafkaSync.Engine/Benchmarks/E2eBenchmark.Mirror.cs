@@ -43,6 +43,7 @@ public static partial class E2eBenchmark
         consumer.Assign(Topics.SelectMany(t => Enumerable.Range(0, Partitions).Select(p => new TopicPartition(t, p)))
             .Select(tp => new TopicPartitionOffset(tp, consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(30)).Low)));
         var consumed = 0;
+        var firstRecord = 0.0;
         while (consumed < records)
         {
             var result = consumer.Consume(TimeSpan.FromMilliseconds(5));
@@ -54,6 +55,7 @@ public static partial class E2eBenchmark
 
             if (consumed == 0)
             {
+                firstRecord = clock.Elapsed.TotalSeconds;
                 log?.Report(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"  mirror ({compression}): first record consumed at {clock.Elapsed.TotalSeconds:0.00} s"));
             }
 
@@ -88,7 +90,7 @@ public static partial class E2eBenchmark
         }
 
         consumer.Close();
-        var run = new E2eRun($"mirror (compression {compression})", records, seconds, Interlocked.Read(ref txBytes), "librdkafka statistics: sum of the producer's brokers' txbytes", cpuSeconds, jitSeconds);
+        var run = new E2eRun($"mirror (compression {compression})", records, seconds, Interlocked.Read(ref txBytes), "librdkafka statistics: sum of the producer's brokers' txbytes", cpuSeconds, jitSeconds, firstRecord);
         log?.Report(Line(run));
         return run;
     }
