@@ -80,7 +80,9 @@ internal sealed unsafe class RawConsumer : IDisposable
                 return false;
             }
 
-            var error = new Error((ErrorCode)message->Err, ErrorText(message));
+            // The record's place says which topic the broker refused (e.g. for want of a grant).
+            var where = message->Rkt == IntPtr.Zero ? "" : $"{TopicOf(message->Rkt).Name}[{message->Partition}]: ";
+            var error = new Error((ErrorCode)message->Err, $"Consuming {where}{ErrorText(message)}");
             Release();
             throw new KafkaException(error);
         }

@@ -84,6 +84,7 @@ public sealed class RawConsumerTests
             }
         });
         Assert.Equal(ErrorCode.TopicAuthorizationFailed, error.Error.Code);
+        Assert.StartsWith($"Consuming {Topic}[0]: ", error.Message, StringComparison.Ordinal);
     }
 
     private static List<KafkaRecord> ReadWithConfluent(EmbeddedKafka cluster, int count, CancellationToken ct)
