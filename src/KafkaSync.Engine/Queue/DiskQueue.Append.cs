@@ -32,6 +32,19 @@ public sealed partial class DiskQueue
         }
     }
 
+    /// <summary>
+    /// True when a record of <paramref name="payloadBytes"/> fits within the queue's capacity now.
+    /// After a failed <see cref="TryAppend"/> it tells a full queue (its reader must free room)
+    /// from a full write buffer (the flusher frees it as fast as the disk writes).
+    /// </summary>
+    public bool HasRoomFor(int payloadBytes)
+    {
+        lock (_gate)
+        {
+            return _retainedBytes + RecordFormat.FrameSize(payloadBytes) <= _options.CapacityBytes;
+        }
+    }
+
     /// <summary>Appends one record, waiting while the queue is full. Returns its seq; cancelling the wait appends nothing.</summary>
     public async ValueTask<long> AppendAsync(ReadOnlyMemory<byte> payload, CancellationToken ct)
     {

@@ -18,6 +18,9 @@ internal sealed partial class SourceConsumer
 {
     private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long an append waits for the queue's write buffer before treating the queue as full.</summary>
+    private static readonly TimeSpan WriteBufferWait = TimeSpan.FromSeconds(1);
+
     private readonly SourceAgentOptions _options;
     private readonly DiskQueue _queue;
     private readonly AgentCounters _counters;
@@ -163,9 +166,25 @@ internal sealed partial class SourceConsumer
     /// <summary>
     /// The queue is full: pause every partition (so nothing more is fetched and memory stays flat)
     /// until the link frees space. With direct assignment there is no group to be evicted from.
+    /// When only the queue's write buffer is full (the consumer outran the disk), wait for the
+    /// flusher instead, briefly, without pausing or reporting a full queue.
     /// </summary>
     private long WaitForCapacity(IConsumer<byte[]?, byte[]?> consumer, ReadOnlyMemory<byte> payload, CancellationToken stop)
     {
+        if (_queue.DiskFull is null && _queue.HasRoomFor(payload.Length))
+        {
+            using var brief = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            brief.CancelAfter(WriteBufferWait);
+            try
+            {
+                return _queue.AppendAsync(payload, brief.Token).AsTask().GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+            {
+                // Still no room: the queue filled up meanwhile, or the disk is slow; as below.
+            }
+        }
+
         // The link reads only durable records: commit what is appended, or nothing could ever
         // be sent and retired to make room.
         // The checkpoint's cursor must not hold back retention either.

@@ -159,6 +159,29 @@ public sealed class DiskQueueCapacityTests
     }
 
     [Fact]
+    public async Task HasRoomFor_is_false_once_appends_stop_at_the_capacity_and_true_again_once_the_reader_frees_room()
+    {
+        using var dir = new QueueTestDir();
+        var ct = QueueTestDir.Timeout();
+        await using var queue = DiskQueue.Open(dir.Options(segmentBytes: Segment, capacityBytes: Capacity));
+        Assert.True(queue.HasRoomFor(200));
+
+        var appended = 0L;
+        while (queue.TryAppend(QueueTestDir.PayloadFor(appended + 1, 200), out _))
+        {
+            appended++;
+        }
+
+        // The write buffer (16 MiB) is far larger than this queue: the capacity stopped the appends.
+        Assert.False(queue.HasRoomFor(200));
+        Assert.True(queue.RetainedBytes + 228 > Capacity, $"{queue.RetainedBytes} bytes retained of {Capacity}");
+
+        await queue.CommitAsync(ct);
+        queue.SetCursor("consumer", appended);
+        Assert.True(queue.HasRoomFor(200), "retention freed the segments the cursor passed");
+    }
+
+    [Fact]
     public void Options_errors_name_the_setting()
     {
         Assert.Equal("queue.segmentBytes", Assert.Throws<Configuration.OptionsException>(() => new DiskQueueOptions { Path = "q", SegmentBytes = 10 }.Validate()).Field);
