@@ -45,7 +45,7 @@ public static partial class E2eBenchmark
     public static async Task<IReadOnlyList<IReadOnlyList<E2eRun>>> RunAsync(int records, IProgress<string>? log, CancellationToken ct, bool metrics = false, int warmupRecords = DefaultWarmupRecords, int rounds = DefaultRounds)
     {
         new DemoOptions { Records = records, Topics = Topics.Length, Partitions = Partitions }.Validate();
-        Configuration.OptionsException.ThrowIfOutOfRange("rounds", rounds, 1, 20);
+        Configuration.OptionsException.ThrowIfOutOfRange("--rounds", rounds, 1, 20);
         if (warmupRecords > 0)
         {
             await WarmUpAsync(warmupRecords, log, metrics, ct);

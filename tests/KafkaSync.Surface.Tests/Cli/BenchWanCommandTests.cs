@@ -27,6 +27,15 @@ public sealed class BenchWanCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Bench_wan_with_no_rounds_names_the_option()
+    {
+        var result = await HostProcess.RunAsync("bench", "wan", "--rounds", "0");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--rounds", result.Err, StringComparison.Ordinal);
+        Assert.Contains("1 to 10", result.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bench_wan_without_ip_and_tc_refuses_and_names_them()
     {
         var result = await RunAsync(["PATH=" + _emptyPath], []);
