@@ -193,9 +193,13 @@ internal sealed partial class SourceConsumer
         Checkpoint();
         var paused = consumer.Assignment;
         consumer.Pause(paused);
-        var diskFull = _queue.DiskFull is not null;
-        _counters.Note = diskFull ? "queue's disk full" : "queue full";
-        _log?.Report(diskFull ? "Queue's disk full: consumption paused until the queue can write again." : "Queue full: consumption paused until the link frees space.");
+        var (note, report) = _queue.DiskFull is not null
+            ? ("queue's disk full", "Queue's disk full: consumption paused until the queue can write again.")
+            : _queue.HasRoomFor(payload.Length)
+                ? ("queue's disk behind", "Queue's disk behind: its write buffer did not drain in a second; consumption paused until it does.")
+                : ("queue full", "Queue full: consumption paused until the link frees space.");
+        _counters.Note = note;
+        _log?.Report(report);
         try
         {
             return _queue.AppendAsync(payload, stop).AsTask().GetAwaiter().GetResult();
