@@ -51,6 +51,15 @@ function Install-TestTools {
         Invoke-Native { dotnet tool install PowerShell --version $PwshVersion --tool-path out/tools/pwsh }
     }
     Invoke-Native { dotnet restore tests/pester/Pester.Restore.csproj -nologo -v quiet }
+    # The Pester tests are never optional: stop here, loudly, if either piece did not arrive.
+    if ((& $Pwsh -NoProfile -Command '$PSVersionTable.PSVersion.ToString()') -ne $PwshVersion) {
+        Write-Error "pwsh $PwshVersion did not install under out/tools/pwsh; the Pester tests cannot run" -ErrorAction Continue
+        exit 2
+    }
+    if (-not (Test-Path (Get-PesterManifest))) {
+        Write-Error "Pester $PesterVersion did not restore ($(Get-PesterManifest) is missing); the Pester tests cannot run" -ErrorAction Continue
+        exit 2
+    }
 }
 
 function Get-PesterManifest {

@@ -62,6 +62,15 @@ setup_pwsh() {
     dotnet tool install PowerShell --version "$PWSH_VERSION" --tool-path out/tools/pwsh >/dev/null
   fi
   dotnet restore tests/pester/Pester.Restore.csproj -nologo -v quiet >/dev/null
+  # The Pester tests are never optional: stop here, loudly, if either piece did not arrive.
+  if [[ $("$PWSH" -NoProfile -Command '$PSVersionTable.PSVersion.ToString()') != "$PWSH_VERSION" ]]; then
+    echo "build.sh: pwsh $PWSH_VERSION did not install under out/tools/pwsh; the Pester tests cannot run" >&2
+    exit 2
+  fi
+  if [[ ! -f $(pester_manifest) ]]; then
+    echo "build.sh: Pester $PESTER_VERSION did not restore ($(pester_manifest) is missing); the Pester tests cannot run" >&2
+    exit 2
+  fi
 }
 
 pester_manifest() {
@@ -88,12 +97,16 @@ kafkasync() {
 run_tests() {
   local results=out/test-results
   rm -rf "$results"
-  local status=0
+  local status codes
+  # dotnet test's own exit code, whatever grep finds: after "|| true" PIPESTATUS would be true's.
+  set +e
   dotnet test KafkaSync.sln -c "$CONFIG" --no-build -nologo \
     --logger "console;verbosity=normal" --logger trx --results-directory "$results" \
     --blame-hang-timeout 10m \
-    -- RunConfiguration.MaxCpuCount=1 2>&1 | tee out/test.log | grep -E "^\s+(Failed|Skipped) |Passed!|Failed!|error [A-Z]+[0-9]+:" || true
-  status=${PIPESTATUS[0]}
+    -- RunConfiguration.MaxCpuCount=1 2>&1 | tee out/test.log | grep -E "^\s+(Failed|Skipped) |Passed!|Failed!|error [A-Z]+[0-9]+:"
+  codes=("${PIPESTATUS[@]}")
+  set -e
+  status=${codes[0]}
   print_failures out/test.log
   run_pester
   summarize "$results" "$status"
