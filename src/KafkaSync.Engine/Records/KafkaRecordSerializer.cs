@@ -11,26 +11,10 @@ public static class KafkaRecordSerializer
 {
     private const byte FormatVersion = 1;
 
-    /// <summary>An upper bound on the encoded size, for sizing buffers.</summary>
-    public static int MaxSize(KafkaRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        var size = 1 + 5 + Encoding.UTF8.GetMaxByteCount(record.Topic.Length) + 5 + 10 + 10 + 1
-            + 5 + (record.Key?.Length ?? 0) + 5 + (record.Value?.Length ?? 0) + 5;
-        // Indexed loops: a foreach over the interface allocates an enumerator per record.
-        var headers = record.Headers;
-        for (var i = 0; i < headers.Count; i++)
-        {
-            size += 5 + Encoding.UTF8.GetMaxByteCount(headers[i].Key.Length) + 5 + (headers[i].Value?.Length ?? 0);
-        }
-
-        return size;
-    }
-
     /// <summary>Serializes <paramref name="record"/> to a new array.</summary>
     public static byte[] Serialize(KafkaRecord record)
     {
-        var buffer = new ArrayBufferWriter<byte>(MaxSize(record));
+        var buffer = new ArrayBufferWriter<byte>(256);
         Write(record, buffer);
         return buffer.WrittenSpan.ToArray();
     }
@@ -39,32 +23,20 @@ public static class KafkaRecordSerializer
     public static void Write(KafkaRecord record, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(record);
-        ArgumentNullException.ThrowIfNull(output);
-        var span = output.GetSpan(MaxSize(record));
-        var pos = 0;
-        span[pos++] = FormatVersion;
-        pos += WriteString(span[pos..], record.Topic);
-        pos += VarInt.WriteUnsigned(span[pos..], VarInt.ZigZag(record.Partition));
-        pos += VarInt.WriteUnsigned(span[pos..], VarInt.ZigZag(record.Offset));
-        pos += VarInt.WriteUnsigned(span[pos..], VarInt.ZigZag(record.Timestamp));
-        span[pos++] = (byte)record.TimestampType;
-        pos += WriteNullable(span[pos..], record.Key);
-        pos += WriteNullable(span[pos..], record.Value);
         var headers = record.Headers;
-        pos += VarInt.WriteUnsigned(span[pos..], (ulong)headers.Count);
+        WriteStart(output, Encoding.UTF8.GetBytes(record.Topic), record.Partition, record.Offset, record.Timestamp, record.TimestampType,
+            Nullable(record.Key), Nullable(record.Value), headers.Count);
+        // Indexed: a foreach over the interface allocates an enumerator per record.
         for (var i = 0; i < headers.Count; i++)
         {
-            pos += WriteString(span[pos..], headers[i].Key);
-            pos += WriteNullable(span[pos..], headers[i].Value);
+            WriteHeader(output, Encoding.UTF8.GetBytes(headers[i].Key), Nullable(headers[i].Value));
         }
-
-        output.Advance(pos);
     }
 
     /// <summary>
-    /// Appends a record given as raw parts (as librdkafka holds a consumed one), laid out as
-    /// <see cref="Write"/> lays out a <see cref="KafkaRecord"/>: this part up to the header count,
-    /// then <see cref="WriteHeader"/> once per header.
+    /// Appends a record given as its parts (as librdkafka holds a consumed one, or as
+    /// <see cref="Write"/> takes a <see cref="KafkaRecord"/> apart): everything up to the header
+    /// count, then <see cref="WriteHeader"/> once per header.
     /// </summary>
     /// <param name="output">Receives the bytes.</param>
     /// <param name="topic">The topic name in UTF-8.</param>
@@ -147,20 +119,7 @@ public static class KafkaRecordSerializer
         };
     }
 
-    private static int WriteString(Span<byte> span, string value)
-    {
-        var length = Encoding.UTF8.GetBytes(value, span[5..]);
-        var prefix = VarInt.WriteUnsigned(span, (ulong)length);
-        if (prefix != 5)
-        {
-            span.Slice(5, length).CopyTo(span[prefix..]);
-        }
-
-        return prefix + length;
-    }
-
-    private static int WriteNullable(Span<byte> span, byte[]? value) =>
-        WriteNullable(span, value is null ? NullableBytes.Null : new NullableBytes(value));
+    private static NullableBytes Nullable(byte[]? value) => value is null ? NullableBytes.Null : new NullableBytes(value);
 
     private static int WriteNullable(Span<byte> span, NullableBytes value)
     {

@@ -1,7 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
 using KafkaSync.Engine.Kafka;
-using KafkaSync.Engine.Sync;
 
 namespace KafkaSync.Engine.Tests.Sync;
 
@@ -38,15 +37,13 @@ public sealed class Records_NullsAndEmpties_ArriveAsSent
             }
         }
 
-        var target = new TargetAgent(harness.TargetOptions());
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
-        var targetRun = target.RunAsync(stop.Token);
-        var endpoint = await target.Listening;
-        var sourceRun = new SourceAgent(harness.SourceOptions($"127.0.0.1:{endpoint.Port}", topics)).RunAsync(stop.Token);
+        var (target, port) = await AgentRun.StartTargetAsync(harness.TargetOptions(), timeout.Token);
+        using var _ = target;
+        using var source = AgentRun.StartSource(harness.SourceOptions($"127.0.0.1:{port}", topics), timeout.Token);
 
         var copied = await Task.Run(() => SyncHarness.ReadAll(harness.Target.BootstrapServers, topics, 2, sent.Length, timeout.Token));
-        await stop.CancelAsync();
-        await Task.WhenAll(sourceRun, targetRun);
+        await source.StopAsync();
+        await target.StopAsync();
 
         var original = await Task.Run(() => SyncHarness.ReadAll(harness.Source.BootstrapServers, topics, 2, sent.Length, timeout.Token));
         SyncHarness.AssertSame(original, copied);
