@@ -9,7 +9,7 @@ namespace KafkaSync.Engine.Records;
 /// </summary>
 public static class KafkaRecordSerializer
 {
-    private const byte FormatVersion = 1;
+    internal const byte FormatVersion = 1;
 
     /// <summary>Serializes <paramref name="record"/> to a new array.</summary>
     public static byte[] Serialize(KafkaRecord record)
@@ -81,43 +81,23 @@ public static class KafkaRecordSerializer
     /// <exception cref="InvalidDataException">The bytes are not a serialized record.</exception>
     public static KafkaRecord Deserialize(ReadOnlySpan<byte> data)
     {
-        var reader = new SpanReader(data);
-        var format = reader.Byte();
-        if (format != FormatVersion)
+        var record = SerializedRecord.Read(data);
+        var headers = new KafkaHeader[record.HeaderCount];
+        var reader = record.Headers;
+        for (var i = 0; reader.Next(out var name, out var value); i++)
         {
-            throw new InvalidDataException($"Unknown record format {format}; this version reads format {FormatVersion}.");
-        }
-
-        var topic = reader.String();
-        var partition = checked((int)VarInt.UnZigZag(reader.VarUInt()));
-        var offset = VarInt.UnZigZag(reader.VarUInt());
-        var timestamp = VarInt.UnZigZag(reader.VarUInt());
-        var timestampType = (KafkaTimestampType)reader.Byte();
-        var key = reader.Nullable();
-        var value = reader.Nullable();
-        var headerCount = reader.VarUInt();
-        if (headerCount > (ulong)data.Length)
-        {
-            throw new InvalidDataException("Record declares more headers than it has bytes.");
-        }
-
-        var headers = new KafkaHeader[(int)headerCount];
-        for (var i = 0; i < headers.Length; i++)
-        {
-            headers[i] = new KafkaHeader(reader.String(), reader.Nullable());
-        }
-
-        if (!reader.AtEnd)
-        {
-            throw new InvalidDataException("Record has trailing bytes.");
+            headers[i] = new KafkaHeader(Utf8Interner.GetString(name), ToArray(value));
         }
 
         return new KafkaRecord
         {
-            Topic = topic, Partition = partition, Offset = offset, Timestamp = timestamp,
-            TimestampType = timestampType, Key = key, Value = value, Headers = headers,
+            Topic = Utf8Interner.GetString(record.Topic), Partition = record.Partition, Offset = record.Offset,
+            Timestamp = record.Timestamp, TimestampType = record.TimestampType,
+            Key = ToArray(record.Key), Value = ToArray(record.Value), Headers = headers,
         };
     }
+
+    private static byte[]? ToArray(NullableBytes value) => value.IsNull ? null : value.Bytes.ToArray();
 
     private static NullableBytes Nullable(byte[]? value) => value is null ? NullableBytes.Null : new NullableBytes(value);
 
@@ -138,60 +118,5 @@ public static class KafkaRecordSerializer
         var prefix = VarInt.WriteUnsigned(span, (ulong)value.Length);
         value.CopyTo(span[prefix..]);
         return prefix + value.Length;
-    }
-
-    private ref struct SpanReader(ReadOnlySpan<byte> data)
-    {
-        private readonly ReadOnlySpan<byte> _data = data;
-        private int _pos;
-
-        public readonly bool AtEnd => _pos == _data.Length;
-
-        public byte Byte()
-        {
-            if (_pos >= _data.Length)
-            {
-                throw Truncated();
-            }
-
-            return _data[_pos++];
-        }
-
-        public ulong VarUInt()
-        {
-            if (!VarInt.TryReadUnsigned(_data[_pos..], out var value, out var used))
-            {
-                throw Truncated();
-            }
-
-            _pos += used;
-            return value;
-        }
-
-        public string String()
-        {
-            var length = VarUInt();
-            return Utf8Interner.GetString(Take(length));
-        }
-
-        public byte[]? Nullable()
-        {
-            var length = VarUInt();
-            return length == 0 ? null : Take(length - 1).ToArray();
-        }
-
-        private ReadOnlySpan<byte> Take(ulong length)
-        {
-            if (length > (ulong)(_data.Length - _pos))
-            {
-                throw Truncated();
-            }
-
-            var slice = _data.Slice(_pos, (int)length);
-            _pos += (int)length;
-            return slice;
-        }
-
-        private static InvalidDataException Truncated() => new("Record is truncated.");
     }
 }

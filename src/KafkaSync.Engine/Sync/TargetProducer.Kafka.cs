@@ -27,8 +27,15 @@ internal sealed partial class TargetProducer
         QueueBufferingMaxKbytes = BufferKbytes,
         QueueBufferingMaxMessages = BufferMessages,
         // Delivery reports only need the outcome; marshalling each record back costs CPU. It also
-        // lets the idempotent mode refill one message for every record (see ReusedMessage).
+        // lets the exactly-once mode refill one message for every record (see ReusedMessage).
+        // (The idempotent mode's own producer reads the outcome in place anyway.)
         DeliveryReportFields = "none",
+    };
+
+    /// <summary>For topic placement beside the idempotent mode's own producer.</summary>
+    private AdminClientConfig AdminConfig() => new(new Dictionary<string, string>(_options.Kafka.ToClientSettings("kafka")))
+    {
+        ClientId = "kafkasync-target-" + _options.Name,
     };
 
     private IProducer<byte[]?, byte[]?> Build(ProducerConfig config)
@@ -36,19 +43,23 @@ internal sealed partial class TargetProducer
         // Pins the bundled librdkafka before the first client (see SourceConsumer.Run).
         Kafka.KafkaClients.EnsureLoaded();
         return new ProducerBuilder<byte[]?, byte[]?>(config)
-            .SetLogHandler((_, message) =>
-            {
-                if (message.Level <= SyslogLevel.Warning)
-                {
-                    _log?.Report($"librdkafka {message.Facility}: {message.Message}");
-                }
-            })
-            .SetErrorHandler((_, error) =>
-            {
-                _counters.SetError($"target cluster: {error.Reason}");
-                _log?.Report($"Target cluster: {error.Reason}{(error.IsFatal ? " (fatal)" : "")}");
-            })
+            .SetLogHandler((_, message) => OnClientLog(message.Level, message.Facility, message.Message))
+            .SetErrorHandler((_, error) => OnClientError(error))
             .Build();
+    }
+
+    private void OnClientLog(SyslogLevel level, string facility, string message)
+    {
+        if (level <= SyslogLevel.Warning)
+        {
+            _log?.Report($"librdkafka {facility}: {message}");
+        }
+    }
+
+    private void OnClientError(Error error)
+    {
+        _counters.SetError($"target cluster: {error.Reason}");
+        _log?.Report($"Target cluster: {error.Reason}{(error.IsFatal ? " (fatal)" : "")}");
     }
 
     /// <summary>Produces, waiting (and serving delivery reports) while the producer's buffer is full.</summary>

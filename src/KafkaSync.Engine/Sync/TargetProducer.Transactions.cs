@@ -127,7 +127,7 @@ internal sealed partial class TargetProducer
                 }
 
                 var target = placement.Place(record.Topic, record.Partition, stop);
-                if (Counted(target, record) is { } counted)
+                if (Counted(target, (record.Key?.Length ?? 0) + (record.Value?.Length ?? 0), record.TimestampType, record.Timestamp) is { } counted)
                 {
                     _inTransaction.Add(counted);
                 }

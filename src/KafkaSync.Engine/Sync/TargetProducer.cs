@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using KafkaSync.Engine.Kafka;
 using KafkaSync.Engine.Offsets;
 using KafkaSync.Engine.Queue;
 using KafkaSync.Engine.Records;
@@ -25,8 +26,11 @@ internal sealed partial class TargetProducer
     private DeliveryTracker? _tracker;
     private OffsetMapWriter? _map;
 
-    /// <summary>The one message every record is produced with, in either mode (see <see cref="ReusedMessage"/>).</summary>
+    /// <summary>The one message every record of a transaction is produced with (see <see cref="ReusedMessage"/>).</summary>
     private readonly ReusedMessage _messages;
+
+    /// <summary>The produce arguments of every record of the idempotent mode (see <see cref="ProduceArguments"/>).</summary>
+    private readonly ProduceArguments _arguments;
 
     public TargetProducer(TargetAgentOptions options, DiskQueue queue, AgentCounters counters, IProgress<string>? log)
     {
@@ -35,6 +39,7 @@ internal sealed partial class TargetProducer
         _counters = counters;
         _log = log;
         _messages = new ReusedMessage(options.SourceClusterName, options.ProvenanceHeaders);
+        _arguments = new ProduceArguments(options.SourceClusterName, options.ProvenanceHeaders);
     }
 
     /// <summary>Highest seq delivered with nothing missing beneath it.</summary>
@@ -62,16 +67,14 @@ internal sealed partial class TargetProducer
         config.EnableIdempotence = true;
         // No timeout: a target outage of any length is waited out, never turned into loss.
         config.MessageTimeoutMs = 0;
-        using var producer = Build(config);
-        // Declared after the producer, so disposed before it.
-        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
-        var placement = new TopicPlacement(_options, admin, _counters, _log);
         // A missing cursor file reads as 0: start from the oldest record held.
         var tracker = _tracker = new DeliveryTracker(Math.Max(_queue.GetCursor(CursorName), _queue.FirstSeq - 1));
         using var map = _map = OffsetMapWriter.Open(_options.Queue.Path, long.MaxValue);
+        using var producer = new RawProducer(config, new Reports(this, tracker, map));
+        using var admin = new AdminClientBuilder(AdminConfig()).Build();
+        var placement = new TopicPlacement(_options, admin, _counters, _log);
         using var reader = _queue.OpenReader(tracker.DoneSeq + 1);
         var expected = reader.NextSeq;
-        var laneHandler = LaneHandler(tracker, map);
         var lastCursor = Stopwatch.StartNew();
         try
         {
@@ -86,7 +89,8 @@ internal sealed partial class TargetProducer
                 // or the gap check below would count it as lost and the cursor would pass it.
                 while (!stop.IsCancellationRequested && reader.TryReadBorrowed(out var queued))
                 {
-                    var record = KafkaRecordSerializer.Deserialize(queued.Payload.Span);
+                    var payload = queued.Payload.Span;
+                    var record = SerializedRecord.Read(payload);
                     var seq = queued.Seq;
                     if (seq != expected)
                     {
@@ -95,18 +99,18 @@ internal sealed partial class TargetProducer
                     }
 
                     expected = seq + 1;
-                    if (TopicDescriptor.IsDescriptor(record))
+                    if (record.Topic.IsEmpty)
                     {
-                        var (topic, partitions) = TopicDescriptor.Read(record);
+                        var (topic, partitions) = TopicDescriptor.Read(KafkaRecordSerializer.Deserialize(payload));
                         placement.Describe(topic, partitions);
                         tracker.Delivered(seq);
                         continue;
                     }
 
-                    var target = placement.Place(record.Topic, record.Partition, stop);
-                    var message = _messages.Fill(record);
-                    var pending = new PendingDelivery(seq, record.Topic, record.Partition, record.Offset, Counted(target, record));
-                    ProduceTracked(producer, target, message, pending, laneHandler, tracker, map, stop);
+                    var sourceTopic = Utf8Interner.GetString(record.Topic);
+                    var target = placement.Place(sourceTopic, record.Partition, stop);
+                    var pending = new PendingDelivery(seq, sourceTopic, record.Partition, record.Offset, target.Topic, Counted(target, record.Key.Bytes.Length + record.Value.Bytes.Length, record.TimestampType, record.Timestamp));
+                    ProduceTracked(producer, target, payload, record, pending, stop);
                     if (lastCursor.Elapsed >= CursorEvery)
                     {
                         Advance(tracker, map);
@@ -130,7 +134,7 @@ internal sealed partial class TargetProducer
         }
         finally
         {
-            Drain(producer);
+            Drain();
             Advance(tracker, map);
         }
 
