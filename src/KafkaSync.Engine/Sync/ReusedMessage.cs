@@ -6,7 +6,7 @@ using KafkaSync.Engine.Records;
 namespace KafkaSync.Engine.Sync;
 
 /// <summary>
-/// One Confluent message, refilled for each record the target producer sends: the record's key,
+/// One Confluent message, refilled for each record the exactly-once mode sends: the record's key,
 /// value, headers and timestamp, plus the provenance headers when asked. Produce copies key, value and headers
 /// into librdkafka before it returns, and with DeliveryReportFields "none" the delivery report
 /// refers to none of them, so the message, its Headers and its header objects can serve every
