@@ -42,12 +42,17 @@ internal sealed partial class TargetProducer
                 stop.ThrowIfCancellationRequested();
             }
         }
-        catch
+        catch (Exception ex)
         {
             // Not produced (stopped while waiting for room, or refused outright): no report will come.
             lock (_pending)
             {
                 _pending.Remove(pending.Seq);
+            }
+
+            if (ex is KafkaException refused)
+            {
+                throw new AgentException($"The target producer refused seq {pending.Seq} for {target.Topic}[{target.Partition.Value}] before sending it: {refused.Error.Reason}. The produced cursor stays before it; fix the cause (for a record too large: raise kafka.settings message.max.bytes, and the target topic's max.message.bytes) and restart the agent.", refused);
             }
 
             throw;
