@@ -13,12 +13,14 @@ namespace KafkaSync.Engine.Sync;
 /// </summary>
 internal sealed partial class TargetProducer
 {
-    /// <summary>Records produced and not yet reported, by seq. Guarded by itself.</summary>
+    /// <summary>Records produced and not yet reported, by seq. Guarded by itself, as are the two counts below.</summary>
     private readonly Dictionary<long, PendingDelivery> _pending = [];
 
-    /// <summary>Signalled by reports while the producing thread waits for room or for the last reports.</summary>
-    private readonly ManualResetEventSlim _reported = new();
-    private volatile bool _awaitingReports;
+    /// <summary>Reports handled so far: the producing thread waits for this to move.</summary>
+    private long _reports;
+
+    /// <summary>Threads in Monitor.Wait on <see cref="_pending"/>: a report pulses them only then.</summary>
+    private int _waiters;
 
     private (TopicPartition Target, IntPtr Topic)? _produceTopic;
 
@@ -26,10 +28,12 @@ internal sealed partial class TargetProducer
     private void ProduceTracked(RawProducer producer, TopicPartition target, ReadOnlySpan<byte> payload, in SerializedRecord record, in PendingDelivery pending, CancellationToken stop)
     {
         var topic = ProduceTopic(producer, target);
+        long seen;
         // In before the produce call: the report may come before that call returns.
         lock (_pending)
         {
             _pending.Add(pending.Seq, pending);
+            seen = _reports;
         }
 
         try
@@ -37,8 +41,9 @@ internal sealed partial class TargetProducer
             // Partition.Any is librdkafka's "unassigned" (-1): its partitioner places by key.
             while (!_arguments.TryProduce(producer, topic, target.Partition.Value, payload, record, pending.Seq))
             {
+                // The buffer is full: only a report makes room.
                 _counters.Note = "target cluster slow or down";
-                AwaitReports(TimeSpan.FromMilliseconds(100));
+                seen = WaitForReportAfter(seen, TimeSpan.FromMilliseconds(100));
                 stop.ThrowIfCancellationRequested();
             }
         }
@@ -72,17 +77,31 @@ internal sealed partial class TargetProducer
         return topic;
     }
 
-    private void AwaitReports(TimeSpan timeout)
+    /// <summary>Waits until a report after the <paramref name="seen"/>th was handled, or the timeout; returns the count now.</summary>
+    private long WaitForReportAfter(long seen, TimeSpan timeout)
     {
-        _reported.Reset();
-        _awaitingReports = true;
+        lock (_pending)
+        {
+            if (_reports == seen)
+            {
+                Wait(timeout);
+            }
+
+            return _reports;
+        }
+    }
+
+    /// <summary>Monitor.Wait on <see cref="_pending"/>, counted so reports know to pulse. Hold the lock.</summary>
+    private void Wait(TimeSpan timeout)
+    {
+        _waiters++;
         try
         {
-            _reported.Wait(timeout);
+            Monitor.Wait(_pending, timeout);
         }
         finally
         {
-            _awaitingReports = false;
+            _waiters--;
         }
     }
 
@@ -96,11 +115,12 @@ internal sealed partial class TargetProducer
                 tracker.Failed(new AgentException($"A delivery report for seq {report.Opaque} matched no produced record; the produced cursor stays where it is. Restart the agent."));
                 return;
             }
-        }
 
-        if (_awaitingReports)
-        {
-            _reported.Set();
+            _reports++;
+            if (_waiters > 0)
+            {
+                Monitor.PulseAll(_pending);
+            }
         }
 
         if (report.Error != ErrorCode.NoError)
@@ -120,26 +140,21 @@ internal sealed partial class TargetProducer
     private void Drain()
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (InFlight > 0 && waited.Elapsed < _options.DrainTimeout)
+        int left;
+        lock (_pending)
         {
-            AwaitReports(TimeSpan.FromMilliseconds(50));
+            TimeSpan remaining;
+            while (_pending.Count > 0 && (remaining = _options.DrainTimeout - waited.Elapsed) > TimeSpan.Zero)
+            {
+                Wait(remaining);
+            }
+
+            left = _pending.Count;
         }
 
-        var left = InFlight;
         if (left > 0)
         {
             _log?.Report($"{left} record(s) were still in flight at stop; they are produced again on the next start (only exactly-once mode rules out a double then).");
-        }
-    }
-
-    private int InFlight
-    {
-        get
-        {
-            lock (_pending)
-            {
-                return _pending.Count;
-            }
         }
     }
 
