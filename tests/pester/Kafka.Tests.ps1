@@ -87,4 +87,28 @@ Describe 'Embedded cluster, both agents and Get-KafkaSyncStatus' {
         $t | Receive-Job -Wait | Out-Null
         $source, $target | Stop-KafkaSyncEmbeddedCluster -Confirm:$false
     }
+
+    It 'fails the target job naming the seq of a record larger than its message.max.bytes, and the setting to raise' {
+        $root = Join-Path ([IO.Path]::GetTempPath()) ([Guid]::NewGuid())
+        New-Item -ItemType Directory $root | Out-Null
+        $source = Start-KafkaSyncEmbeddedCluster -Brokers 1 -Topic events -Partitions 1
+        $target = Start-KafkaSyncEmbeddedCluster -Brokers 1 -Topic events -Partitions 1
+        $key = [pscredential]::new('link', (ConvertTo-SecureString 'a pre-shared key of decent length' -AsPlainText -Force))
+        $port = Get-Random -Minimum 20000 -Maximum 60000
+        @{ kafka = @{ bootstrapServers = $target.BootstrapServers; settings = @{ 'message.max.bytes' = '10000' } } } |
+            ConvertTo-Json -Depth 4 | Set-Content "$root/target.json"
+        $t = Start-KafkaSyncTarget -ConfigPath "$root/target.json" -QueuePath "$root/t" -Listen "127.0.0.1:$port" -LinkCredential $key -AsJob
+        $s = Start-KafkaSyncSource -BootstrapServers $source.BootstrapServers -Topic events -QueuePath "$root/s" -LinkTarget "127.0.0.1:$port" -LinkCredential $key -AsJob
+        "small:$('x' * 100)", "large:$('y' * 20000)" | kcat -b $source.BootstrapServers -P -t events -p 0 -K :
+
+        $t | Wait-Job -Timeout 60 | Out-Null
+        $t.State | Should -Be 'Failed'
+        $message = $t.JobStateInfo.Reason.Message
+        $message | Should -Match '^The target producer refused seq \d+ for events\[0\] before sending it: .*message\.max\.bytes'
+        $refused = [long][regex]::Match($message, 'seq (\d+)').Groups[1].Value
+        (Get-KafkaSyncStatus "$root/t").DoneSeq | Should -BeLessThan $refused
+        $s | Stop-Job
+        $s, $t | Remove-Job
+        $source, $target | Stop-KafkaSyncEmbeddedCluster -Confirm:$false
+    }
 }
