@@ -71,7 +71,9 @@ internal sealed partial class TargetProducer
         var tracker = _tracker = new DeliveryTracker(Math.Max(_queue.GetCursor(CursorName), _queue.FirstSeq - 1));
         using var map = _map = OffsetMapWriter.Open(_options.Queue.Path, long.MaxValue);
         using var producer = new RawProducer(config, new Reports(this, tracker, map));
-        using var admin = new AdminClientBuilder(AdminConfig()).Build();
+        // Quiet: the producer reports the same cluster's state; left alone, librdkafka would print
+        // the admin client's connection failures to stderr in its own format.
+        using var admin = new AdminClientBuilder(AdminConfig()).SetLogHandler((_, _) => { }).SetErrorHandler((_, _) => { }).Build();
         var placement = new TopicPlacement(_options, admin, _counters, _log);
         using var reader = _queue.OpenReader(tracker.DoneSeq + 1);
         var expected = reader.NextSeq;
