@@ -114,13 +114,14 @@ internal sealed unsafe class RawProducer : IDisposable
         }
 
         var code = rd_kafka_error_code(error);
-        var text = Marshal.PtrToStringUTF8((IntPtr)rd_kafka_error_string(error)) ?? "";
-        rd_kafka_error_destroy(error);
         if (code == QueueFull)
         {
+            rd_kafka_error_destroy(error);
             return false;
         }
 
+        var text = Marshal.PtrToStringUTF8((IntPtr)rd_kafka_error_string(error)) ?? "";
+        rd_kafka_error_destroy(error);
         throw new KafkaException(new Error((ErrorCode)code, text));
     }
 

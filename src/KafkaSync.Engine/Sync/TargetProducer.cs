@@ -101,7 +101,7 @@ internal sealed partial class TargetProducer
                     }
 
                     expected = seq + 1;
-                    if (record.Topic.IsEmpty)
+                    if (TopicDescriptor.IsDescriptor(record))
                     {
                         var (topic, partitions) = TopicDescriptor.Read(KafkaRecordSerializer.Deserialize(payload));
                         placement.Describe(topic, partitions);

@@ -22,6 +22,9 @@ internal static class TopicDescriptor
 
     public static bool IsDescriptor(KafkaRecord record) => record.Topic.Length == 0;
 
+    /// <summary>The same test on a record read in place.</summary>
+    public static bool IsDescriptor(in SerializedRecord record) => record.Topic.IsEmpty;
+
     public static (string Topic, int Partitions) Read(KafkaRecord record) =>
         (Encoding.UTF8.GetString(record.Value ?? []), record.Partition);
 }
