@@ -25,6 +25,11 @@ internal sealed unsafe class RawProducer : IDisposable
     private readonly IProducerEvents _events;
     private readonly Thread _poller;
     private readonly Dictionary<string, IntPtr> _topics = new(StringComparer.Ordinal);
+
+    /// <summary>Guards the two counts below; pulsed after each report while someone waits.</summary>
+    private readonly object _reportGate = new();
+    private long _reports;
+    private int _waiters;
     private volatile bool _closing;
     private bool _disposed;
 
@@ -121,9 +126,61 @@ internal sealed unsafe class RawProducer : IDisposable
         }
 
         var text = Marshal.PtrToStringUTF8((IntPtr)rd_kafka_error_string(error)) ?? "";
+        var fatal = rd_kafka_error_is_fatal(error) != 0 || code == Fatal;
         rd_kafka_error_destroy(error);
-        throw new KafkaException(new Error((ErrorCode)code, text));
+        throw new KafkaException(new Error((ErrorCode)code, text, fatal));
     }
+
+    /// <summary>Delivery reports handled so far.</summary>
+    public long Reports
+    {
+        get
+        {
+            lock (_reportGate)
+            {
+                return _reports;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits until more than <paramref name="seen"/> reports were handled (a full buffer has room
+    /// again, or the last records are in), or <paramref name="timeout"/>; returns the count then.
+    /// </summary>
+    public long WaitForReportAfter(long seen, TimeSpan timeout)
+    {
+        lock (_reportGate)
+        {
+            if (_reports == seen)
+            {
+                _waiters++;
+                try
+                {
+                    Monitor.Wait(_reportGate, timeout);
+                }
+                finally
+                {
+                    _waiters--;
+                }
+            }
+
+            return _reports;
+        }
+    }
+
+    /// <summary>Fences older producers of the same transactional id and aborts their open transaction.</summary>
+    /// <exception cref="KafkaException">As <see cref="ThrowIfError"/> describes.</exception>
+    public void InitTransactions(TimeSpan timeout) => ThrowIfError(rd_kafka_init_transactions(_rk, Milliseconds(timeout)));
+
+    /// <exception cref="KafkaException">As <see cref="ThrowIfError"/> describes.</exception>
+    public void BeginTransaction() => ThrowIfError(rd_kafka_begin_transaction(_rk));
+
+    /// <summary>Sends what is buffered, then commits; reports of the transaction's records may be served on this thread meanwhile.</summary>
+    /// <exception cref="KafkaException">As <see cref="ThrowIfError"/> describes.</exception>
+    public void CommitTransaction(TimeSpan timeout) => ThrowIfError(rd_kafka_commit_transaction(_rk, Milliseconds(timeout)));
+
+    /// <exception cref="KafkaException">As <see cref="ThrowIfError"/> describes.</exception>
+    public void AbortTransaction(TimeSpan timeout) => ThrowIfError(rd_kafka_abort_transaction(_rk, Milliseconds(timeout)));
 
     /// <summary>Destroys the producer; records not yet reported are dropped unreported, so wait for their reports first.</summary>
     public void Dispose()
@@ -175,6 +232,20 @@ internal sealed unsafe class RawProducer : IDisposable
             // An exception must not cross into librdkafka: the process would end.
             producer._events.Failed(ex);
         }
+
+        producer.Reported();
+    }
+
+    private void Reported()
+    {
+        lock (_reportGate)
+        {
+            _reports++;
+            if (_waiters > 0)
+            {
+                Monitor.PulseAll(_reportGate);
+            }
+        }
     }
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
@@ -219,6 +290,33 @@ internal sealed unsafe class RawProducer : IDisposable
             // A log line is not worth the process.
         }
     }
+
+    /// <summary>
+    /// Turns a transactional call's error into the exception Confluent.Kafka throws for it:
+    /// <see cref="KafkaTxnRequiresAbortException"/> when the transaction must be aborted,
+    /// <see cref="KafkaRetriableException"/> when the same call may be retried, else a
+    /// <see cref="KafkaException"/> (fatal or not, as its Error says).
+    /// </summary>
+    private static void ThrowIfError(IntPtr error)
+    {
+        if (error == IntPtr.Zero)
+        {
+            return;
+        }
+
+        var reason = new Error(
+            (ErrorCode)rd_kafka_error_code(error),
+            Marshal.PtrToStringUTF8((IntPtr)rd_kafka_error_string(error)) ?? "",
+            isFatal: rd_kafka_error_is_fatal(error) != 0);
+        var abort = rd_kafka_error_txn_requires_abort(error) != 0;
+        var retriable = rd_kafka_error_is_retriable(error) != 0;
+        rd_kafka_error_destroy(error);
+        throw abort ? new KafkaTxnRequiresAbortException(reason)
+            : retriable ? new KafkaRetriableException(reason)
+            : new KafkaException(reason);
+    }
+
+    private static int Milliseconds(TimeSpan timeout) => (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue);
 
     private static string Text(byte* text) => Encoding.UTF8.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(text));
 }

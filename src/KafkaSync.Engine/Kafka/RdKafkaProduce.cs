@@ -108,4 +108,25 @@ internal static unsafe partial class RdKafkaProduce
 
     [LibraryImport(NativeLibraries.Rdkafka)]
     public static partial int rd_kafka_fatal_error(IntPtr rk, byte* errstr, nuint errstrSize);
+
+    [LibraryImport(NativeLibraries.Rdkafka)]
+    public static partial int rd_kafka_error_is_fatal(IntPtr error);
+
+    [LibraryImport(NativeLibraries.Rdkafka)]
+    public static partial int rd_kafka_error_is_retriable(IntPtr error);
+
+    [LibraryImport(NativeLibraries.Rdkafka)]
+    public static partial int rd_kafka_error_txn_requires_abort(IntPtr error);
+
+    [LibraryImport(NativeLibraries.Rdkafka)]
+    public static partial IntPtr rd_kafka_init_transactions(IntPtr rk, int timeoutMs);
+
+    [LibraryImport(NativeLibraries.Rdkafka)]
+    public static partial IntPtr rd_kafka_begin_transaction(IntPtr rk);
+
+    [LibraryImport(NativeLibraries.Rdkafka)]
+    public static partial IntPtr rd_kafka_commit_transaction(IntPtr rk, int timeoutMs);
+
+    [LibraryImport(NativeLibraries.Rdkafka)]
+    public static partial IntPtr rd_kafka_abort_transaction(IntPtr rk, int timeoutMs);
 }

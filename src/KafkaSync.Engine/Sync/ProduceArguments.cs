@@ -18,12 +18,12 @@ internal sealed unsafe class ProduceArguments(string? provenanceCluster, bool pr
 {
     /// <summary>The provenance header names, NUL-terminated, at fixed addresses.</summary>
     private static readonly byte[] ProvenanceNames = Pinned(
-        RecordMapping.SourceClusterHeader + "\0" + RecordMapping.SourceTopicHeader + "\0" +
-        RecordMapping.SourcePartitionHeader + "\0" + RecordMapping.SourceOffsetHeader + "\0");
+        ProvenanceHeaderNames.SourceCluster + "\0" + ProvenanceHeaderNames.SourceTopic + "\0" +
+        ProvenanceHeaderNames.SourcePartition + "\0" + ProvenanceHeaderNames.SourceOffset + "\0");
 
-    private static readonly int TopicName = RecordMapping.SourceClusterHeader.Length + 1;
-    private static readonly int PartitionName = TopicName + RecordMapping.SourceTopicHeader.Length + 1;
-    private static readonly int OffsetName = PartitionName + RecordMapping.SourcePartitionHeader.Length + 1;
+    private static readonly int TopicName = ProvenanceHeaderNames.SourceCluster.Length + 1;
+    private static readonly int PartitionName = TopicName + ProvenanceHeaderNames.SourceTopic.Length + 1;
+    private static readonly int OffsetName = PartitionName + ProvenanceHeaderNames.SourcePartition.Length + 1;
 
     private readonly byte[]? _cluster = provenanceCluster is null ? null : Pinned(provenanceCluster);
     private readonly byte[] _numbers = new byte[2 * 20];
@@ -63,6 +63,8 @@ internal sealed unsafe class ProduceArguments(string? provenanceCluster, bool pr
             f++->Set(VType.MsgFlags, CopyPayload);
             f++->Set(VType.Opaque, (IntPtr)opaque);
             // librdkafka stamps 0 with the produce time, as Kafka does for a record without one.
+            // It can only send CreateTime: a LogAppendTime source timestamp is kept as its value,
+            // and the target topic's message.timestamp.type decides the type.
             f++->Set(VType.Timestamp, record.TimestampType == KafkaTimestampType.NotAvailable ? 0 : record.Timestamp);
             f++->SetBytes(VType.Key, record.Key);
             f++->SetBytes(VType.Value, record.Value);

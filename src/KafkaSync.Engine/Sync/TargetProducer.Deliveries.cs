@@ -13,39 +13,23 @@ namespace KafkaSync.Engine.Sync;
 /// </summary>
 internal sealed partial class TargetProducer
 {
-    /// <summary>Records produced and not yet reported, by seq. Guarded by itself, as are the two counts below.</summary>
+    /// <summary>Records produced and not yet reported, by seq. Guarded by itself.</summary>
     private readonly Dictionary<long, PendingDelivery> _pending = [];
-
-    /// <summary>Reports handled so far: the producing thread waits for this to move.</summary>
-    private long _reports;
-
-    /// <summary>Threads in Monitor.Wait on <see cref="_pending"/>: a report pulses them only then.</summary>
-    private int _waiters;
 
     private (TopicPartition Target, IntPtr Topic)? _produceTopic;
 
     /// <summary>Produces one record of the idempotent mode, waiting while the producer's buffer is full.</summary>
     private void ProduceTracked(RawProducer producer, TopicPartition target, ReadOnlySpan<byte> payload, in SerializedRecord record, in PendingDelivery pending, CancellationToken stop)
     {
-        var topic = ProduceTopic(producer, target);
-        long seen;
         // In before the produce call: the report may come before that call returns.
         lock (_pending)
         {
             _pending.Add(pending.Seq, pending);
-            seen = _reports;
         }
 
         try
         {
-            // Partition.Any is librdkafka's "unassigned" (-1): its partitioner places by key.
-            while (!_arguments.TryProduce(producer, topic, target.Partition.Value, payload, record, pending.Seq))
-            {
-                // The buffer is full: only a report makes room.
-                _counters.Note = "target cluster slow or down";
-                seen = WaitForReportAfter(seen, TimeSpan.FromMilliseconds(100));
-                stop.ThrowIfCancellationRequested();
-            }
+            Produce(producer, _arguments, target, payload, record, opaque: pending.Seq, stop);
         }
         catch (Exception ex)
         {
@@ -55,53 +39,12 @@ internal sealed partial class TargetProducer
                 _pending.Remove(pending.Seq);
             }
 
-            if (ex is KafkaException refused)
+            if (ex is KafkaException { Error.IsFatal: false } refused)
             {
                 throw new AgentException($"The target producer refused seq {pending.Seq} for {target.Topic}[{target.Partition.Value}] before sending it: {refused.Error.Reason}. The produced cursor stays before it; fix the cause (for a record too large: raise kafka.settings message.max.bytes, and the target topic's max.message.bytes) and restart the agent.", refused);
             }
 
             throw;
-        }
-    }
-
-    private IntPtr ProduceTopic(RawProducer producer, TopicPartition target)
-    {
-        // Placement hands out the same TopicPartition for a run of records of one partition.
-        if (_produceTopic is { } last && ReferenceEquals(last.Target, target))
-        {
-            return last.Topic;
-        }
-
-        var topic = producer.Topic(target.Topic);
-        _produceTopic = (target, topic);
-        return topic;
-    }
-
-    /// <summary>Waits until a report after the <paramref name="seen"/>th was handled, or the timeout; returns the count now.</summary>
-    private long WaitForReportAfter(long seen, TimeSpan timeout)
-    {
-        lock (_pending)
-        {
-            if (_reports == seen)
-            {
-                Wait(timeout);
-            }
-
-            return _reports;
-        }
-    }
-
-    /// <summary>Monitor.Wait on <see cref="_pending"/>, counted so reports know to pulse. Hold the lock.</summary>
-    private void Wait(TimeSpan timeout)
-    {
-        _waiters++;
-        try
-        {
-            Monitor.Wait(_pending, timeout);
-        }
-        finally
-        {
-            _waiters--;
         }
     }
 
@@ -114,12 +57,6 @@ internal sealed partial class TargetProducer
             {
                 tracker.Failed(new AgentException($"A delivery report for seq {report.Opaque} matched no produced record; the produced cursor stays where it is. Restart the agent."));
                 return;
-            }
-
-            _reports++;
-            if (_waiters > 0)
-            {
-                Monitor.PulseAll(_pending);
             }
         }
 
@@ -137,24 +74,31 @@ internal sealed partial class TargetProducer
     }
 
     /// <summary>Waits, up to the drain timeout, for the reports of every produced record. The linger is 5 ms, so nothing waits long to be sent.</summary>
-    private void Drain()
+    private void Drain(RawProducer producer)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        int left;
-        lock (_pending)
+        var seen = producer.Reports;
+        TimeSpan remaining;
+        while (InFlight > 0 && (remaining = _options.DrainTimeout - waited.Elapsed) > TimeSpan.Zero)
         {
-            TimeSpan remaining;
-            while (_pending.Count > 0 && (remaining = _options.DrainTimeout - waited.Elapsed) > TimeSpan.Zero)
-            {
-                Wait(remaining);
-            }
-
-            left = _pending.Count;
+            seen = producer.WaitForReportAfter(seen, remaining);
         }
 
+        var left = InFlight;
         if (left > 0)
         {
             _log?.Report($"{left} record(s) were still in flight at stop; they are produced again on the next start (only exactly-once mode rules out a double then).");
+        }
+    }
+
+    private int InFlight
+    {
+        get
+        {
+            lock (_pending)
+            {
+                return _pending.Count;
+            }
         }
     }
 

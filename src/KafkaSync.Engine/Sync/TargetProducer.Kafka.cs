@@ -1,4 +1,6 @@
 using Confluent.Kafka;
+using KafkaSync.Engine.Kafka;
+using KafkaSync.Engine.Records;
 
 namespace KafkaSync.Engine.Sync;
 
@@ -6,11 +8,11 @@ namespace KafkaSync.Engine.Sync;
 internal sealed partial class TargetProducer
 {
     /// <summary>
-    /// The producer's buffer. Through Confluent.Kafka's producer (now the exactly-once mode's)
-    /// every buffered record holds managed objects until its delivery report, so a smaller buffer
-    /// means fewer long-lived objects for each collection to trace: going from 64 MiB / 100,000
-    /// records to 16 MiB / 20,000 cut the pipeline's CPU by about a tenth in `bench e2e`. At
-    /// 100,000 records/s it still covers 200 ms of round trips.
+    /// The producer's buffer. When records went through Confluent.Kafka's producer, every
+    /// buffered record held managed objects until its delivery report, and going from 64 MiB /
+    /// 100,000 records to 16 MiB / 20,000 cut the pipeline's CPU by about a tenth in `bench e2e`.
+    /// It stays at that: at 100,000 records/s it covers 200 ms of round trips, and it bounds the
+    /// memory a backlog takes.
     /// </summary>
     internal const int BufferKbytes = 16 * 1024;
 
@@ -27,26 +29,22 @@ internal sealed partial class TargetProducer
         // A bounded producer buffer keeps memory flat whatever the backlog: the queue holds the rest.
         QueueBufferingMaxKbytes = BufferKbytes,
         QueueBufferingMaxMessages = BufferMessages,
-        // Delivery reports only need the outcome; marshalling each record back costs CPU. It also
-        // lets the exactly-once mode refill one message for every record (see ReusedMessage).
-        // (The idempotent mode's own producer reads the outcome in place anyway.)
-        DeliveryReportFields = "none",
     };
 
-    /// <summary>For topic placement beside the idempotent mode's own producer.</summary>
-    private AdminClientConfig AdminConfig() => new(new Dictionary<string, string>(_options.Kafka.ToClientSettings("kafka")))
-    {
-        ClientId = "kafkasync-target-" + _options.Name,
-    };
-
-    private IProducer<byte[]?, byte[]?> Build(ProducerConfig config)
+    /// <summary>
+    /// The admin client topic placement uses beside the producer. Quiet: the producer reports
+    /// the same cluster's state; left alone, librdkafka would print the admin client's
+    /// connection failures to stderr in its own format.
+    /// </summary>
+    private IAdminClient QuietAdminClient()
     {
         // Pins the bundled librdkafka before the first client (see SourceConsumer.Run).
         Kafka.KafkaClients.EnsureLoaded();
-        return new ProducerBuilder<byte[]?, byte[]?>(config)
-            .SetLogHandler((_, message) => OnClientLog(message.Level, message.Facility, message.Message))
-            .SetErrorHandler((_, error) => OnClientError(error))
-            .Build();
+        var config = new AdminClientConfig(new Dictionary<string, string>(_options.Kafka.ToClientSettings("kafka")))
+        {
+            ClientId = "kafkasync-target-" + _options.Name,
+        };
+        return new AdminClientBuilder(config).SetLogHandler((_, _) => { }).SetErrorHandler((_, _) => { }).Build();
     }
 
     private void OnClientLog(SyslogLevel level, string facility, string message)
@@ -63,34 +61,35 @@ internal sealed partial class TargetProducer
         _log?.Report($"Target cluster: {error.Reason}{(error.IsFatal ? " (fatal)" : "")}");
     }
 
-    /// <summary>Produces, waiting (and serving delivery reports) while the producer's buffer is full.</summary>
-    private void Produce(IProducer<byte[]?, byte[]?> producer, TopicPartition target, Message<byte[]?, byte[]?> message, Action<DeliveryReport<byte[]?, byte[]?>> delivered, CancellationToken stop)
+    /// <summary>
+    /// Produces <paramref name="record"/> (read from <paramref name="payload"/>) with
+    /// <paramref name="opaque"/> for its report, waiting while the producer's buffer is full:
+    /// only a report makes room.
+    /// </summary>
+    /// <exception cref="KafkaException">librdkafka refused the record before sending it.</exception>
+    private void Produce(RawProducer producer, ProduceArguments arguments, TopicPartition target, ReadOnlySpan<byte> payload, in SerializedRecord record, long opaque, CancellationToken stop)
     {
-        while (!TryProduce(producer, target, message, delivered))
+        var topic = ProduceTopic(producer, target);
+        var seen = producer.Reports;
+        // Partition.Any is librdkafka's "unassigned" (-1): its partitioner places by key.
+        while (!arguments.TryProduce(producer, topic, target.Partition.Value, payload, record, opaque))
         {
-            WaitForRoom(producer, stop);
+            _counters.Note = "target cluster slow or down";
+            seen = producer.WaitForReportAfter(seen, TimeSpan.FromMilliseconds(100));
+            stop.ThrowIfCancellationRequested();
         }
     }
 
-    /// <summary>Produces; false when the producer's buffer is full.</summary>
-    private static bool TryProduce(IProducer<byte[]?, byte[]?> producer, TopicPartition target, Message<byte[]?, byte[]?> message, Action<DeliveryReport<byte[]?, byte[]?>> delivered)
+    private IntPtr ProduceTopic(RawProducer producer, TopicPartition target)
     {
-        try
+        // Placement hands out the same TopicPartition for a run of records of one partition.
+        if (_produceTopic is { } last && ReferenceEquals(last.Target, target))
         {
-            producer.Produce(target, message, delivered);
-            return true;
+            return last.Topic;
         }
-        catch (ProduceException<byte[]?, byte[]?> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
-        {
-            return false;
-        }
-    }
 
-    /// <summary>Waits a little for delivery reports to free room in the producer's buffer.</summary>
-    private void WaitForRoom(IProducer<byte[]?, byte[]?> producer, CancellationToken stop)
-    {
-        _counters.Note = "target cluster slow or down";
-        producer.Poll(TimeSpan.FromMilliseconds(100));
-        stop.ThrowIfCancellationRequested();
+        var topic = producer.Topic(target.Topic);
+        _produceTopic = (target, topic);
+        return topic;
     }
 }

@@ -11,7 +11,7 @@ namespace KafkaSync.Engine.Sync;
 internal sealed partial class TargetProducer
 {
     /// <summary>Records of the open transaction, counted when it commits.</summary>
-    private readonly List<CountedRecord> _inTransaction = [];
+    private readonly List<CountedRecord?> _inTransaction = [];
 
     /// <summary>What to count for a record of <paramref name="payloadBytes"/> (key plus value) once delivered to <paramref name="target"/>; null while metrics are off.</summary>
     private CountedRecord? Counted(TopicPartition target, int payloadBytes, KafkaTimestampType timestampType, long timestamp) =>

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using KafkaSync.Engine.Kafka;
 using KafkaSync.Engine.Offsets;
 using KafkaSync.Engine.Queue;
 using KafkaSync.Engine.Records;
@@ -22,23 +23,24 @@ internal sealed partial class TargetProducer
         config.TransactionalId = "kafkasync-" + _options.Name;
         config.TransactionTimeoutMs = (int)TransactionTimeout.TotalMilliseconds;
         config.MessageTimeoutMs = (int)TransactionTimeout.TotalMilliseconds;
-        using var producer = Build(config);
-        // Declared after the producer, so disposed before it.
-        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
+        var reports = new TransactionReports(OnClientError, OnClientLog);
+        using var producer = new RawProducer(config, reports);
+        using var admin = QuietAdminClient();
         var placement = new TopicPlacement(_options, admin, _counters, _log);
         placement.EnsureCheckpointTopic(_options.CheckpointTopic, stop);
         var committed = Recover(producer, stop);
         var tracker = _tracker = new DeliveryTracker(committed);
         using var map = _map = OffsetMapWriter.Open(_options.Queue.Path, committed);
         var reader = _queue.OpenReader(Math.Max(committed, _queue.FirstSeq - 1) + 1);
-        var batch = new List<(long Seq, KafkaRecord Record)>();
+        // Each record as the queue holds it (copied out of the reader): an aborted batch is produced again.
+        var batch = new List<QueueRecord>();
         try
         {
             while (!stop.IsCancellationRequested)
             {
                 while (batch.Count < _options.MaxTransactionRecords && reader.TryRead(out var queued))
                 {
-                    batch.Add((queued.Seq, KafkaRecordSerializer.Deserialize(queued.Payload.Span)));
+                    batch.Add(queued);
                 }
 
                 if (batch.Count == 0)
@@ -47,11 +49,11 @@ internal sealed partial class TargetProducer
                     continue;
                 }
 
-                if (Commit(producer, placement, map, batch, stop))
+                if (Commit(producer, reports, placement, map, batch, stop))
                 {
                     var last = batch[^1].Seq;
                     map.Committed(last);
-                    _counters.AddOut(batch.Count(b => !TopicDescriptor.IsDescriptor(b.Record)));
+                    _counters.AddOut(_inTransaction.Count);
                     foreach (var counted in _inTransaction)
                     {
                         Count(counted);
@@ -78,7 +80,7 @@ internal sealed partial class TargetProducer
     }
 
     /// <summary>Fences any older instance, then returns the last committed seq (moving the queue cursor up to it).</summary>
-    private long Recover(IProducer<byte[]?, byte[]?> producer, CancellationToken stop)
+    private long Recover(RawProducer producer, CancellationToken stop)
     {
         while (true)
         {
@@ -109,46 +111,45 @@ internal sealed partial class TargetProducer
     /// into the offset map as pending, durably, before the commit, so a crash right after the
     /// commit loses no mapping; the map counts them only once the commit is confirmed.
     /// </summary>
-    private bool Commit(IProducer<byte[]?, byte[]?> producer, TopicPlacement placement, OffsetMapWriter map, List<(long Seq, KafkaRecord Record)> batch, CancellationToken stop)
+    private bool Commit(RawProducer producer, TransactionReports reports, TopicPlacement placement, OffsetMapWriter map, List<QueueRecord> batch, CancellationToken stop)
     {
         _inTransaction.Clear();
         producer.BeginTransaction();
-        var delivered = new DeliveredBatch(batch.Count);
+        reports.Start(batch.Count);
+        var targets = new string?[batch.Count];
         try
         {
             for (var i = 0; i < batch.Count; i++)
             {
-                var record = batch[i].Record;
+                var payload = batch[i].Payload.Span;
+                var record = SerializedRecord.Read(payload);
                 if (TopicDescriptor.IsDescriptor(record))
                 {
-                    var (topic, partitions) = TopicDescriptor.Read(record);
+                    var (topic, partitions) = TopicDescriptor.Read(KafkaRecordSerializer.Deserialize(payload));
                     placement.Describe(topic, partitions);
                     continue;
                 }
 
-                var target = placement.Place(record.Topic, record.Partition, stop);
-                if (Counted(target, (record.Key?.Length ?? 0) + (record.Value?.Length ?? 0), record.TimestampType, record.Timestamp) is { } counted)
-                {
-                    _inTransaction.Add(counted);
-                }
-
-                var index = i;
-                delivered.Expect();
-                Produce(producer, target, _messages.Fill(record), report => delivered.Set(index, report), stop);
+                var target = placement.Place(Utf8Interner.GetString(record.Topic), record.Partition, stop);
+                // Every record counts once committed (with metrics off, only for the out count).
+                _inTransaction.Add(Counted(target, record.Key.Bytes.Length + record.Value.Bytes.Length, record.TimestampType, record.Timestamp));
+                targets[i] = target.Topic;
+                Produce(producer, _arguments, target, payload, record, reports.Expect(i), stop);
             }
 
-            Produce(producer, new TopicPartition(_options.CheckpointTopic, 0), TransactionCheckpoint.Create(_options.Name, batch[^1].Seq), static _ => { }, stop);
-            if (delivered.Wait(producer, TransactionTimeout, stop) is { } failed)
+            var checkpoint = KafkaRecordSerializer.Serialize(TransactionCheckpoint.Create(_options.Name, batch[^1].Seq));
+            Produce(producer, _plainArguments, new TopicPartition(_options.CheckpointTopic, 0), checkpoint, SerializedRecord.Read(checkpoint), opaque: -1, stop);
+            if (reports.Wait(TransactionTimeout, stop) is { } failed)
             {
                 return Retry(producer, batch, new KafkaException(failed));
             }
 
             for (var i = 0; i < batch.Count; i++)
             {
-                if (delivered.Offset(i) is { } at)
+                if (targets[i] is { } targetTopic && reports.Placed(i) is { } at)
                 {
-                    var record = batch[i].Record;
-                    map.Record(record.Topic, record.Partition, record.Offset, at.Topic, at.Partition.Value, at.Offset.Value);
+                    var record = SerializedRecord.Read(batch[i].Payload.Span);
+                    map.Record(Utf8Interner.GetString(record.Topic), record.Partition, record.Offset, targetTopic, at.Partition, at.Offset);
                 }
             }
 
@@ -184,7 +185,7 @@ internal sealed partial class TargetProducer
     /// abort then a resend could double the batch). Stopping meanwhile leaves the outcome to the
     /// next start, which reads the committed checkpoint.
     /// </summary>
-    private bool CommitOrRetry(IProducer<byte[]?, byte[]?> producer, List<(long Seq, KafkaRecord Record)> batch, CancellationToken stop)
+    private bool CommitOrRetry(RawProducer producer, List<QueueRecord> batch, CancellationToken stop)
     {
         while (true)
         {
@@ -212,7 +213,7 @@ internal sealed partial class TargetProducer
         }
     }
 
-    private bool Retry(IProducer<byte[]?, byte[]?> producer, List<(long Seq, KafkaRecord Record)> batch, KafkaException ex)
+    private bool Retry(RawProducer producer, List<QueueRecord> batch, KafkaException ex)
     {
         _counters.Note = "target cluster unreachable";
         _counters.SetError($"target transaction: {ex.Error.Reason}");
@@ -225,7 +226,7 @@ internal sealed partial class TargetProducer
     private AgentException Fatal(KafkaException ex) =>
         new($"The target producer failed for good ({ex.Error.Reason}); another agent named '{_options.Name}' may have taken over. A restart resumes after the last committed seq.", ex);
 
-    private void Abort(IProducer<byte[]?, byte[]?> producer)
+    private void Abort(RawProducer producer)
     {
         try
         {

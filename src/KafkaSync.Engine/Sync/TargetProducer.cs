@@ -9,8 +9,9 @@ namespace KafkaSync.Engine.Sync;
 
 /// <summary>
 /// The target agent's last stage: reads the target queue in seq order and produces every record
-/// to the target cluster with an idempotent producer (per-partition order survives retries).
-/// The queue's "producer" cursor moves only over seqs that were all delivered. While the target
+/// to the target cluster with an idempotent producer (per-partition order survives retries),
+/// a librdkafka producer of our own fed straight from the queue's bytes (see RawProducer and
+/// ProduceArguments); exactly-once mode makes it transactional. The queue's "producer" cursor moves only over seqs that were all delivered. While the target
 /// cluster is down, librdkafka keeps retrying (no message timeout) and its bounded buffer makes
 /// this stage wait; the link keeps filling the queue meanwhile.
 /// </summary>
@@ -26,11 +27,11 @@ internal sealed partial class TargetProducer
     private DeliveryTracker? _tracker;
     private OffsetMapWriter? _map;
 
-    /// <summary>The one message every record of a transaction is produced with (see <see cref="ReusedMessage"/>).</summary>
-    private readonly ReusedMessage _messages;
-
-    /// <summary>The produce arguments of every record of the idempotent mode (see <see cref="ProduceArguments"/>).</summary>
+    /// <summary>The produce arguments of every record (see <see cref="ProduceArguments"/>).</summary>
     private readonly ProduceArguments _arguments;
+
+    /// <summary>Those of the exactly-once checkpoint, which never carries provenance headers.</summary>
+    private readonly ProduceArguments _plainArguments = new(provenanceCluster: null, provenance: false);
 
     public TargetProducer(TargetAgentOptions options, DiskQueue queue, AgentCounters counters, IProgress<string>? log)
     {
@@ -38,7 +39,6 @@ internal sealed partial class TargetProducer
         _queue = queue;
         _counters = counters;
         _log = log;
-        _messages = new ReusedMessage(options.SourceClusterName, options.ProvenanceHeaders);
         _arguments = new ProduceArguments(options.SourceClusterName, options.ProvenanceHeaders);
     }
 
@@ -71,9 +71,7 @@ internal sealed partial class TargetProducer
         var tracker = _tracker = new DeliveryTracker(Math.Max(_queue.GetCursor(CursorName), _queue.FirstSeq - 1));
         using var map = _map = OffsetMapWriter.Open(_options.Queue.Path, long.MaxValue);
         using var producer = new RawProducer(config, new Reports(this, tracker, map));
-        // Quiet: the producer reports the same cluster's state; left alone, librdkafka would print
-        // the admin client's connection failures to stderr in its own format.
-        using var admin = new AdminClientBuilder(AdminConfig()).SetLogHandler((_, _) => { }).SetErrorHandler((_, _) => { }).Build();
+        using var admin = QuietAdminClient();
         var placement = new TopicPlacement(_options, admin, _counters, _log);
         using var reader = _queue.OpenReader(tracker.DoneSeq + 1);
         var expected = reader.NextSeq;
@@ -136,7 +134,7 @@ internal sealed partial class TargetProducer
         }
         finally
         {
-            Drain();
+            Drain(producer);
             Advance(tracker, map);
         }
 

@@ -8,11 +8,8 @@ namespace KafkaSync.Engine.Sync;
 /// target topics (looked up once, created when missing), and the partition-mismatch rule.
 /// <paramref name="admin"/> stays open for the producer's whole life: disposing an admin client
 /// waits up to 100 ms for its poll thread, which stalled the producer once per target topic at
-/// start. In exactly-once mode it is a dependent admin client on the producer's handle, whose
-/// metadata request fills the producer's own metadata cache; the idempotent mode's own producer
-/// (see RawProducer) asks for a topic's metadata itself when it first meets the topic. (An open
-/// dependent admin client of Confluent.Kafka 1.9.3 spun in rd_kafka_queue_poll; 2.16's waits: no
-/// measurable CPU over seconds, cluster up or down.)
+/// start. It is a client of its own beside the producer (see RawProducer), which asks for a
+/// topic's metadata itself when it first meets the topic.
 /// </summary>
 internal sealed class TopicPlacement(TargetAgentOptions options, IAdminClient admin, AgentCounters counters, IProgress<string>? log)
 {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
+using KafkaSync.Engine.Records;
 
 namespace KafkaSync.Engine.Sync;
 
@@ -11,8 +12,13 @@ namespace KafkaSync.Engine.Sync;
 /// </summary>
 internal static class TransactionCheckpoint
 {
-    public static Message<byte[]?, byte[]?> Create(string agent, long seq) => new()
+    /// <summary>The checkpoint of <paramref name="seq"/> as a record: only key and value are sent (to the checkpoint topic, without provenance headers).</summary>
+    public static KafkaRecord Create(string agent, long seq) => new()
     {
+        Topic = "checkpoint",
+        Partition = 0,
+        Offset = seq,
+        TimestampType = KafkaTimestampType.NotAvailable,
         Key = Encoding.UTF8.GetBytes(agent),
         Value = Encoding.UTF8.GetBytes(seq.ToString(CultureInfo.InvariantCulture)),
     };
