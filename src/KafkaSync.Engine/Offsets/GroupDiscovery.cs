@@ -22,7 +22,7 @@ internal static class GroupDiscovery
         {
             var include = new Regex($"^(?:{options.Include})$", RegexOptions.None, TimeSpan.FromSeconds(1));
             KafkaClients.EnsureLoaded();
-            using var admin = new AdminClientBuilder(new AdminClientConfig(options.SourceKafka.ToClientSettings("groupSync.sourceKafka"))).Build();
+            using var admin = new AdminClientBuilder(new AdminClientConfig(options.SourceKafka.ToClientSettings("groupSync.sourceKafka"))).SetLogHandler((_, _) => { }).Build();
             var listed = await admin.ListConsumerGroupsAsync(new ListConsumerGroupsOptions { RequestTimeout = TimeSpan.FromSeconds(10) }).WaitAsync(ct).ConfigureAwait(false);
             groups.AddRange(listed.Valid.Select(g => g.GroupId).Where(g => include.IsMatch(g) && !g.StartsWith("kafkasync-", StringComparison.Ordinal)));
         }

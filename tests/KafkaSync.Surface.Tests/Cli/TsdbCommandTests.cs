@@ -126,6 +126,54 @@ public sealed class TsdbCommandTests
         }
     }
 
+    [Fact]
+    public async Task A_service_whose_kafka_is_unreachable_reports_it_in_its_own_words_only()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var config = Path.Combine(Path.GetTempPath(), $"tsdb-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(config, $$"""
+            {
+              "kind": "victoriaMetrics",
+              "nodes": [ { "name": "gone", "url": "http://127.0.0.1:{{FreePort()}}" } ],
+              "kafka": { "bootstrapServers": "127.0.0.1:{{FreePort()}}", "topic": "metrics" },
+              "monitor": { "checkInterval": "200ms", "listen": "127.0.0.1:{{FreePort()}}" },
+              "balancer": { "listen": "127.0.0.1:0" }
+            }
+            """, timeout.Token);
+        using var service = Start("tsdb", "run", "--config", config);
+        try
+        {
+            // The topic watcher reports after its metadata request timed out (10 s); by then every
+            // Kafka client of the service has failed to connect, over and over.
+            var lines = new List<string>();
+            while (await service.StandardError.ReadLineAsync(timeout.Token) is { } line)
+            {
+                lines.Add(line);
+                if (line.Contains("cannot read the partitions of metrics", StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+
+            Kill(service.Id, "TERM");
+            lines.AddRange((await service.StandardError.ReadToEndAsync(timeout.Token)).Split('\n'));
+            await service.WaitForExitAsync(timeout.Token);
+
+            Assert.Contains(lines, l => l.Contains("cannot read the partitions of metrics", StringComparison.Ordinal));
+            // librdkafka's own format ("%3|1796543992.196|FAIL|rdkafka#producer-1| ...") never reaches the operator.
+            Assert.DoesNotContain(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^%\d\|"));
+        }
+        finally
+        {
+            if (!service.HasExited)
+            {
+                service.Kill();
+            }
+
+            File.Delete(config);
+        }
+    }
+
     private static Process Start(params string[] args) => HostProcess.Start(args);
 
     private static async Task<(int Code, string Output, string Error)> RunAsync(CancellationToken cancellation, params string[] args)

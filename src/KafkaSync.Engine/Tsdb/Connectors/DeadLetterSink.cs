@@ -31,7 +31,8 @@ internal sealed class DeadLetterSink : IDisposable
             var config = KafkaClients.Producer(bootstrapServers);
             config.LingerMs = 0;
             config.EnableIdempotence = true;
-            producer = new ProducerBuilder<string, string>(config).Build();
+            // Quiet: a failed write throws (see Write); left alone, librdkafka would print its own lines to stderr.
+            producer = new ProducerBuilder<string, string>(config).SetLogHandler((_, _) => { }).Build();
         }
     }
 

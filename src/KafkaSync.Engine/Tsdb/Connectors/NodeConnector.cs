@@ -200,6 +200,7 @@ internal sealed partial class NodeConnector
         outageReason = null;
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(config)
             .SetErrorHandler((_, error) => log($"{Node.Name}: Kafka: {error.Reason}"))
+            .SetLogHandler((_, _) => { })
             .Build();
         var writers = Enumerable.Range(0, settings.Writers).Select(_ => Task.Run(() => WriterLoopAsync(cancellation), CancellationToken.None)).ToArray();
         var batch = new PointBatch(lastBatchBytes, lastBatchRecords);

@@ -59,6 +59,7 @@ internal sealed class ServiceGroupMember
             .SetPartitionsRevokedHandler((c, partitions) => Release())
             .SetPartitionsLostHandler((c, partitions) => Release())
             .SetErrorHandler((_, error) => log($"service group: Kafka: {error.Reason}"))
+            .SetLogHandler((_, _) => { })
             .Build();
         member.Subscribe(options.Kafka.Topic);
         try

@@ -38,7 +38,9 @@ internal sealed class TopicWatcher
             }
         }
 
-        using var admin = new AdminClientBuilder(config).Build();
+        // Quiet: its failures come back as the problems reported below; left alone, librdkafka
+        // would print its own lines to stderr.
+        using var admin = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build();
         string? lastProblem = null;
         while (!cancellation.IsCancellationRequested)
         {
