@@ -41,7 +41,7 @@ internal sealed partial class TargetProducer
 
             if (ex is KafkaException { Error.IsFatal: false } refused)
             {
-                throw new AgentException($"The target producer refused seq {pending.Seq} for {target.Topic}[{target.Partition.Value}] before sending it: {refused.Error.Reason}. The produced cursor stays before it; fix the cause (for a record too large: raise kafka.settings message.max.bytes, and the target topic's max.message.bytes) and restart the agent.", refused);
+                throw RefusedBeforeSending(pending.Seq, target, refused);
             }
 
             throw;

@@ -80,6 +80,10 @@ internal sealed partial class TargetProducer
         }
     }
 
+    /// <summary>What stops the agent when librdkafka refused a record outright (it never reached the cluster).</summary>
+    private static AgentException RefusedBeforeSending(long seq, TopicPartition target, KafkaException refused) =>
+        new($"The target producer refused seq {seq} for {target.Topic}[{target.Partition.Value}] before sending it: {refused.Error.Reason}. The produced cursor stays before it; fix the cause (for a record too large: raise kafka.settings message.max.bytes, and the target topic's max.message.bytes) and restart the agent.", refused);
+
     private IntPtr ProduceTopic(RawProducer producer, TopicPartition target)
     {
         // Placement hands out the same TopicPartition for a run of records of one partition.

@@ -134,7 +134,16 @@ internal sealed partial class TargetProducer
                 // Every record counts once committed (with metrics off, only for the out count).
                 _inTransaction.Add(Counted(target, record.Key.Bytes.Length + record.Value.Bytes.Length, record.TimestampType, record.Timestamp));
                 targets[i] = target.Topic;
-                Produce(producer, _arguments, target, payload, record, reports.Expect(i), stop);
+                try
+                {
+                    Produce(producer, _arguments, target, payload, record, reports.Expect(i), stop);
+                }
+                catch (KafkaException ex) when (ex.Error.Code == ErrorCode.MsgSizeTooLarge)
+                {
+                    // The same record would be refused on every retry of the batch.
+                    Abort(producer);
+                    throw RefusedBeforeSending(batch[i].Seq, target, ex);
+                }
             }
 
             var checkpoint = KafkaRecordSerializer.Serialize(TransactionCheckpoint.Create(_options.Name, batch[^1].Seq));

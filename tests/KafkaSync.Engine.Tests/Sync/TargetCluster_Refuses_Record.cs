@@ -34,21 +34,25 @@ public sealed class TargetCluster_Refuses_Record
     /// <summary>
     /// A record larger than the target producer's message.max.bytes (here lowered to 10,000 in
     /// kafka.settings) is refused before it is sent: the target agent stops naming its seq and the
-    /// setting to raise, and the produced cursor stays before it.
+    /// setting to raise, and the produced cursor stays before it. In exactly-once mode too, where
+    /// retrying the batch would be refused the same way forever.
     /// </summary>
-    [Fact]
-    public async Task A_record_too_large_for_the_target_producer_stops_the_target_naming_its_seq_and_the_fix()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_record_too_large_for_the_target_producer_stops_the_target_naming_its_seq_and_the_fix(bool exactlyOnce)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         using var harness = new SyncHarness();
         harness.CreateTopics(["a"], 1);
+        harness.Target.CreateTopic("__kafkasync_checkpoints", 1);
         using (var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaClients.Producer(harness.Source.BootstrapServers)).Build())
         {
             await producer.ProduceAsync(new TopicPartition("a", 0), new Message<byte[]?, byte[]?> { Key = "small"u8.ToArray(), Value = new byte[100] }, timeout.Token);
             await producer.ProduceAsync(new TopicPartition("a", 0), new Message<byte[]?, byte[]?> { Key = "large"u8.ToArray(), Value = new byte[20_000] }, timeout.Token);
         }
 
-        var options = harness.TargetOptions();
+        var options = harness.TargetOptions() with { ExactlyOnce = exactlyOnce };
         options.Kafka.Settings["message.max.bytes"] = "10000";
         var (target, port) = await AgentRun.StartTargetAsync(options, timeout.Token);
         using var _ = target;
