@@ -102,7 +102,7 @@ internal sealed partial class TargetProducer
         }
     }
 
-    /// <summary>What a produced record's delivery needs: its seq, its source coordinates (for the offset map), its target topic and its counters.</summary>
+    /// <summary>What a produced record's report completes, in either mode: its seq, its source coordinates (for the offset map), its target topic and its counters.</summary>
     private readonly record struct PendingDelivery(long Seq, string SourceTopic, int SourcePartition, long SourceOffset, string TargetTopic, CountedRecord? Counted);
 
     /// <summary>The producer's reports, handed to the stage.</summary>

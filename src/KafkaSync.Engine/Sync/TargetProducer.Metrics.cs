@@ -13,13 +13,13 @@ internal sealed partial class TargetProducer
     /// <summary>Records of the open transaction, counted when it commits.</summary>
     private readonly List<CountedRecord?> _inTransaction = [];
 
-    /// <summary>What to count for a record of <paramref name="payloadBytes"/> (key plus value) once delivered to <paramref name="target"/>; null while metrics are off.</summary>
-    private CountedRecord? Counted(TopicPartition target, int payloadBytes, KafkaTimestampType timestampType, long timestamp) =>
+    /// <summary>What to count for <paramref name="record"/> once delivered to <paramref name="target"/>; null while metrics are off.</summary>
+    private CountedRecord? Counted(TopicPartition target, in SerializedRecord record) =>
         _counters.Traffic is { } traffic
             ? new CountedRecord(
                 traffic.For(target.Topic, target.Partition.Value),
-                payloadBytes,
-                timestampType == KafkaTimestampType.NotAvailable ? 0 : timestamp)
+                record.Key.Bytes.Length + record.Value.Bytes.Length,
+                record.TimestampType == KafkaTimestampType.NotAvailable ? 0 : record.Timestamp)
             : null;
 
     private void Count(CountedRecord? counted)

@@ -116,7 +116,8 @@ internal sealed partial class TargetProducer
         _inTransaction.Clear();
         producer.BeginTransaction();
         reports.Start(batch.Count);
-        var targets = new string?[batch.Count];
+        // What each record's report completes (none for a topic descriptor), as in the idempotent mode.
+        var produced = new PendingDelivery?[batch.Count];
         try
         {
             for (var i = 0; i < batch.Count; i++)
@@ -125,15 +126,17 @@ internal sealed partial class TargetProducer
                 var record = SerializedRecord.Read(payload);
                 if (TopicDescriptor.IsDescriptor(record))
                 {
-                    var (topic, partitions) = TopicDescriptor.Read(KafkaRecordSerializer.Deserialize(payload));
+                    var (topic, partitions) = TopicDescriptor.Read(record);
                     placement.Describe(topic, partitions);
                     continue;
                 }
 
-                var target = placement.Place(Utf8Interner.GetString(record.Topic), record.Partition, stop);
+                var sourceTopic = Utf8Interner.GetString(record.Topic);
+                var target = placement.Place(sourceTopic, record.Partition, stop);
+                var pending = new PendingDelivery(batch[i].Seq, sourceTopic, record.Partition, record.Offset, target.Topic, Counted(target, record));
+                produced[i] = pending;
                 // Every record counts once committed (with metrics off, only for the out count).
-                _inTransaction.Add(Counted(target, record.Key.Bytes.Length + record.Value.Bytes.Length, record.TimestampType, record.Timestamp));
-                targets[i] = target.Topic;
+                _inTransaction.Add(pending.Counted);
                 try
                 {
                     Produce(producer, _arguments, target, payload, record, reports.Expect(i), stop);
@@ -155,10 +158,9 @@ internal sealed partial class TargetProducer
 
             for (var i = 0; i < batch.Count; i++)
             {
-                if (targets[i] is { } targetTopic && reports.Placed(i) is { } at)
+                if (produced[i] is { } pending && reports.Placed(i) is { } at)
                 {
-                    var record = SerializedRecord.Read(batch[i].Payload.Span);
-                    map.Record(Utf8Interner.GetString(record.Topic), record.Partition, record.Offset, targetTopic, at.Partition, at.Offset);
+                    map.Record(pending.SourceTopic, pending.SourcePartition, pending.SourceOffset, pending.TargetTopic, at.Partition, at.Offset);
                 }
             }
 

@@ -101,7 +101,7 @@ internal sealed partial class TargetProducer
                     expected = seq + 1;
                     if (TopicDescriptor.IsDescriptor(record))
                     {
-                        var (topic, partitions) = TopicDescriptor.Read(KafkaRecordSerializer.Deserialize(payload));
+                        var (topic, partitions) = TopicDescriptor.Read(record);
                         placement.Describe(topic, partitions);
                         tracker.Delivered(seq);
                         continue;
@@ -109,7 +109,7 @@ internal sealed partial class TargetProducer
 
                     var sourceTopic = Utf8Interner.GetString(record.Topic);
                     var target = placement.Place(sourceTopic, record.Partition, stop);
-                    var pending = new PendingDelivery(seq, sourceTopic, record.Partition, record.Offset, target.Topic, Counted(target, record.Key.Bytes.Length + record.Value.Bytes.Length, record.TimestampType, record.Timestamp));
+                    var pending = new PendingDelivery(seq, sourceTopic, record.Partition, record.Offset, target.Topic, Counted(target, record));
                     ProduceTracked(producer, target, payload, record, pending, stop);
                     if (lastCursor.Elapsed >= CursorEvery)
                     {

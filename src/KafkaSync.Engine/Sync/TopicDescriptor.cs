@@ -25,6 +25,6 @@ internal static class TopicDescriptor
     /// <summary>The same test on a record read in place.</summary>
     public static bool IsDescriptor(in SerializedRecord record) => record.Topic.IsEmpty;
 
-    public static (string Topic, int Partitions) Read(KafkaRecord record) =>
-        (Encoding.UTF8.GetString(record.Value ?? []), record.Partition);
+    public static (string Topic, int Partitions) Read(in SerializedRecord record) =>
+        (Encoding.UTF8.GetString(record.Value.Bytes), record.Partition);
 }
