@@ -157,9 +157,13 @@ summarize() {
     skipped=$((skipped + $(sed -E 's/.* notExecuted="([0-9]+)".*/\1/' <<<"$counters")))
   done
   echo "xunit: $passed passed, $failed failed, $skipped skipped"
+  # Named again here, beside the totals, so a log whose head was cut still says which test failed.
+  cat "$dir"/*.trx 2>/dev/null | grep -o '<UnitTestResult [^>]*outcome="Failed"' |
+    sed -E 's/.* testName="([^"]*)".*/xunit failed: \1/' || true
   local pester_passed pester_failed pester_skipped
   pester_passed=$(pester_count passed) pester_failed=$(pester_count failed) pester_skipped=$(pester_count skipped)
   echo "pester: $pester_passed passed, $pester_failed failed, $pester_skipped skipped"
+  cat out/pester/*.failed 2>/dev/null | sed -E '/^$/d; s/^/pester failed: /' || true
   passed=$((passed + pester_passed)) failed=$((failed + pester_failed)) skipped=$((skipped + pester_skipped))
   # The module is the product: a run in which no Pester test passed, or any was skipped, did not
   # test it.

@@ -29,3 +29,7 @@ $noTests = if ($result.TotalCount -eq 0) { 1 } else { 0 }
     failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount + $noTests
     skipped = $result.SkippedCount + $result.NotRunCount + $result.InconclusiveCount
 } | ConvertTo-Json -Compress | Set-Content -Path $CountsPath
+# The failed tests' names beside the counts, so the run's last lines can name them.
+$failedNames = @($result.Failed | ForEach-Object { "$(Split-Path $Path -Leaf): $($_.ExpandedPath)" })
+$failedNames += @($result.FailedBlocks | ForEach-Object { "$(Split-Path $Path -Leaf): $($_.ExpandedPath) (setup)" })
+Set-Content -Path ([IO.Path]::ChangeExtension($CountsPath, '.failed')) -Value $failedNames

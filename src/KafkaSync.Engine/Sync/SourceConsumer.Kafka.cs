@@ -216,14 +216,14 @@ internal sealed partial class SourceConsumer
     private void OnError(Error error)
     {
         _counters.SetError($"source cluster: {error.Reason}");
-        _log?.Report($"Source cluster: {error.Reason}{(error.IsFatal ? " (fatal)" : "")}");
+        _kafkaReports.Report($"Source cluster: {error.Reason}{(error.IsFatal ? " (fatal)" : "")}");
     }
 
     private void OnLog(IClient client, LogMessage message)
     {
         if (message.Level <= SyslogLevel.Warning)
         {
-            _log?.Report($"librdkafka {message.Facility}: {message.Message}");
+            _kafkaReports.Report($"librdkafka {message.Facility}: {message.Message}");
         }
     }
 }

@@ -25,6 +25,7 @@ internal sealed partial class SourceConsumer
     private readonly DiskQueue _queue;
     private readonly AgentCounters _counters;
     private readonly IProgress<string>? _log;
+    private readonly RepeatedErrorFilter _kafkaReports;
     private readonly QueuedOffsets _offsets;
     private readonly ArrayBufferWriter<byte> _buffer = new(64 << 10);
     private readonly HashSet<TopicPartition> _assigned = [];
@@ -39,6 +40,7 @@ internal sealed partial class SourceConsumer
         _queue = queue;
         _counters = counters;
         _log = log;
+        _kafkaReports = new RepeatedErrorFilter(line => _log?.Report(line));
         _offsets = QueuedOffsets.Load(queue, options.Queue.Path);
         if (_offsets.ScannedRecords > 0)
         {

@@ -51,14 +51,14 @@ internal sealed partial class TargetProducer
     {
         if (level <= SyslogLevel.Warning)
         {
-            _log?.Report($"librdkafka {facility}: {message}");
+            _kafkaReports.Report($"librdkafka {facility}: {message}");
         }
     }
 
     private void OnClientError(Error error)
     {
         _counters.SetError($"target cluster: {error.Reason}");
-        _log?.Report($"Target cluster: {error.Reason}{(error.IsFatal ? " (fatal)" : "")}");
+        _kafkaReports.Report($"Target cluster: {error.Reason}{(error.IsFatal ? " (fatal)" : "")}");
     }
 
     /// <summary>

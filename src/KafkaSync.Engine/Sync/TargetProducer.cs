@@ -24,6 +24,7 @@ internal sealed partial class TargetProducer
     private readonly DiskQueue _queue;
     private readonly AgentCounters _counters;
     private readonly IProgress<string>? _log;
+    private readonly RepeatedErrorFilter _kafkaReports;
     private DeliveryTracker? _tracker;
     private OffsetMapWriter? _map;
 
@@ -39,6 +40,7 @@ internal sealed partial class TargetProducer
         _queue = queue;
         _counters = counters;
         _log = log;
+        _kafkaReports = new RepeatedErrorFilter(line => _log?.Report(line));
         _arguments = new ProduceArguments(options.SourceClusterName, options.ProvenanceHeaders);
     }
 

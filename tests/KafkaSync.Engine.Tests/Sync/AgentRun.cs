@@ -20,9 +20,9 @@ internal sealed class AgentRun : IDisposable
 
     public Func<AgentStatus> StatusOf { get; }
 
-    public static async Task<(AgentRun Run, int Port)> StartTargetAsync(TargetAgentOptions options, CancellationToken ct)
+    public static async Task<(AgentRun Run, int Port)> StartTargetAsync(TargetAgentOptions options, CancellationToken ct, IProgress<string>? log = null)
     {
-        var agent = new TargetAgent(options);
+        var agent = new TargetAgent(options, log);
         var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var run = agent.RunAsync(stop.Token);
         var endpoint = await agent.Listening.WaitAsync(ct);

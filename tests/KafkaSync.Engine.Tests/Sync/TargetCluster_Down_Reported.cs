@@ -25,13 +25,18 @@ public sealed class TargetCluster_Down_Reported
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(options, ConfigFile.Json), timeout.Token);
 
         using var host = HostProcess.Start("target", "--config", config, "--verbose");
-        // Every client of the agent connects as it starts, and librdkafka retries a refused
-        // connection with a backoff growing to a second: by the producer's fifth report each
-        // client has failed at least once (the admin client's raw lines came with the first).
-        await AgentRun.WaitUntilAsync(() => host.HasExited || Regex.Matches(host.Output, "Target cluster: .*Connection refused").Count >= 5, timeout.Token);
+        // The placement admin client is made beside the producer and fails its first connection as
+        // quickly (a refused loopback connect); its raw lines, when it had no handler, came with the
+        // producer's first report. librdkafka then retries every client with a backoff growing to a
+        // second, and the agent passes each distinct report on once per 30 s.
+        await AgentRun.WaitUntilAsync(() => host.HasExited || host.Output.Contains("brokers are down", StringComparison.Ordinal), timeout.Token);
+        await AgentRun.WaitUntilAsync(() => host.HasExited || Regex.Matches(host.Output, "librdkafka FAIL: ").Count >= 1, timeout.Token);
         host.Terminate();
         await host.WaitAsync(timeout.Token);
 
         Assert.DoesNotMatch(new Regex(@"^%\d\|", RegexOptions.Multiline), host.Output);
+        var reports = host.Output.Split('\n').Select(l => Regex.Replace(l, @"^[\d:.]+ ", "")).Where(l => l.StartsWith("Target cluster: ", StringComparison.Ordinal) || l.StartsWith("librdkafka ", StringComparison.Ordinal)).ToList();
+        Assert.Contains(reports, r => r.Contains("Connection refused", StringComparison.Ordinal));
+        Assert.All(reports.GroupBy(r => r), g => Assert.True(g.Count() == 1, $"'{g.Key}' was printed {g.Count()} times"));
     }
 }

@@ -117,7 +117,8 @@ public sealed class TsdbCluster_Feed_Tests(FiveServers servers) : IClassFixture<
         kafka.CreateTopic("points", partitions: 4);
         var measurement = "kd" + Guid.NewGuid().ToString("N")[..6];
         var options = TestClusters.Options(kafka.BootstrapServers, "points", servers.Victoria, "kddb");
-        await using var cluster = await TsdbCluster.StartAsync(options, cancellation: timeout.Token);
+        var log = new LineLog();
+        await using var cluster = await TsdbCluster.StartAsync(options, log, timeout.Token);
         await Poll.UntilAsync(() => cluster.Nodes().All(n => n.State == TsdbNodeState.Available), TimeSpan.FromSeconds(30), "every connector joined its group", timeout.Token);
         using var feed = new PointFeed(kafka.BootstrapServers, "points", 4, measurement);
         await feed.ProduceAsync(5_000, 10, timeout.Token);
@@ -136,5 +137,9 @@ public sealed class TsdbCluster_Feed_Tests(FiveServers servers) : IClassFixture<
 
         await Poll.UntilAsync(() => cluster.Nodes().All(n => n.Lag == 0 && n.Offsets.Values.Sum() == 1_000), TimeSpan.FromSeconds(30), "every group committed everything", timeout.Token);
         Assert.All(cluster.Nodes(), n => Assert.Equal(10_000, n.PointsWritten));
+        // Every connector's consumer reports the outage over and over; the operator reads each report once.
+        var kafkaLines = log.Lines.Where(l => l.Contains(": Kafka: ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(kafkaLines);
+        Assert.All(kafkaLines.GroupBy(l => l), g => Assert.True(g.Count() == 1, $"'{g.Key}' was logged {g.Count()} times"));
     }
 }

@@ -198,8 +198,9 @@ internal sealed partial class NodeConnector
         completions.Clear();
         batchesOut = 0;
         outageReason = null;
+        var kafkaErrors = new RepeatedErrorFilter(log);
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(config)
-            .SetErrorHandler((_, error) => log($"{Node.Name}: Kafka: {error.Reason}"))
+            .SetErrorHandler((_, error) => kafkaErrors.Report($"{Node.Name}: Kafka: {error.Reason}"))
             .SetLogHandler((_, _) => { })
             .Build();
         var writers = Enumerable.Range(0, settings.Writers).Select(_ => Task.Run(() => WriterLoopAsync(cancellation), CancellationToken.None)).ToArray();

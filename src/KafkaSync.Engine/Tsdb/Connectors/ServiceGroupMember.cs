@@ -48,6 +48,7 @@ internal sealed class ServiceGroupMember
         config.HeartbeatIntervalMs = Math.Max(100, config.SessionTimeoutMs.Value / 5);
         config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.RoundRobin;
         var pause = false;
+        var kafkaErrors = new RepeatedErrorFilter(log);
         using var member = new ConsumerBuilder<Ignore, Ignore>(config)
             .SetPartitionsAssignedHandler((c, partitions) =>
             {
@@ -58,7 +59,7 @@ internal sealed class ServiceGroupMember
             })
             .SetPartitionsRevokedHandler((c, partitions) => Release())
             .SetPartitionsLostHandler((c, partitions) => Release())
-            .SetErrorHandler((_, error) => log($"service group: Kafka: {error.Reason}"))
+            .SetErrorHandler((_, error) => kafkaErrors.Report($"service group: Kafka: {error.Reason}"))
             .SetLogHandler((_, _) => { })
             .Build();
         member.Subscribe(options.Kafka.Topic);

@@ -1,0 +1,80 @@
+namespace KafkaSync.Engine.Kafka;
+
+/// <summary>
+/// Passes a Kafka client's error reports on to a log, each distinct one at most once per window,
+/// with a count of the copies it held back. While a cluster is unreachable librdkafka reports the
+/// same failure on every reconnect, and a consumer that was not polled for a while hands over all
+/// the reports it queued at once (hundreds in a millisecond): the operator needs the first and a
+/// count, not the flood.
+/// </summary>
+internal sealed class RepeatedErrorFilter(Action<string> log, TimeSpan window)
+{
+    /// <summary>How long identical reports are held back after one was passed on.</summary>
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromSeconds(30);
+
+    // Few distinct reports come from one client (a line per broker and state); the cap only keeps a
+    // client whose reports all differ from growing this without bound.
+    private const int MaxRemembered = 256;
+
+    private readonly object _gate = new();
+    private readonly Dictionary<string, Remembered> _recent = new(StringComparer.Ordinal);
+
+    public RepeatedErrorFilter(Action<string> log)
+        : this(log, DefaultWindow)
+    {
+    }
+
+    /// <summary>
+    /// Passes <paramref name="line"/> on, unless the same line was passed on within the window;
+    /// the next copy after the window carries the count of those held back.
+    /// </summary>
+    public void Report(string line)
+    {
+        string passed;
+        lock (_gate)
+        {
+            var now = DateTime.UtcNow;
+            if (_recent.TryGetValue(line, out var last) && now - last.Passed < window)
+            {
+                last.HeldBack++;
+                return;
+            }
+
+            passed = last is { HeldBack: > 0 }
+                ? $"{line} (and {last.HeldBack} more time(s) in the {Configuration.Duration.Format(now - last.Passed)} before)"
+                : line;
+            if (_recent.Count >= MaxRemembered)
+            {
+                Forget(now);
+            }
+
+            _recent[line] = new Remembered { Passed = now };
+        }
+
+        // Outside the lock: the log may block on a slow stderr.
+        log(passed);
+    }
+
+    private void Forget(DateTime now)
+    {
+        foreach (var (line, remembered) in _recent)
+        {
+            if (now - remembered.Passed >= window)
+            {
+                _recent.Remove(line);
+            }
+        }
+
+        if (_recent.Count >= MaxRemembered)
+        {
+            _recent.Clear();
+        }
+    }
+
+    private sealed class Remembered
+    {
+        public DateTime Passed { get; init; }
+
+        public long HeldBack { get; set; }
+    }
+}
