@@ -33,8 +33,9 @@ public static partial class E2eBenchmark
     public const int DefaultRounds = 3;
 
     /// <summary>
-    /// Runs the three contenders <paramref name="rounds"/> times and returns each round's runs in
-    /// order: kafkasync, mirror none, mirror zstd.
+    /// Runs the contenders <paramref name="rounds"/> times and returns each round's runs in
+    /// order: kafkasync, mirror none, mirror zstd, and with <paramref name="exactlyOnce"/>
+    /// kafkasync in exactly-once mode.
     /// </summary>
     /// <param name="records">Records to copy.</param>
     /// <param name="log">Receives progress lines.</param>
@@ -42,21 +43,27 @@ public static partial class E2eBenchmark
     /// <param name="metrics">Serve both agents' /metrics and scrape them every second while the records flow (to measure what metrics cost).</param>
     /// <param name="warmupRecords">Records each contender copies per unmeasured warm-up pass, on clusters of their own (0: no warm-up).</param>
     /// <param name="rounds">Measured rounds, each on fresh clusters (1 to 20).</param>
-    public static async Task<IReadOnlyList<IReadOnlyList<E2eRun>>> RunAsync(int records, IProgress<string>? log, CancellationToken ct, bool metrics = false, int warmupRecords = DefaultWarmupRecords, int rounds = DefaultRounds)
+    /// <param name="exactlyOnce">Also run KafkaSync with the target agent in exactly-once mode, on the same data in the same round.</param>
+    public static async Task<IReadOnlyList<IReadOnlyList<E2eRun>>> RunAsync(int records, IProgress<string>? log, CancellationToken ct, bool metrics = false, int warmupRecords = DefaultWarmupRecords, int rounds = DefaultRounds, bool exactlyOnce = false)
     {
         new DemoOptions { Records = records, Topics = Topics.Length, Partitions = Partitions }.Validate();
         Configuration.OptionsException.ThrowIfOutOfRange("--rounds", rounds, 1, 20);
         if (warmupRecords > 0)
         {
-            await WarmUpAsync(warmupRecords, log, metrics, ct);
+            await WarmUpAsync(warmupRecords, log, metrics, exactlyOnce, ct);
         }
 
         var results = new List<IReadOnlyList<E2eRun>>(rounds);
         for (var round = 1; round <= rounds; round++)
         {
             log?.Report($"Round {round} of {rounds}:");
-            var runs = await RunContendersAsync(records, log, metrics, ct);
+            var runs = await RunContendersAsync(records, log, metrics, exactlyOnce, ct);
             log?.Report("  " + Summary(runs));
+            if (exactlyOnce)
+            {
+                log?.Report("  " + ExactlyOnceSummary([runs]));
+            }
+
             results.Add(runs);
         }
 
@@ -70,12 +77,12 @@ public static partial class E2eBenchmark
     /// paid about a third of its CPU-seconds for it). Agents run for days, so the steady state is
     /// what an operator pays for: all contenders run unmeasured until a pass compiles little.
     /// </summary>
-    private static async Task WarmUpAsync(int records, IProgress<string>? log, bool metrics, CancellationToken ct)
+    private static async Task WarmUpAsync(int records, IProgress<string>? log, bool metrics, bool exactlyOnce, CancellationToken ct)
     {
         for (var pass = 1; pass <= MaxWarmupPasses; pass++)
         {
             var (cpu, jit) = (Cpu(), Jit());
-            await RunContendersAsync(records, null, metrics, ct);
+            await RunContendersAsync(records, null, metrics, exactlyOnce, ct);
             var share = (Jit() - jit) / Math.Max(Cpu() - cpu, 0.001);
             log?.Report(string.Create(CultureInfo.InvariantCulture, $"Warm-up pass {pass}: every contender copied {records:N0} records (not measured); {share:P0} of the CPU went to compiling code."));
             if (share < SettledJitShare)
@@ -85,7 +92,7 @@ public static partial class E2eBenchmark
         }
     }
 
-    private static async Task<IReadOnlyList<E2eRun>> RunContendersAsync(int records, IProgress<string>? log, bool metrics, CancellationToken ct)
+    private static async Task<IReadOnlyList<E2eRun>> RunContendersAsync(int records, IProgress<string>? log, bool metrics, bool exactlyOnce, CancellationToken ct)
     {
         using var source = new EmbeddedKafka(brokers: 3);
         foreach (var topic in Topics)
@@ -100,10 +107,15 @@ public static partial class E2eBenchmark
 
         var runs = new List<E2eRun>
         {
-            await RunKafkaSyncAsync(source, records, log, metrics, ct),
+            await RunKafkaSyncAsync(source, records, log, metrics, exactlyOnce: false, ct),
             await Task.Run(() => RunMirror(source, records, "none", log, ct), ct),
             await Task.Run(() => RunMirror(source, records, "zstd", log, ct), ct),
         };
+        if (exactlyOnce)
+        {
+            runs.Add(await RunKafkaSyncAsync(source, records, log, metrics, exactlyOnce: true, ct));
+        }
+
         return runs;
     }
 
@@ -132,6 +144,23 @@ public static partial class E2eBenchmark
     }
 
     /// <summary>
+    /// What exactly-once mode costs: its run against KafkaSync's default (idempotent) run and
+    /// against the plain mirror, each ratio's median over the rounds.
+    /// </summary>
+    public static string ExactlyOnceSummary(IReadOnlyList<IReadOnlyList<E2eRun>> rounds)
+    {
+        ArgumentNullException.ThrowIfNull(rounds);
+        var ratios = rounds.Select(runs =>
+        {
+            var (ours, plain, exact) = (runs[0], runs[1], runs[3]);
+            return (VsIdempotent: exact.RecordsPerSecond / ours.RecordsPerSecond, CpuVsIdempotent: SteadyCpu(exact) / SteadyCpu(ours),
+                VsMirror: exact.RecordsPerSecond / plain.RecordsPerSecond, CpuVsMirror: SteadyCpu(exact) / exact.Records / (SteadyCpu(plain) / plain.Records));
+        }).ToList();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"e2e-exactly-once (median of {ratios.Count} round{(ratios.Count == 1 ? "" : "s")}): throughput-vs-idempotent {Median(ratios.Select(r => r.VsIdempotent)):0.00}, cpu-per-record-vs-idempotent {Median(ratios.Select(r => r.CpuVsIdempotent)):0.00}, throughput-vs-mirror {Median(ratios.Select(r => r.VsMirror)):0.00}, cpu-per-record-vs-mirror {Median(ratios.Select(r => r.CpuVsMirror)):0.00}");
+    }
+
+    /// <summary>
     /// KafkaSync against the plain mirror. Throughput is over the whole run, start-up included
     /// (KafkaSync's two agents start inside it; the mirror's clients are built just before);
     /// after-first-record is from each contender's first record read, the rate at saturation.
@@ -152,10 +181,17 @@ public static partial class E2eBenchmark
         return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
-    private static async Task<E2eRun> RunKafkaSyncAsync(EmbeddedKafka source, int records, IProgress<string>? log, bool metrics, CancellationToken ct)
+    private static async Task<E2eRun> RunKafkaSyncAsync(EmbeddedKafka source, int records, IProgress<string>? log, bool metrics, bool exactlyOnce, CancellationToken ct)
     {
+        var name = exactlyOnce ? "kafkasync exactly-once" : "kafkasync";
         var metricsOptions = new Metrics.MetricsOptions { Listen = metrics ? "127.0.0.1:0" : null };
         using var target = NewTarget();
+        if (exactlyOnce)
+        {
+            // The embedded cluster answers no CreateTopics; an operator's cluster would let the agent make it.
+            target.CreateTopic(new TargetAgentOptions().CheckpointTopic, 1);
+        }
+
         var folder = Directory.CreateTempSubdirectory("kafkasync-bench-").FullName;
         try
         {
@@ -168,6 +204,7 @@ public static partial class E2eBenchmark
                 Link = new() { Listen = "127.0.0.1:0" },
                 LinkKey = key,
                 CreateTopics = false,
+                ExactlyOnce = exactlyOnce,
                 Metrics = metricsOptions,
             });
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -179,7 +216,7 @@ public static partial class E2eBenchmark
             var sourceAgent = new SourceAgent(new SourceAgentOptions
             {
                 Name = "bench-source",
-                GroupId = "bench-kafkasync",
+                GroupId = exactlyOnce ? "bench-kafkasync-exactly-once" : "bench-kafkasync",
                 Kafka = new() { BootstrapServers = source.BootstrapServers },
                 Topics = new() { Names = Topics },
                 Queue = new() { Path = Path.Combine(folder, "source"), Capacity = new(2L << 30) },
@@ -188,7 +225,7 @@ public static partial class E2eBenchmark
                 Metrics = metricsOptions,
             });
             var sourceRun = sourceAgent.RunAsync(stop.Token);
-            var milestones = new Milestones(clock, log);
+            var milestones = new Milestones(name, clock, log);
             using var scraper = metrics ? new HttpClient() : null;
             var scrapedAt = TimeSpan.Zero;
             var firstRecord = 0.0;
@@ -226,7 +263,7 @@ public static partial class E2eBenchmark
             var wire = relay.BytesUpstream;
             await stop.CancelAsync();
             await Task.WhenAll(sourceRun, targetRun);
-            var run = new E2eRun("kafkasync", records, seconds, wire, "TCP relay in front of the target agent, source-to-target direction", Cpu() - cpu, Jit() - jit, firstRecord);
+            var run = new E2eRun(name, records, seconds, wire, "TCP relay in front of the target agent, source-to-target direction", Cpu() - cpu, Jit() - jit, firstRecord);
             log?.Report(Line(run));
             return run;
         }
@@ -243,7 +280,7 @@ public static partial class E2eBenchmark
     }
 
     /// <summary>Reports, once each, when a stage of the KafkaSync run was reached.</summary>
-    private sealed class Milestones(Stopwatch clock, IProgress<string>? log)
+    private sealed class Milestones(string contender, Stopwatch clock, IProgress<string>? log)
     {
         private readonly HashSet<string> _seen = [];
 
@@ -251,7 +288,7 @@ public static partial class E2eBenchmark
         {
             if (reached && _seen.Add(name))
             {
-                log?.Report(string.Create(CultureInfo.InvariantCulture, $"  kafkasync: {name} at {clock.Elapsed.TotalSeconds:0.00} s"));
+                log?.Report(string.Create(CultureInfo.InvariantCulture, $"  {contender}: {name} at {clock.Elapsed.TotalSeconds:0.00} s"));
             }
         }
     }

@@ -17,6 +17,23 @@ public sealed class E2eBenchmarkSummaryTests
     }
 
     [Fact]
+    public void The_exactly_once_line_compares_its_run_with_the_default_mode_and_the_plain_mirror()
+    {
+        // Exactly-once takes 4, 3 and 6 s against KafkaSync's 2, 1 and 4 s: 0.5, 0.33 and 0.67
+        // of its throughput; against the mirror's 1 s: 0.25, 0.33 and 0.17.
+        IReadOnlyList<E2eRun>[] rounds =
+        [
+            [.. Round(seconds: 2, cpu: 2), new("kafkasync exactly-once", 1000, 4, 100, "relay", 3, 0, 0.5)],
+            [.. Round(seconds: 1, cpu: 1), new("kafkasync exactly-once", 1000, 3, 100, "relay", 2, 0, 0.5)],
+            [.. Round(seconds: 4, cpu: 2), new("kafkasync exactly-once", 1000, 6, 100, "relay", 4, 0, 0.5)],
+        ];
+
+        var line = E2eBenchmark.ExactlyOnceSummary(rounds);
+
+        Assert.Equal("e2e-exactly-once (median of 3 rounds): throughput-vs-idempotent 0.50, cpu-per-record-vs-idempotent 2.00, throughput-vs-mirror 0.25, cpu-per-record-vs-mirror 3.00", line);
+    }
+
+    [Fact]
     public void An_even_count_of_rounds_takes_the_mean_of_the_middle_two() =>
         Assert.Equal(2.5, E2eBenchmark.Median([4, 1, 3, 2]));
 

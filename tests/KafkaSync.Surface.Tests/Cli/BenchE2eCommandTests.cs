@@ -1,6 +1,6 @@
 namespace KafkaSync.Surface.Tests.Cli;
 
-/// <summary>`bench e2e` refuses a bad setting before it starts any cluster.</summary>
+/// <summary>`bench e2e` as an operator runs it, kept small, and its refusal of a bad setting.</summary>
 public sealed class BenchE2eCommandTests
 {
     [Theory]
@@ -13,5 +13,18 @@ public sealed class BenchE2eCommandTests
         Assert.Contains("--rounds", result.Err, StringComparison.Ordinal);
         Assert.Contains("20", result.Err, StringComparison.Ordinal);
         Assert.DoesNotContain("Warm-up", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bench_e2e_with_exactly_once_runs_that_mode_too_and_prints_its_cost_last()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var result = await HostProcess.RunAsync(timeout.Token, "bench", "e2e", "--records", "20000", "--warmup-records", "0", "--rounds", "1", "--exactly-once");
+
+        Assert.True(result.ExitCode == 0, result.Out + result.Err);
+        Assert.Matches(@"e2e kafkasync exactly-once\s+20,000 records", result.Out);
+        var lines = result.Out.TrimEnd().Split('\n');
+        Assert.StartsWith("e2e-vs-mirror (median of 1 round): throughput ", lines[^2], StringComparison.Ordinal);
+        Assert.Matches(@"^e2e-exactly-once \(median of 1 round\): throughput-vs-idempotent \d+\.\d\d, cpu-per-record-vs-idempotent \d+\.\d\d, throughput-vs-mirror \d+\.\d\d, cpu-per-record-vs-mirror \d+\.\d\d$", lines[^1]);
     }
 }
