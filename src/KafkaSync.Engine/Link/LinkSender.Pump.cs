@@ -57,13 +57,15 @@ public sealed partial class LinkSender
         using var encoder = new FrameEncoder(frames);
         var expected = resumeAt;
         var batch = new List<QueueRecord>();
+        var copies = new PayloadArena();
         var pendingBytes = 0;
         var oldest = 0L;
         try
         {
             while (true)
             {
-                while (reader.TryRead(out var record))
+                // Borrowed: valid until the next read, so it is copied once it joins the batch.
+                while (reader.TryReadBorrowed(out var record))
                 {
                     if (record.Seq != expected)
                     {
@@ -81,7 +83,7 @@ public sealed partial class LinkSender
                         oldest = Stopwatch.GetTimestamp();
                     }
 
-                    batch.Add(record);
+                    batch.Add(record with { Payload = copies.Copy(record.Payload.Span) });
                     pendingBytes += record.Payload.Length;
                     if (pendingBytes >= _level.FrameBytes || batch.Count >= frames.MaxRecordsPerFrame)
                     {
@@ -142,6 +144,7 @@ public sealed partial class LinkSender
             await encoded.WriteAsync(new EncodedFrame(output, batch[^1].Seq, batch.Count, pendingBytes, 0), ct);
             _level.Observe(encoding, Stopwatch.GetElapsedTime(handOver), pendingBytes, output.WrittenCount);
             batch.Clear();
+            copies.Reset();
             pendingBytes = 0;
         }
     }

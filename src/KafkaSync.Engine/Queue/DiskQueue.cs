@@ -130,7 +130,13 @@ public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
 
     /// <summary>Opens a reader at <paramref name="fromSeq"/>; it sees only durable records.</summary>
     /// <param name="fromSeq">The first seq to read, from <see cref="FirstSeq"/> to <see cref="NextSeq"/>.</param>
-    public QueueReader OpenReader(long fromSeq)
+    public QueueReader OpenReader(long fromSeq) => OpenReader(fromSeq, SegmentCursor.DefaultBufferSize);
+
+    /// <summary>
+    /// As <see cref="OpenReader(long)"/>, reading the files <paramref name="bufferSize"/> bytes at a
+    /// time (a record larger than that is read whole): small for a reader that looks at one record.
+    /// </summary>
+    internal QueueReader OpenReader(long fromSeq, int bufferSize)
     {
         ThrowIfDisposed();
         var first = FirstSeq;
@@ -140,7 +146,7 @@ public sealed partial class DiskQueue : IDisposable, IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(fromSeq), fromSeq, $"A reader can start from seq {first} (the oldest retained) to {next} (the next to be appended).");
         }
 
-        return new QueueReader(this, fromSeq);
+        return new QueueReader(this, fromSeq, bufferSize);
     }
 
     /// <inheritdoc />

@@ -24,6 +24,9 @@ internal enum ReadStatus
 /// </summary>
 internal sealed class SegmentCursor : IDisposable
 {
+    /// <summary>Bytes read per refill by default: large sequential reads for a reader that streams.</summary>
+    public const int DefaultBufferSize = 1 << 20;
+
     private readonly SafeFileHandle _file;
     private readonly int _bufferSize;
     private readonly bool _reuse;
@@ -31,7 +34,14 @@ internal sealed class SegmentCursor : IDisposable
     private long _bufferStart;
     private int _bufferLength;
 
-    public SegmentCursor(string path, long position, long limit, int bufferSize = 1 << 20, bool reuseBuffer = false)
+    /// <summary>Opens <paramref name="path"/> for reading from <paramref name="position"/> up to <paramref name="limit"/>.</summary>
+    /// <param name="path">The segment file.</param>
+    /// <param name="position">Where the first record starts.</param>
+    /// <param name="limit">Bytes past this are not read.</param>
+    /// <param name="bufferSize">Bytes read per refill (a larger record is read whole).</param>
+    /// <param name="reuseBuffer">Refill one buffer (payloads valid until the next read) instead of a fresh one per refill.</param>
+    /// <param name="buffer">With <paramref name="reuseBuffer"/>: a buffer to read into, say the one the reader's cursor on the previous segment used.</param>
+    public SegmentCursor(string path, long position, long limit, int bufferSize = DefaultBufferSize, bool reuseBuffer = false, byte[]? buffer = null)
     {
         Path = path;
         _file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
@@ -39,7 +49,11 @@ internal sealed class SegmentCursor : IDisposable
         Limit = limit;
         _bufferSize = bufferSize;
         _reuse = reuseBuffer;
+        _buffer = reuseBuffer && buffer is not null ? buffer : [];
     }
+
+    /// <summary>The read buffer, to hand to the next cursor of the same reader.</summary>
+    public byte[] Buffer => _buffer;
 
     public string Path { get; }
 

@@ -50,6 +50,34 @@ public sealed class DiskQueueAppendReadTests
     }
 
     [Fact]
+    public async Task A_borrowing_reader_keeps_one_read_buffer_across_segments()
+    {
+        using var dir = new QueueTestDir();
+        var ct = QueueTestDir.Timeout();
+        await using var queue = DiskQueue.Open(dir.Options(segmentBytes: 2L << 20));
+        var payload = new byte[16 << 10];
+        for (var i = 0; i < 640; i++)
+        {
+            await queue.AppendAsync(payload, ct);
+        }
+
+        await queue.CommitAsync(ct);
+        Assert.True(dir.SegmentFiles().Length >= 5, $"{dir.SegmentFiles().Length} segments");
+        using var reader = queue.OpenReader(1);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var read = 0;
+        while (reader.TryReadBorrowed(out _))
+        {
+            read++;
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(640, read);
+        // One 1 MiB buffer for the whole read; a fresh one per segment was large-object garbage.
+        Assert.True(allocated < 3L << 20, $"reading 10 MiB over {dir.SegmentFiles().Length} segments allocated {allocated:N0} bytes");
+    }
+
+    [Fact]
     public async Task Reopen_keeps_every_record_and_continues_the_seq()
     {
         using var dir = new QueueTestDir();
