@@ -111,4 +111,27 @@ Describe 'Embedded cluster, both agents and Get-KafkaSyncStatus' {
         $s, $t | Remove-Job
         $source, $target | Stop-KafkaSyncEmbeddedCluster -Confirm:$false
     }
+
+    It 'says each report of an unreachable target cluster once in the Verbose stream, however often librdkafka repeats it' {
+        $root = Join-Path ([IO.Path]::GetTempPath()) ([Guid]::NewGuid())
+        New-Item -ItemType Directory $root | Out-Null
+        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+        $listener.Start(); $gone = $listener.LocalEndpoint.Port; $listener.Stop()
+        $key = [pscredential]::new('link', (ConvertTo-SecureString 'a pre-shared key of decent length' -AsPlainText -Force))
+        # librdkafka tries again every 100 ms here, reporting each refused connection twice (a log line and an error).
+        @{ kafka = @{ bootstrapServers = "127.0.0.1:$gone"; settings = @{ 'reconnect.backoff.max.ms' = '100' } } } |
+            ConvertTo-Json -Depth 4 | Set-Content "$root/target.json"
+        $t = Start-KafkaSyncTarget -ConfigPath "$root/target.json" -QueuePath "$root/t" -Listen '127.0.0.1:0' -LinkCredential $key -AsJob -Verbose
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while ([DateTime]::UtcNow -lt $deadline -and -not ($t.Verbose | Where-Object { "$_" -like '*brokers are down*' })) { Start-Sleep -Milliseconds 100 }
+        Start-Sleep -Seconds 3 # the outage itself: some 30 reconnects, not a wait for a result
+        $t | Stop-Job
+        $t | Wait-Job | Out-Null
+
+        $reports = @($t.Verbose | ForEach-Object { "$_" } | Where-Object { $_ -like 'Target cluster: *' -or $_ -like 'librdkafka *' })
+        $reports | Should -Contain 'Target cluster: 1/1 brokers are down'
+        $reports | Where-Object { $_ -like '*Connection refused*' } | Should -Not -BeNullOrEmpty
+        $reports | Group-Object | Where-Object Count -gt 1 | ForEach-Object Name | Should -BeNullOrEmpty
+        $t | Remove-Job
+    }
 }
