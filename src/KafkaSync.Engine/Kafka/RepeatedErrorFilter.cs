@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace KafkaSync.Engine.Kafka;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace KafkaSync.Engine.Kafka;
 /// the reports it queued at once (hundreds in a millisecond): the operator needs the first and a
 /// count, not the flood.
 /// </summary>
-internal sealed class RepeatedErrorFilter(Action<string> log, TimeSpan window)
+internal sealed partial class RepeatedErrorFilter(Action<string> log, TimeSpan window)
 {
     /// <summary>How long identical reports are held back after one was passed on.</summary>
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromSeconds(30);
@@ -25,16 +27,18 @@ internal sealed class RepeatedErrorFilter(Action<string> log, TimeSpan window)
     }
 
     /// <summary>
-    /// Passes <paramref name="line"/> on, unless the same line was passed on within the window;
-    /// the next copy after the window carries the count of those held back.
+    /// Passes <paramref name="line"/> on, unless the same report was passed on within the window;
+    /// the next copy after the window carries the count of those held back. Reports that differ
+    /// only in how long a connection attempt took count as the same.
     /// </summary>
     public void Report(string line)
     {
         string passed;
+        var key = ConnectTiming().Replace(line, "(in state $1)");
         lock (_gate)
         {
             var now = DateTime.UtcNow;
-            if (_recent.TryGetValue(line, out var last) && now - last.Passed < window)
+            if (_recent.TryGetValue(key, out var last) && now - last.Passed < window)
             {
                 last.HeldBack++;
                 return;
@@ -48,7 +52,7 @@ internal sealed class RepeatedErrorFilter(Action<string> log, TimeSpan window)
                 Forget(now);
             }
 
-            _recent[line] = new Remembered { Passed = now };
+            _recent[key] = new Remembered { Passed = now };
         }
 
         // Outside the lock: the log may block on a slow stderr.
@@ -77,4 +81,8 @@ internal sealed class RepeatedErrorFilter(Action<string> log, TimeSpan window)
 
         public long HeldBack { get; set; }
     }
+
+    // librdkafka's "(after 0ms in state CONNECT)", "(after 1ms in state CONNECT, 2 identical error(s) suppressed)".
+    [GeneratedRegex(@"\(after \d+ms in state (\w+)(, \d+ identical error\(s\) suppressed)?\)")]
+    private static partial Regex ConnectTiming();
 }

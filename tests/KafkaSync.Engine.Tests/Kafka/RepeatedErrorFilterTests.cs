@@ -35,6 +35,24 @@ public sealed class RepeatedErrorFilterTests
     }
 
     [Fact]
+    public void Reports_that_differ_only_in_how_long_the_connection_attempt_took_are_the_same_report()
+    {
+        var lines = new List<string>();
+        var filter = new RepeatedErrorFilter(lines.Add);
+
+        filter.Report("Target cluster: b:9/bootstrap: Connect to ipv4#b:9 failed: Connection refused (after 0ms in state CONNECT)");
+        filter.Report("Target cluster: b:9/bootstrap: Connect to ipv4#b:9 failed: Connection refused (after 1ms in state CONNECT)");
+        filter.Report("Target cluster: b:9/bootstrap: Connect to ipv4#b:9 failed: Connection refused (after 3ms in state CONNECT, 4 identical error(s) suppressed)");
+        filter.Report("Target cluster: b:9/bootstrap: Disconnected (after 5012ms in state UP)");
+
+        Assert.Equal(
+        [
+            "Target cluster: b:9/bootstrap: Connect to ipv4#b:9 failed: Connection refused (after 0ms in state CONNECT)",
+            "Target cluster: b:9/bootstrap: Disconnected (after 5012ms in state UP)",
+        ], lines);
+    }
+
+    [Fact]
     public void The_same_error_after_the_window_is_passed_on_with_the_count_of_the_held_back_copies()
     {
         var lines = new List<string>();
