@@ -53,22 +53,37 @@ internal sealed class FrozenCluster : IDisposable
             Signal("CONT");
         }
 
-        var (host, port) = (BootstrapServers[..BootstrapServers.LastIndexOf(':')], int.Parse(BootstrapServers[(BootstrapServers.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture));
         for (var attempt = 0; attempt < 20; attempt++)
         {
-            try
+            if (AcceptsConnections())
             {
-                using var client = new System.Net.Sockets.TcpClient();
-                await client.ConnectAsync(host, port, ct);
                 return true;
             }
-            catch (System.Net.Sockets.SocketException)
-            {
-                await Task.Delay(100, ct);
-            }
+
+            await Task.Delay(100, ct);
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether the broker's listener is open. The mock broker was also seen to accept connections
+    /// right after SIGCONT and close its listener for good a moment later; a test waiting for
+    /// records after the thaw checks this too.
+    /// </summary>
+    public bool AcceptsConnections()
+    {
+        var (host, port) = (BootstrapServers[..BootstrapServers.LastIndexOf(':')], int.Parse(BootstrapServers[(BootstrapServers.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture));
+        try
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            client.Connect(host, port);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
     }
 
     public void Dispose() => _host.Dispose();
