@@ -70,7 +70,7 @@ function Get-PesterManifest {
 # Each Pester file in its own pwsh, so a file that hangs or crashes cannot take the others with it.
 function Invoke-PesterFiles {
     $counts = New-Item out/pester -ItemType Directory -Force
-    Get-ChildItem $counts -Filter *.json | Remove-Item
+    Get-ChildItem $counts -Include *.json, *.failed -File -Recurse | Remove-Item
     $env:KAFKASYNC_PWSH = $Pwsh
     foreach ($file in Get-ChildItem tests/pester -Filter *.Tests.ps1) {
         $countsPath = Join-Path $counts "$($file.BaseName -replace '\.Tests$', '').json"
@@ -85,6 +85,7 @@ function Invoke-PesterFiles {
     # Written to the host, not output: the function's only output is the verdict below (an output
     # line beside it made the caller's `-not $pesterPassed` false whatever the verdict).
     Write-Host "pester: $(& $sum passed) passed, $(& $sum failed) failed, $(& $sum skipped) skipped"
+    Get-ChildItem $counts -Filter *.failed | Get-Content | Where-Object { $_ } | ForEach-Object { Write-Host "pester failed: $_" }
     # The module is the product: no Pester test may be skipped, and some must have passed.
     return (& $sum failed) -eq 0 -and (& $sum skipped) -eq 0 -and (& $sum passed) -gt 0
 }
