@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using KafkaSync.Engine.Link;
 
 namespace KafkaSync.Engine.Kafka;
 
@@ -19,7 +20,7 @@ internal sealed partial class RepeatedErrorFilter(Action<string> log, TimeSpan w
     private const int MaxRemembered = 256;
 
     private readonly object _gate = new();
-    private readonly Dictionary<string, Remembered> _recent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LogLimiter> _limiters = new(StringComparer.Ordinal);
 
     public RepeatedErrorFilter(Action<string> log)
         : this(log, DefaultWindow)
@@ -33,53 +34,27 @@ internal sealed partial class RepeatedErrorFilter(Action<string> log, TimeSpan w
     /// </summary>
     public void Report(string line)
     {
-        string passed;
         var key = ConnectTiming().Replace(line, "(in state $1)");
+        LogLimiter? limiter;
         lock (_gate)
         {
-            var now = DateTime.UtcNow;
-            if (_recent.TryGetValue(key, out var last) && now - last.Passed < window)
+            if (!_limiters.TryGetValue(key, out limiter))
             {
-                last.HeldBack++;
-                return;
-            }
+                if (_limiters.Count >= MaxRemembered)
+                {
+                    _limiters.Clear();
+                }
 
-            passed = last is { HeldBack: > 0 }
-                ? $"{line} (and {last.HeldBack} more time(s) in the {Configuration.Duration.Format(now - last.Passed)} before)"
-                : line;
-            if (_recent.Count >= MaxRemembered)
-            {
-                Forget(now);
+                limiter = new LogLimiter(window);
+                _limiters[key] = limiter;
             }
-
-            _recent[key] = new Remembered { Passed = now };
         }
 
-        // Outside the lock: the log may block on a slow stderr.
-        log(passed);
-    }
-
-    private void Forget(DateTime now)
-    {
-        foreach (var (line, remembered) in _recent)
+        if (limiter.ShouldLog(out var heldBack, out var since))
         {
-            if (now - remembered.Passed >= window)
-            {
-                _recent.Remove(line);
-            }
+            // Outside the lock: the log may block on a slow stderr.
+            log(heldBack == 0 ? line : $"{line} (and {heldBack} more time(s) in the {Configuration.Duration.Format(since)} before)");
         }
-
-        if (_recent.Count >= MaxRemembered)
-        {
-            _recent.Clear();
-        }
-    }
-
-    private sealed class Remembered
-    {
-        public DateTime Passed { get; init; }
-
-        public long HeldBack { get; set; }
     }
 
     // librdkafka's "(after 0ms in state CONNECT)", "(after 1ms in state CONNECT, 2 identical error(s) suppressed)".

@@ -64,16 +64,7 @@ public sealed class TsdbCommandTests
         var bootstrap = await kafka.StandardOutput.ReadLineAsync(timeout.Token);
         Assert.False(string.IsNullOrEmpty(bootstrap));
         var statusPort = FreePort();
-        var config = Path.Combine(Path.GetTempPath(), $"tsdb-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(config, $$"""
-            {
-              "kind": "victoriaMetrics",
-              "nodes": [ { "name": "gone", "url": "http://127.0.0.1:{{FreePort()}}" } ],
-              "kafka": { "bootstrapServers": "{{bootstrap}}", "topic": "metrics" },
-              "monitor": { "checkInterval": "200ms", "listen": "127.0.0.1:{{statusPort}}" },
-              "balancer": { "listen": "127.0.0.1:0" }
-            }
-            """, timeout.Token);
+        var config = await WriteServiceConfigAsync(bootstrap!, statusPort, timeout.Token);
         using var service = Start("tsdb", "run", "--config", config);
         try
         {
@@ -130,16 +121,7 @@ public sealed class TsdbCommandTests
     public async Task A_service_whose_kafka_is_unreachable_reports_it_in_its_own_words_only()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var config = Path.Combine(Path.GetTempPath(), $"tsdb-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(config, $$"""
-            {
-              "kind": "victoriaMetrics",
-              "nodes": [ { "name": "gone", "url": "http://127.0.0.1:{{FreePort()}}" } ],
-              "kafka": { "bootstrapServers": "127.0.0.1:{{FreePort()}}", "topic": "metrics" },
-              "monitor": { "checkInterval": "200ms", "listen": "127.0.0.1:{{FreePort()}}" },
-              "balancer": { "listen": "127.0.0.1:0" }
-            }
-            """, timeout.Token);
+        var config = await WriteServiceConfigAsync($"127.0.0.1:{FreePort()}", FreePort(), timeout.Token);
         using var service = Start("tsdb", "run", "--config", config);
         try
         {
@@ -172,6 +154,22 @@ public sealed class TsdbCommandTests
 
             File.Delete(config);
         }
+    }
+
+    /// <summary>A service config with one VictoriaMetrics node nobody serves, fed from <paramref name="bootstrap"/>'s topic "metrics".</summary>
+    private static async Task<string> WriteServiceConfigAsync(string bootstrap, int statusPort, CancellationToken cancellation)
+    {
+        var config = Path.Combine(Path.GetTempPath(), $"tsdb-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(config, $$"""
+            {
+              "kind": "victoriaMetrics",
+              "nodes": [ { "name": "gone", "url": "http://127.0.0.1:{{FreePort()}}" } ],
+              "kafka": { "bootstrapServers": "{{bootstrap}}", "topic": "metrics" },
+              "monitor": { "checkInterval": "200ms", "listen": "127.0.0.1:{{statusPort}}" },
+              "balancer": { "listen": "127.0.0.1:0" }
+            }
+            """, cancellation);
+        return config;
     }
 
     private static Process Start(params string[] args) => HostProcess.Start(args);
