@@ -167,6 +167,13 @@ summarize() {
   passed=$((passed + pester_passed)) failed=$((failed + pester_failed)) skipped=$((skipped + pester_skipped))
   # The module is the product: a run in which no Pester test passed, or any was skipped, did not
   # test it.
+  local pester_files pester_counted
+  pester_files=$(find tests/pester -maxdepth 1 -name '*.Tests.ps1' | wc -l)
+  pester_counted=$( (find out/pester -maxdepth 1 -name '*.json' 2>/dev/null || true) | wc -l)
+  if [[ $pester_counted -ne $pester_files ]]; then
+    echo "pester: $pester_counted of $pester_files test files were counted; every file must run, so the test run fails" >&2
+    failed=$((failed + 1))
+  fi
   if [[ $pester_passed -eq 0 ]]; then
     echo "pester: no Pester test ran; the test run fails (pwsh or Pester missing, or tests/pester empty)" >&2
     failed=$((failed + 1))
